@@ -1,0 +1,50 @@
+# eQueue: `make run` starts the app (SQLite, migrations, demo data); `make test` runs every test.
+# Environment variables (EQUEUE_*, EQUEUE_REQUIRE_POSTGRES, EQUEUE_REQUIRE_BROWSER) pass through.
+
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: venv run browser test lint clean
+
+venv: $(STAMP)
+
+# Re-install only when pyproject.toml changed since the last install.
+$(STAMP): pyproject.toml
+	@if [ ! -x $(VENV)/bin/python ]; then \
+		$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+			echo "eQueue needs Python 3.11 or newer; '$(PYTHON)' is older or missing." >&2; \
+			echo "Run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'." >&2; \
+			exit 1; \
+		}; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+	$(VENV)/bin/python -m pip install -e '.[test]'
+	@touch $@
+
+run: venv
+	$(VENV)/bin/equeue run --demo
+
+# The end-to-end tests drive the system Chromium (Playwright cannot download browsers here).
+browser:
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-dejavu-core; \
+	else \
+		echo "/usr/bin/chromium is missing and this is not root." >&2; \
+		echo "Install it with: sudo apt-get install chromium fonts-dejavu-core" >&2; \
+		exit 1; \
+	fi
+
+test: venv browser
+	@scripts/ensure-postgres.sh
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) build/ data/ *.egg-info

@@ -1,0 +1,1 @@
+"""Reusable UI pieces; they call services, never the database."""

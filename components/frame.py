@@ -1,0 +1,72 @@
+"""The page frame every page shares: header, user menu, language and dark mode, a centred column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+from nicegui import ui
+
+from components.i18n import _, language
+from components.notices import attempt
+from equeue_ui.i18n import LANGUAGES
+from equeue_ui.services import accounts
+from equeue_ui.services.views import UserView
+
+
+@contextmanager
+def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.column]:
+    """Lay out the header and yield the page's content column (mobile-first, max 48rem)."""
+    ui.page_title(f"{title} · eQueue")
+    dark = ui.dark_mode(user.dark_mode if user else None)
+    ui.query("body").classes("bg-grey-1 dark:bg-neutral-900")
+    with ui.header(elevated=True).classes("items-center gap-2 px-3 py-1 bg-primary"):
+        ui.link("eQueue", "/").classes("text-white text-lg font-bold no-underline").mark("home")
+        ui.label(title).classes("text-white text-base truncate max-w-[50vw]").mark("page-title")
+        ui.space()
+        if user is None:
+            _language_menu(here)
+        else:
+            _user_menu(user, dark, here)
+    with ui.column().classes("w-full max-w-3xl mx-auto p-3 gap-4") as column:
+        yield column
+
+
+def _language_menu(here: str) -> None:
+    with ui.button(icon="translate").props("flat round color=white").mark("language-menu"):
+        ui.tooltip(_("Language"))
+        with ui.menu():
+            for code, name in LANGUAGES.items():
+                ui.menu_item(name, lambda c=code: ui.navigate.to(_language_url(c, here))).mark(
+                    f"language-{code}"
+                )
+
+
+def _user_menu(user: UserView, dark: ui.dark_mode, here: str) -> None:
+    async def toggle_dark() -> None:
+        new_value = not bool(dark.value)
+        if await attempt(accounts.set_preferences(actor=user, dark_mode=new_value)):
+            dark.set_value(new_value)
+
+    with ui.button(icon="account_circle").props("flat round color=white").mark("user-menu"):
+        ui.tooltip(user.display_name)
+        with ui.menu().classes("min-w-[14rem]"):
+            ui.label(user.display_name).classes("px-4 pt-2 font-bold").mark("signed-in-as")
+            ui.label(f"@{user.username}").classes("px-4 pb-2 text-xs text-grey-7")
+            ui.separator()
+            for code, name in LANGUAGES.items():
+                if code != language():
+                    ui.menu_item(name, lambda c=code: ui.navigate.to(_language_url(c, here))).mark(
+                        f"language-{code}"
+                    )
+            ui.menu_item(_("Dark mode on/off"), toggle_dark).mark("dark-mode")
+            ui.separator()
+            ui.menu_item(_("Log out"), lambda: ui.navigate.to("/auth/logout")).mark("logout")
+            ui.menu_item(
+                _("Log out everywhere"), lambda: ui.navigate.to("/auth/logout?everywhere=1")
+            ).mark("logout-everywhere")
+
+
+def _language_url(code: str, here: str) -> str:
+    return f"/auth/language?lang={code}&next={quote(here, safe='')}"

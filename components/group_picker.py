@@ -1,0 +1,49 @@
+"""Type-ahead group search: a few matches per keystroke, never the whole list."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from components.i18n import _
+from components.notices import attempt
+from equeue_ui.services import accounts, groups
+from equeue_ui.services.views import GroupView, UserView
+
+RESULTS = 30
+
+
+async def group_picker(user: UserView) -> None:
+    async def choose(group: GroupView) -> None:
+        if await attempt(accounts.set_group(group.id, actor=user)):
+            ui.navigate.to("/")
+
+    latest = 0
+
+    async def search() -> None:
+        nonlocal latest
+        latest += 1
+        mine = latest
+        found = await groups.search_groups(query.value or "", limit=RESULTS)
+        if mine != latest:  # a newer keystroke's search has already been started
+            return
+        results.clear()
+        with results:
+            if not found:
+                ui.label(_("No group matches.")).classes("text-grey-7").mark("no-groups")
+            for group in found:
+                current = group.id == user.group_id
+                ui.button(
+                    group.name,
+                    on_click=lambda g=group: choose(g),
+                    icon="check" if current else None,
+                ).props("flat no-caps align=left").classes("w-full").mark("group-option")
+
+    ui.label(_("Find your group by name, e.g. КИ21-16/2Б")).classes("text-grey-8")
+    query = (
+        ui.input(_("Group"), on_change=search)
+        .props("autofocus clearable debounce=250")
+        .classes("w-full")
+        .mark("group-search")
+    )
+    results = ui.column().classes("w-full gap-0").mark("group-results")
+    await search()

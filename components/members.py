@@ -1,0 +1,66 @@
+"""Workspace members, join requests (for admins) and the leaderboard."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from nicegui import ui
+
+from components.i18n import _
+from components.notices import attempt
+from db.models import MemberRole
+from equeue_ui.services import workspaces
+from equeue_ui.services.views import LeaderboardRow, MemberView, UserView
+
+
+def member_list(members: list[MemberView]) -> None:
+    with ui.column().classes("w-full gap-1").mark("members"):
+        for member in members:
+            with ui.row().classes("items-center gap-2"):
+                ui.icon("person").classes("text-grey-7")
+                ui.label(member.user.display_name).mark("member-name")
+                if member.role is MemberRole.ADMIN:
+                    ui.badge(_("admin")).props("outline")
+
+
+def join_requests(
+    workspace_id: int,
+    pending: list[MemberView],
+    *,
+    actor: UserView,
+    on_change: Callable[[], Awaitable[None] | None],
+) -> None:
+    """Pending requests with approve and reject buttons (shown to admins only)."""
+
+    async def decide(member: MemberView, approve: bool) -> None:
+        action = workspaces.approve if approve else workspaces.reject
+        await attempt(action(workspace_id, member.user.id, actor=actor))
+        result = on_change()
+        if result is not None:
+            await result
+
+    with ui.column().classes("w-full gap-1").mark("join-requests"):
+        if not pending:
+            ui.label(_("No requests waiting.")).classes("text-grey-7")
+        for member in pending:
+            with ui.row().classes("w-full items-center gap-2 no-wrap").mark("join-request"):
+                ui.label(member.user.display_name).classes("grow truncate")
+                ui.button(_("Approve"), on_click=lambda m=member: decide(m, True)).props(
+                    "flat color=positive dense"
+                ).mark("approve")
+                ui.button(_("Reject"), on_click=lambda m=member: decide(m, False)).props(
+                    "flat color=negative dense"
+                ).mark("reject")
+
+
+def leaderboard_table(rows: list[LeaderboardRow]) -> None:
+    with ui.column().classes("w-full gap-1").mark("leaderboard"):
+        if not rows:
+            ui.label(_("Nobody has handed anything in yet.")).classes("text-grey-7")
+        for place, row in enumerate(rows, start=1):
+            with ui.row().classes("w-full items-center gap-2 no-wrap"):
+                ui.label(f"{place}.").classes("w-6 text-right tabular-nums")
+                ui.label(row.user.display_name).classes("grow truncate")
+                ui.label(_("{n} handed in", n=row.handed_in)).classes("text-sm").mark(
+                    "leaderboard-count"
+                )

@@ -1,0 +1,47 @@
+"""Turning service outcomes into visible notices: never a stack trace on screen."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from nicegui import ui
+
+from components.i18n import _, language
+from equeue_ui.errors import DomainError
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+async def attempt(action: Awaitable[T], *, success: str | None = None) -> T | None:
+    """Await a service call; show its refusal as a notice and return None instead of raising."""
+    try:
+        result = await action
+    except DomainError as error:
+        ui.notify(error.render(language()), type="warning", position="top", multi_line=True)
+        return None
+    except Exception:
+        log.exception("unexpected failure in a UI action")
+        ui.notify(_("Something went wrong. Please try again."), type="negative", position="top")
+        return None
+    if success:
+        ui.notify(success, type="positive", position="top")
+    return result
+
+
+async def or_refusal(action: Awaitable[T]) -> T | None:
+    """Await a read for a page; when it is refused, show why in place of the page's content."""
+    try:
+        return await action
+    except DomainError as error:
+        refusal(error.render(language()))
+        return None
+
+
+def refusal(text: str) -> None:
+    with ui.card().classes("w-full items-center text-center gap-2 py-8").mark("refusal"):
+        ui.icon("block", size="xl").classes("text-grey-6")
+        ui.label(text).classes("text-lg")
+        ui.link(_("Back to the start page"), "/")

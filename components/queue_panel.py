@@ -1,0 +1,159 @@
+"""The live queue as a student sees it: the list, my place, and what I can do."""
+
+from __future__ import annotations
+
+from nicegui import background_tasks, ui
+
+from components.i18n import _
+from components.notices import attempt
+from components.queue_list import entry_list, state_badge
+from db.models import EntryStatus, QueueState
+from equeue_ui import runtime
+from equeue_ui.services import queues
+from equeue_ui.services.estimates import estimate_wait
+from equeue_ui.services.views import QueueSnapshot, TaskView, UserView
+
+
+class QueuePanel:
+    """Follows one queue live for one client; never shows an older version after a newer one."""
+
+    def __init__(
+        self, queue_id: int, *, user: UserView, tasks: list[TaskView], handed_in: frozenset[int]
+    ) -> None:
+        self.queue_id = queue_id
+        self.user = user
+        self.tasks = tasks
+        self.handed_in = handed_in
+        self.shown: QueueSnapshot | None = None
+        self.client = ui.context.client
+        with ui.column().classes("w-full gap-3").mark("queue-panel") as self.container:
+            self.summary = ui.column().classes("w-full gap-2")
+            self.actions = ui.column().classes("w-full gap-2")
+            self.listing = ui.column().classes("w-full gap-1")
+
+    async def start(self) -> None:
+        """Subscribe first, then read: a change in between is not lost."""
+        hub = runtime.current().hub
+        stop = hub.watch(self.queue_id, self.show)
+        self.client.on_delete(stop)
+        self.client.on_connect(lambda: background_tasks.create(self.resync(), name="queue resync"))
+        await self.resync()
+
+    async def resync(self) -> None:
+        snapshot = await runtime.current().hub.current(self.queue_id)
+        if snapshot is not None:
+            self.show(snapshot)
+
+    def show(self, snapshot: QueueSnapshot) -> None:
+        if self.shown is not None and snapshot.version <= self.shown.version:
+            return
+        self.shown = snapshot
+        if self.client._deleted:
+            return
+        with self.client:
+            self._render_summary(snapshot)
+            self._render_actions(snapshot)
+            self.listing.clear()
+            with self.listing:
+                entry_list(snapshot, me=self.user.id)
+
+    def _render_summary(self, snapshot: QueueSnapshot) -> None:
+        self.summary.clear()
+        mine = snapshot.entry_of(self.user.id)
+        with self.summary, ui.card().classes("w-full").mark("queue-summary"):
+            with ui.row().classes("w-full items-center gap-2"):
+                state_badge(snapshot.state)
+                ui.label(_("{n} in the queue", n=len(snapshot.entries))).mark("queue-size")
+                ui.space()
+                ui.label(f"v{snapshot.version}").classes("text-xs text-grey-6").mark(
+                    "queue-version"
+                )
+            if mine is None:
+                return
+            if mine.status is EntryStatus.CALLED:
+                ui.label(_("It is your turn! Go to the teacher.")).classes(
+                    "text-h6 text-positive"
+                ).mark("your-turn")
+                return
+            with ui.row().classes("items-baseline gap-2"):
+                ui.label(_("Your position")).classes("text-grey-8")
+                ui.label(str(mine.position)).classes("text-h4 font-bold").mark("my-position")
+            ahead = mine.position - 1
+            ui.label(_("People ahead of you: {n}", n=ahead)).mark("people-ahead")
+            estimate = estimate_wait(snapshot, self.user.id)
+            if estimate is None:
+                text = _("Estimated wait: not enough data yet")
+            elif estimate.people_ahead == 0:
+                text = _("You are next")
+            else:
+                text = _(
+                    "Estimated wait: {low}–{high} min",
+                    low=estimate.low_minutes,
+                    high=estimate.high_minutes,
+                )
+            ui.label(text).classes("text-grey-8").mark("estimated-wait")
+            if mine.status is EntryStatus.FROZEN:
+                ui.label(_("Your place is frozen: others go ahead while you keep it.")).classes(
+                    "text-info"
+                ).mark("frozen-note")
+
+    def _render_actions(self, snapshot: QueueSnapshot) -> None:
+        self.actions.clear()
+        mine = snapshot.entry_of(self.user.id)
+        with self.actions:
+            if mine is None:
+                self._join_controls(snapshot)
+                return
+            with ui.row().classes("w-full gap-2"):
+                if mine.status is EntryStatus.FROZEN:
+                    ui.button(_("Unfreeze"), icon="play_arrow", on_click=self._unfreeze).mark(
+                        "unfreeze"
+                    )
+                elif mine.status is EntryStatus.WAITING and snapshot.members_can_freeze:
+                    ui.button(
+                        _("Let others go ahead"), icon="ac_unit", on_click=self._freeze
+                    ).props("outline").mark("freeze")
+                ui.button(_("Leave"), icon="logout", on_click=self._leave).props(
+                    "outline color=negative"
+                ).mark("leave")
+                if mine.task_id is not None:
+                    ui.button(
+                        _("Leave and mark handed in"), icon="task_alt", on_click=self._leave_marked
+                    ).props("outline color=positive").mark("leave-and-mark")
+
+    def _join_controls(self, snapshot: QueueSnapshot) -> None:
+        if snapshot.state is QueueState.CLOSED:
+            ui.label(_("The queue is closed: joining is not possible now.")).classes(
+                "text-grey-8"
+            ).mark("queue-closed")
+            return
+        options = {task.id: task.name for task in self.tasks}
+        default = next((t.id for t in self.tasks if t.id not in self.handed_in), None)
+        with ui.row().classes("w-full items-center gap-2 no-wrap"):
+            picker = (
+                ui.select(options, value=default, label=_("Task you hand in"))
+                .classes("grow")
+                .mark("task-picker")
+            )
+
+            async def join() -> None:
+                await attempt(
+                    queues.join_queue(self.queue_id, actor=self.user, task_id=picker.value)
+                )
+
+            ui.button(_("Join the queue"), icon="person_add", on_click=join).mark("join")
+
+    async def _freeze(self) -> None:
+        await attempt(queues.freeze(self.queue_id, actor=self.user))
+
+    async def _unfreeze(self) -> None:
+        await attempt(queues.unfreeze(self.queue_id, actor=self.user))
+
+    async def _leave(self) -> None:
+        await attempt(queues.leave_queue(self.queue_id, actor=self.user))
+
+    async def _leave_marked(self) -> None:
+        await attempt(
+            queues.leave_queue(self.queue_id, actor=self.user, mark_handed_in=True),
+            success=_("Marked as handed in."),
+        )

@@ -1,0 +1,54 @@
+"""A subject's tasks in order, each with its due date, link, and my handed-in mark."""
+
+from __future__ import annotations
+
+from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
+
+from components.i18n import _
+from components.notices import attempt
+from db.types import utcnow
+from equeue_ui.formatting import date_time
+from equeue_ui.services import submissions
+from equeue_ui.services.views import TaskView, UserView
+
+
+def task_list(tasks: list[TaskView], handed_in: frozenset[int], *, user: UserView) -> None:
+    with ui.column().classes("w-full gap-1").mark("tasks"):
+        if not tasks:
+            ui.label(_("No tasks yet.")).classes("text-grey-7").mark("no-tasks")
+        for task in tasks:
+            _task_row(task, task.id in handed_in, user=user)
+
+
+def _task_row(task: TaskView, done: bool, *, user: UserView) -> None:
+    async def toggle(event: ValueChangeEventArguments) -> None:
+        if event.value == done_state["value"]:
+            return
+        action = submissions.mark_handed_in if event.value else submissions.unmark_handed_in
+        if await attempt(action(task.id, actor=user)) is None and not await _still(
+            task, user, event.value
+        ):
+            box.set_value(not event.value)  # refused: show the mark as it really is
+            return
+        done_state["value"] = event.value
+
+    done_state = {"value": done}
+    with ui.row().classes("w-full items-center gap-2 no-wrap").mark(f"task-{task.id}"):
+        box = ui.checkbox(value=done, on_change=toggle).mark("handed-in")
+        with ui.column().classes("grow gap-0 min-w-0"):
+            if task.url:
+                ui.link(task.name, task.url, new_tab=True).classes("truncate")
+            else:
+                ui.label(task.name).classes("truncate")
+            if task.due_at:
+                overdue = task.due_at < utcnow() and not done
+                ui.label(_("Due {when}", when=date_time(task.due_at))).classes(
+                    "text-xs " + ("text-negative" if overdue else "text-grey-7")
+                ).mark("due")
+
+
+async def _still(task: TaskView, user: UserView, value: bool) -> bool:
+    """Whether the task's mark already is ``value`` (the service changed it or it was so)."""
+    marked = await submissions.handed_in_task_ids(task.subject_id, actor=user)
+    return (task.id in marked) == value

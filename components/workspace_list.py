@@ -1,0 +1,62 @@
+"""The viewer's workspaces and their group's others, with the viewer's membership in each."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from components.i18n import _
+from components.notices import attempt
+from db.models import MemberStatus
+from equeue_ui.services import workspaces
+from equeue_ui.services.views import UserView, WorkspaceView
+
+
+def workspace_list(items: list[WorkspaceView], *, user: UserView) -> None:
+    with ui.column().classes("w-full gap-2").mark("workspace-list"):
+        ui.label(_("Workspaces")).classes("text-subtitle1 font-bold")
+        if not items:
+            ui.label(_("No workspaces yet.")).classes("text-grey-7").mark("no-workspaces")
+        for item in items:
+            _workspace_row(item, user=user)
+        if user.group_id is not None:
+            _create_form(user)
+
+
+def _workspace_row(item: WorkspaceView, *, user: UserView) -> None:
+    async def request_join() -> None:
+        if await attempt(
+            workspaces.request_to_join(item.id, actor=user),
+            success=_("Request sent. An admin of the workspace will approve it."),
+        ):
+            ui.navigate.reload()
+
+    with (
+        ui.card().classes("w-full").mark(f"workspace-{item.id}"),
+        ui.row().classes("w-full items-center gap-2 no-wrap"),
+    ):
+        ui.icon("workspaces").classes("text-primary")
+        ui.label(item.name).classes("text-base font-medium grow truncate")
+        if item.my_status is MemberStatus.APPROVED:
+            if item.is_admin:
+                ui.badge(_("admin")).props("outline")
+            ui.button(_("Open"), on_click=lambda: ui.navigate.to(f"/workspaces/{item.id}")).props(
+                "flat"
+            ).mark("open-workspace")
+        elif item.my_status is MemberStatus.PENDING:
+            ui.badge(_("waiting for approval"), color="orange").mark("pending")
+        else:
+            if item.my_status is MemberStatus.REJECTED:
+                ui.badge(_("request rejected"), color="red").mark("rejected")
+            ui.button(_("Ask to join"), on_click=request_join).props("flat").mark("request-join")
+
+
+def _create_form(user: UserView) -> None:
+    async def create() -> None:
+        created = await attempt(workspaces.create_workspace(name.value, actor=user))
+        if created is not None:
+            ui.navigate.to(f"/workspaces/{created.id}")
+
+    with ui.row().classes("w-full items-center gap-2 no-wrap").mark("create-workspace"):
+        name = ui.input(_("New workspace name")).classes("grow").mark("new-workspace-name")
+        name.on("keydown.enter", create)
+        ui.button(_("Create"), on_click=create).props("outline").mark("create-workspace-button")

@@ -1,0 +1,1 @@
+"""Database layer: SQLAlchemy models, engine and sessions. No business rules here."""

@@ -1,0 +1,316 @@
+"""SQLAlchemy models for every entity of the product (SPEC §1) and their constraints."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from db.types import UTCDateTime, str_enum, utcnow
+
+NAME_LENGTH = 255
+
+# Deterministic constraint names, so migrations can refer to them on both databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class MemberRole(enum.StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class MemberStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class SubmissionKind(enum.StrEnum):
+    SELF_REPORTED = "self_reported"
+    ACCEPTED = "accepted"
+
+
+class QueueState(enum.StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    PAUSED = "paused"
+
+
+class EntryStatus(enum.StrEnum):
+    WAITING = "waiting"
+    FROZEN = "frozen"
+    CALLED = "called"
+
+
+class QueueEventKind(enum.StrEnum):
+    JOINED = "joined"
+    LEFT = "left"
+    FROZEN = "frozen"
+    UNFROZEN = "unfrozen"
+    CALLED = "called"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    SKIPPED = "skipped"
+    REMOVED = "removed"
+    OPENED = "opened"
+    CLOSED = "closed"
+    PAUSED = "paused"
+    CLEARED = "cleared"
+    SETTINGS = "settings"
+
+
+class Group(Base):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    first_name: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    last_name: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    avatar_url: Mapped[str | None] = mapped_column(String(1024))
+    status_text: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    is_teacher: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_site_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # NULLs are distinct in unique constraints on both databases: unique only when set.
+    ecourses_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    ecourses_token_encrypted: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    dark_mode: Mapped[bool | None] = mapped_column(Boolean)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("group_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class WorkspaceMember(Base):
+    __tablename__ = "workspace_members"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "member_role"))
+    status: Mapped[MemberStatus] = mapped_column(str_enum(MemberStatus, "member_status"))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Subject(Base):
+    __tablename__ = "subjects"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        UniqueConstraint("workspace_id", "ecourses_course_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    teacher_name: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    teacher_contact: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    requirements: Mapped[str] = mapped_column(Text, default="")
+    ecourses_course_id: Mapped[int | None] = mapped_column(BigInteger)
+    ecourses_url: Mapped[str | None] = mapped_column(String(1024))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SubjectTeacher(Base):
+    """A teacher account assigned to a subject; it runs the subject's queue."""
+
+    __tablename__ = "subject_teachers"
+
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("subject_id", "name"),
+        UniqueConstraint("subject_id", "ecourses_id"),
+        Index("ix_tasks_subject_order", "subject_id", "order_index"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    url: Mapped[str | None] = mapped_column(String(1024))
+    order_index: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ecourses_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("user_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[SubmissionKind] = mapped_column(str_enum(SubmissionKind, "submission_kind"))
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Queue(Base):
+    __tablename__ = "queues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("subjects.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[QueueState] = mapped_column(str_enum(QueueState, "queue_state"))
+    members_can_freeze: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_size: Mapped[int | None] = mapped_column(Integer)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by every change; clients never go back to an older version.
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Source of QueueEntry.seq: joining order without read-then-write races.
+    next_seq: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+class QueueEntry(Base):
+    __tablename__ = "queue_entries"
+    __table_args__ = (
+        UniqueConstraint("queue_id", "user_id"),
+        UniqueConstraint("queue_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    status: Mapped[EntryStatus] = mapped_column(str_enum(EntryStatus, "entry_status"))
+    # Order key; positions 1..N are computed from it, never stored.
+    seq: Mapped[int] = mapped_column(BigInteger)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class QueueEvent(Base):
+    """Append-only queue history for statistics and audit."""
+
+    __tablename__ = "queue_events"
+    __table_args__ = (Index("ix_queue_events_queue_at", "queue_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"))
+    # Entries are deleted when served; their id is kept as a plain number.
+    entry_id: Mapped[int | None] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[QueueEventKind] = mapped_column(str_enum(QueueEventKind, "queue_event_kind"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(BigInteger)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Session(Base):
+    """A signed-in browser; the cookie holds the token, the table only its hash."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(512), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginAttempt(Base):
+    """Failed sign-ins, kept briefly to rate-limit by username and by address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(150))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SiteSetting(Base):
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    details: Mapped[str] = mapped_column(Text, default="")
+
+
+class LoginTicket(Base):
+    """A one-time, short-lived proof of a sign-in, exchanged for the session cookie.
+
+    Sign-in happens over the live socket, which cannot set cookies; the browser then loads
+    ``/auth/complete`` with the ticket and receives the cookie in that HTTP response.
+    """
+
+    __tablename__ = "login_tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

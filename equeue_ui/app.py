@@ -1,0 +1,53 @@
+"""Wires the application together: lifecycle, pages and the NiceGUI server."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nicegui import app, ui
+
+from equeue_ui import migrate, runtime
+from equeue_ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
+    """Register pages and start-up/shutdown hooks on NiceGUI's app (callable again in tests)."""
+    from pages import register_all
+
+    async def startup() -> None:
+        if apply_migrations:
+            await migrate.upgrade(settings.resolved_database_url)
+        runtime.install(runtime.build(settings))
+        log.info("eQueue is using %s", runtime.current().db.dialect)
+
+    async def shutdown() -> None:
+        rt = runtime.current()
+        rt.hub.close()
+        runtime.install(None)
+        await rt.db.dispose()
+
+    app.on_startup(startup)
+    app.on_shutdown(shutdown)
+    register_all()
+
+
+def run_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "title": "eQueue",
+        "favicon": "🎓",
+        "reload": False,
+        "show": False,
+        "storage_secret": settings.resolved_secret,
+        "show_welcome_message": True,
+        "reconnect_timeout": 10.0,
+    }
+
+
+def serve(settings: Settings) -> None:
+    setup(settings)
+    ui.run(**run_options(settings))

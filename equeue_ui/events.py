@@ -1,0 +1,104 @@
+"""Domain events and the in-process bus they travel on after a commit."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QueueChanged:
+    queue_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class StudentCalled:
+    """A teacher called this student to the desk."""
+
+    queue_id: int
+    user_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class WorkspaceChanged:
+    workspace_id: int
+
+
+@dataclass(frozen=True)
+class MembershipChanged:
+    workspace_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class SubjectChanged:
+    workspace_id: int
+    subject_id: int
+
+
+@dataclass(frozen=True)
+class TaskChanged:
+    subject_id: int
+    task_id: int | None
+
+
+@dataclass(frozen=True)
+class SubmissionChanged:
+    user_id: int
+    subject_id: int
+
+
+@dataclass(frozen=True)
+class SessionsRevoked:
+    user_id: int
+
+
+DomainEvent = (
+    QueueChanged
+    | StudentCalled
+    | WorkspaceChanged
+    | MembershipChanged
+    | SubjectChanged
+    | TaskChanged
+    | SubmissionChanged
+    | SessionsRevoked
+)
+Handler = Callable[[Any], Awaitable[None] | None]
+
+
+class EventBus:
+    """Delivers committed events to subscribers in this process.
+
+    A failing subscriber is logged and never stops the others.
+    """
+
+    def __init__(self) -> None:
+        self._handlers: dict[type, list[Handler]] = defaultdict(list)
+
+    def subscribe(self, event_type: type, handler: Handler) -> Callable[[], None]:
+        self._handlers[event_type].append(handler)
+
+        def unsubscribe() -> None:
+            handlers = self._handlers.get(event_type, [])
+            if handler in handlers:
+                handlers.remove(handler)
+
+        return unsubscribe
+
+    async def publish(self, events: list[Any]) -> None:
+        for event in events:
+            for handler in list(self._handlers.get(type(event), ())):
+                try:
+                    result = handler(event)
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception:
+                    log.exception("event handler %r failed on %r", handler, event)

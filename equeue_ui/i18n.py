@@ -1,0 +1,62 @@
+"""Translation: English message ids, Russian by default; no UI framework here.
+
+Code marks user-visible text with ``msg("…", **params)`` (a lazy message, for services and
+errors) or with the UI's ``_("…")``; both end in :func:`translate` with the reader's language.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES: dict[str, str] = {"ru": "Русский", "en": "English"}
+DEFAULT_LANGUAGE = "ru"
+_LOCALES = Path(__file__).parent / "locales"
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message to translate later, in the language of whoever reads it."""
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, language: str) -> str:
+        return translate(self.msgid, language, **self.params)
+
+
+def msg(msgid: str, **params: Any) -> Msg:
+    return Msg(msgid, params)
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    path = _LOCALES / f"{language}.json"
+    if not path.exists():
+        return {}
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def normalize_language(language: str | None) -> str:
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(msgid: str, language: str | None, **params: Any) -> str:
+    text = catalog(normalize_language(language)).get(msgid, msgid)
+    return text.format(**params) if params else text
+
+
+def plural_ru(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural form for ``n``: 1 день, 2 дня, 5 дней."""
+    n = abs(n) % 100
+    if 11 <= n <= 14:
+        return many
+    if n % 10 == 1:
+        return one
+    if 2 <= n % 10 <= 4:
+        return few
+    return many

@@ -1,0 +1,318 @@
+"""Accounts and sessions: local users with argon2id passwords, server-side sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Group, LoginAttempt, LoginTicket, Session, User
+from db.types import utcnow
+from equeue_ui.errors import (
+    AuthenticationError,
+    ConflictError,
+    ForbiddenError,
+    RateLimitedError,
+    invalid,
+)
+from equeue_ui.events import SessionsRevoked
+from equeue_ui.i18n import LANGUAGES, msg
+from equeue_ui.services import permissions, site
+from equeue_ui.services.uow import read_only, unit_of_work
+from equeue_ui.services.validation import clean_text
+from equeue_ui.services.views import UserView
+
+SESSION_LIFETIME = timedelta(days=30)
+# Sliding expiry is refreshed at most this often, so page loads do not all write.
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+LOGIN_WINDOW = timedelta(minutes=15)
+TICKET_LIFETIME = timedelta(minutes=2)
+MAX_FAILURES_PER_USERNAME = 5
+MAX_FAILURES_PER_ADDRESS = 30
+MIN_PASSWORD_LENGTH = 8
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the username does not exist, so timing does not reveal which names exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+USERNAME_TAKEN = msg("This username is taken.")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: UserView
+    token: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_username(username: str) -> str:
+    name = username.strip()
+    if not USERNAME_PATTERN.match(name):
+        raise invalid("A username has 3 to 150 characters: Latin letters, digits and . _ @ + -")
+    return name
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise invalid("The password must have at least {n} characters.", n=MIN_PASSWORD_LENGTH)
+    if len(password) > 1024:
+        raise invalid("The password is too long.")
+    return password
+
+
+def _clean_person_name(value: str) -> str:
+    return " ".join(clean_text(value, max_length=100).split())
+
+
+async def register(
+    username: str,
+    password: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    enforce_setting: bool = True,
+) -> UserView:
+    """Create a local account; refused when registration is switched off or the name is taken."""
+    name = _check_username(username)
+    _check_password(password)
+    first, last = _clean_person_name(first_name), _clean_person_name(last_name)
+    password_hash = _hasher.hash(password)
+    async with unit_of_work(conflict=USERNAME_TAKEN) as uow:
+        if enforce_setting and not await site.registration_enabled(uow.session):
+            raise ForbiddenError(msg("Registration is switched off on this site."))
+        if await _find_user(uow.session, name) is not None:
+            raise ConflictError(USERNAME_TAKEN)
+        user = User(username=name, password_hash=password_hash, first_name=first, last_name=last)
+        uow.session.add(user)
+        await uow.session.flush()
+        return UserView.of(user)
+
+
+async def create_admin(username: str, password: str) -> UserView:
+    """From the command line: create a site admin, or make an existing user one."""
+    name = _check_username(username)
+    _check_password(password)
+    async with unit_of_work(conflict=USERNAME_TAKEN) as uow:
+        user = await _find_user(uow.session, name)
+        if user is None:
+            user = User(username=name, first_name="", last_name="")
+            uow.session.add(user)
+        user.password_hash = _hasher.hash(password)
+        user.is_site_admin = True
+        user.blocked = False
+        await uow.session.flush()
+        return UserView.of(user)
+
+
+async def sign_in(username: str, password: str, *, address: str = "") -> str:
+    """Check a password; returns a one-time ticket that :func:`redeem_ticket` turns into a
+    session. Repeated failures per username and per address are rate-limited."""
+    name = username.strip()
+    since = utcnow() - LOGIN_WINDOW
+    async with read_only() as session:
+        by_name = await session.scalar(
+            select(func.count()).where(
+                LoginAttempt.username == name.lower(), LoginAttempt.at >= since
+            )
+        )
+        by_address = await session.scalar(
+            select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at >= since)
+        )
+        user = await _find_user(session, name)
+    if (by_name or 0) >= MAX_FAILURES_PER_USERNAME or (
+        address and (by_address or 0) >= MAX_FAILURES_PER_ADDRESS
+    ):
+        raise RateLimitedError(
+            msg(
+                "Too many failed sign-ins. Wait {minutes} minutes and try again.",
+                minutes=int(LOGIN_WINDOW.total_seconds() // 60),
+            )
+        )
+    if not _password_matches(user.password_hash if user else None, password):
+        async with unit_of_work() as uow:
+            uow.session.add(LoginAttempt(username=name.lower()[:150], address=address[:64]))
+        raise AuthenticationError()
+    assert user is not None
+    if user.blocked:
+        raise ForbiddenError(msg("This account is blocked. Contact the site administrator."))
+    return await issue_ticket(user.id)
+
+
+async def issue_ticket(user_id: int) -> str:
+    """A one-time code, valid briefly, that proves a sign-in just happened."""
+    ticket = secrets.token_urlsafe(32)
+    async with unit_of_work() as uow:
+        await uow.session.execute(delete(LoginTicket).where(LoginTicket.expires_at < utcnow()))
+        uow.session.add(
+            LoginTicket(
+                ticket_hash=hash_token(ticket),
+                user_id=user_id,
+                expires_at=utcnow() + TICKET_LIFETIME,
+            )
+        )
+    return ticket
+
+
+async def redeem_ticket(ticket: str, *, address: str = "", user_agent: str = "") -> SignedIn:
+    """Exchange a sign-in ticket (once) for a new session."""
+    async with unit_of_work() as uow:
+        found = await uow.session.scalar(
+            select(LoginTicket).where(LoginTicket.ticket_hash == hash_token(ticket))
+        )
+        if found is None or found.expires_at <= utcnow():
+            raise AuthenticationError(msg("The sign-in link has expired. Sign in again."))
+        await uow.session.delete(found)
+        user = await uow.session.get(User, found.user_id)
+        if user is None or user.blocked:
+            raise ForbiddenError(msg("This account is blocked. Contact the site administrator."))
+        token = secrets.token_urlsafe(32)
+        now = utcnow()
+        uow.session.add(
+            Session(
+                token_hash=hash_token(token),
+                user_id=user.id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + SESSION_LIFETIME,
+                user_agent=user_agent[:512],
+                address=address[:64],
+            )
+        )
+        return SignedIn(UserView.of(user), token)
+
+
+async def user_for_session(token: str | None) -> UserView | None:
+    """The signed-in user of a session token, or None when it is unknown, expired or blocked."""
+    if not token:
+        return None
+    now = utcnow()
+    async with read_only() as session:
+        row = await session.execute(
+            select(Session, User)
+            .join(User, User.id == Session.user_id)
+            .where(Session.token_hash == hash_token(token))
+        )
+        found = row.first()
+    if found is None:
+        return None
+    stored, user = found
+    if stored.expires_at <= now or user.blocked:
+        return None
+    if now - stored.last_seen_at >= SESSION_TOUCH_INTERVAL:
+        async with unit_of_work() as uow:
+            fresh = await uow.session.get(Session, stored.id)
+            if fresh is not None:
+                fresh.last_seen_at, fresh.expires_at = now, now + SESSION_LIFETIME
+    return UserView.of(user)
+
+
+async def sign_out(token: str) -> None:
+    async with unit_of_work() as uow:
+        await uow.session.execute(delete(Session).where(Session.token_hash == hash_token(token)))
+
+
+async def sign_out_everywhere(*, actor: UserView) -> int:
+    """End every session of the actor; returns how many were ended."""
+    async with unit_of_work() as uow:
+        result = await uow.session.execute(delete(Session).where(Session.user_id == actor.id))
+        uow.emit(SessionsRevoked(actor.id))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def get_user(user_id: int) -> UserView:
+    async with read_only() as session:
+        user = await session.get(User, user_id)
+        if user is None:
+            raise ForbiddenError(msg("Your account is blocked or no longer exists."))
+        return UserView.of(user)
+
+
+async def set_group(group_id: int, *, actor: UserView) -> UserView:
+    """Choose one's study group."""
+    async with unit_of_work() as uow:
+        user = await permissions.load_actor(uow.session, actor)
+        if await uow.session.get(Group, group_id) is None:
+            raise invalid("This group does not exist.")
+        user.group_id = group_id
+        return UserView.of(user)
+
+
+async def set_preferences(
+    *, actor: UserView, language: str | None = None, dark_mode: bool | None = None
+) -> UserView:
+    async with unit_of_work() as uow:
+        user = await permissions.load_actor(uow.session, actor)
+        if language is not None:
+            if language not in LANGUAGES:
+                raise invalid("This language is not available.")
+            user.language = language
+        if dark_mode is not None:
+            user.dark_mode = dark_mode
+        return UserView.of(user)
+
+
+async def update_profile(
+    *, actor: UserView, first_name: str, last_name: str, status_text: str = ""
+) -> UserView:
+    async with unit_of_work() as uow:
+        user = await permissions.load_actor(uow.session, actor)
+        user.first_name = _clean_person_name(first_name)
+        user.last_name = _clean_person_name(last_name)
+        user.status_text = clean_text(status_text, max_length=255)
+        return UserView.of(user)
+
+
+async def change_password(current: str, new: str, *, actor: UserView) -> None:
+    _check_password(new)
+    async with unit_of_work() as uow:
+        user = await permissions.load_actor(uow.session, actor)
+        if not _password_matches(user.password_hash, current):
+            raise AuthenticationError(msg("The current password is wrong."))
+        user.password_hash = _hasher.hash(new)
+
+
+async def _find_user(session: AsyncSession, username: str) -> User | None:
+    return await session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def _password_matches(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def set_roles(
+    user_id: int, *, actor: UserView, teacher: bool | None = None, site_admin: bool | None = None
+) -> UserView:
+    """Site admins grant or take away the teacher and site admin roles."""
+    async with unit_of_work() as uow:
+        admin = await permissions.load_actor(uow.session, actor)
+        permissions.ensure_site_admin(admin)
+        user = await uow.session.get(User, user_id)
+        if user is None:
+            raise invalid("This user does not exist.")
+        if site_admin is False and user.id == admin.id:
+            raise ConflictError(msg("You cannot take away your own site admin role."))
+        if teacher is not None:
+            user.is_teacher = teacher
+        if site_admin is not None:
+            user.is_site_admin = site_admin
+        return UserView.of(user)
+
+
+async def find_user(username: str) -> UserView | None:
+    async with read_only() as session:
+        user = await _find_user(session, username)
+        return None if user is None else UserView.of(user)

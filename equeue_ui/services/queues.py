@@ -1,0 +1,474 @@
+"""Queues: joining, freezing, leaving, the teacher's actions, and the snapshot everyone sees.
+
+Every change locks the queue row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite has a
+single writer), bumps the queue's version, appends a QueueEvent, and emits ``QueueChanged``
+after commit. Positions are never stored: they are the order of ``seq``, numbered 1..N.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    EntryStatus,
+    Queue,
+    QueueEntry,
+    QueueEvent,
+    QueueEventKind,
+    QueueState,
+    Subject,
+    Submission,
+    SubmissionKind,
+    Task,
+    User,
+)
+from db.types import utcnow
+from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from equeue_ui.events import QueueChanged, StudentCalled
+from equeue_ui.i18n import msg
+from equeue_ui.services import permissions
+from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
+from equeue_ui.services.views import EntryView, QueueSnapshot, UserView
+
+ALREADY_IN_QUEUE = msg("You are already in this queue.")
+NOT_IN_QUEUE = msg("You are not in this queue.")
+ENTRY_GONE = msg("This student is no longer in the queue.")
+# How many recent services the wait estimate is based on.
+RECENT_SERVICES = 30
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def get_snapshot(queue_id: int, *, actor: UserView) -> QueueSnapshot:
+    """The queue as it is now; refused to anyone who may not see its subject."""
+    async with read_only() as session:
+        user = await permissions.load_actor(session, actor)
+        queue = await _get_queue(session, queue_id)
+        await permissions.ensure_subject_visible(session, user, queue.subject_id)
+        return await _snapshot(session, queue)
+
+
+async def load_snapshot(queue_id: int) -> QueueSnapshot | None:
+    """The snapshot for the live fan-out, which checked each viewer when it subscribed."""
+    async with read_only() as session:
+        queue = await session.get(Queue, queue_id)
+        return None if queue is None else await _snapshot(session, queue)
+
+
+async def queue_id_of_subject(subject_id: int) -> int | None:
+    async with read_only() as session:
+        return await session.scalar(select(Queue.id).where(Queue.subject_id == subject_id))
+
+
+# --- students ---------------------------------------------------------------------------------
+
+
+async def join_queue(queue_id: int, *, actor: UserView, task_id: int | None = None) -> int:
+    """Stand in the queue with a task (default: the first one not handed in); returns the
+    entry id. Refused when the queue is closed or full, or when already in it."""
+    async with unit_of_work(conflict=ALREADY_IN_QUEUE) as uow:
+        session = uow.session
+        queue, subject, user = await _lock_for_member(session, queue_id, actor)
+        if queue.state is QueueState.CLOSED:
+            raise ConflictError(msg("The queue is closed: joining is not possible now."))
+        if await _entry_of(session, queue.id, user.id) is not None:
+            raise ConflictError(ALREADY_IN_QUEUE)
+        if queue.max_size is not None:
+            size = await session.scalar(
+                select(func.count()).select_from(QueueEntry).where(QueueEntry.queue_id == queue.id)
+            )
+            if (size or 0) >= queue.max_size:
+                raise ConflictError(msg("The queue is full."))
+        chosen = await _choose_task(session, subject.id, user.id, task_id)
+        entry = QueueEntry(
+            queue_id=queue.id,
+            user_id=user.id,
+            task_id=chosen,
+            status=EntryStatus.WAITING,
+            seq=queue.next_seq,
+            joined_at=utcnow(),
+        )
+        queue.next_seq += 1
+        session.add(entry)
+        await session.flush()
+        _record(uow, queue, QueueEventKind.JOINED, entry=entry, actor=user)
+        return entry.id
+
+
+async def change_task(queue_id: int, *, actor: UserView, task_id: int | None) -> None:
+    """Change the task one hands in while keeping one's place."""
+    async with unit_of_work() as uow:
+        queue, subject, user = await _lock_for_member(uow.session, queue_id, actor)
+        entry = await _own_entry(uow.session, queue.id, user.id)
+        entry.task_id = await _choose_task(uow.session, subject.id, user.id, task_id)
+        _record(uow, queue, QueueEventKind.SETTINGS, entry=entry, actor=user)
+
+
+async def freeze(queue_id: int, *, actor: UserView) -> None:
+    """Let others go ahead while keeping one's place; refused if the queue forbids it."""
+    async with unit_of_work() as uow:
+        queue, _, user = await _lock_for_member(uow.session, queue_id, actor)
+        if not queue.members_can_freeze:
+            raise ForbiddenError(msg("Freezing is not allowed in this queue."))
+        entry = await _own_entry(uow.session, queue.id, user.id)
+        if entry.status is not EntryStatus.WAITING:
+            raise ConflictError(msg("Only a waiting place can be frozen."))
+        entry.status = EntryStatus.FROZEN
+        _record(uow, queue, QueueEventKind.FROZEN, entry=entry, actor=user)
+
+
+async def unfreeze(queue_id: int, *, actor: UserView) -> None:
+    async with unit_of_work() as uow:
+        queue, _, user = await _lock_for_member(uow.session, queue_id, actor)
+        entry = await _own_entry(uow.session, queue.id, user.id)
+        if entry.status is not EntryStatus.FROZEN:
+            raise ConflictError(msg("Your place is not frozen."))
+        entry.status = EntryStatus.WAITING
+        _record(uow, queue, QueueEventKind.UNFROZEN, entry=entry, actor=user)
+
+
+async def leave_queue(queue_id: int, *, actor: UserView, mark_handed_in: bool = False) -> None:
+    """Leave the queue; with ``mark_handed_in`` the chosen task is also marked handed in."""
+    async with unit_of_work() as uow:
+        session = uow.session
+        queue, _, user = await _lock_for_member(session, queue_id, actor, allow_former=True)
+        entry = await _own_entry(session, queue.id, user.id)
+        if mark_handed_in:
+            if entry.task_id is None:
+                raise InvalidError(msg("Choose the task you handed in first."))
+            await _record_submission(session, user.id, entry.task_id, SubmissionKind.SELF_REPORTED)
+        await session.delete(entry)
+        _record(uow, queue, QueueEventKind.LEFT, entry=entry, actor=user)
+
+
+# --- teachers ---------------------------------------------------------------------------------
+
+
+async def set_state(queue_id: int, state: QueueState, *, actor: UserView) -> None:
+    """Open, close or pause the queue."""
+    async with unit_of_work() as uow:
+        queue, _, user = await _lock_for_operator(uow.session, queue_id, actor)
+        if queue.state is state:
+            return
+        queue.state = state
+        kind = {
+            QueueState.OPEN: QueueEventKind.OPENED,
+            QueueState.CLOSED: QueueEventKind.CLOSED,
+            QueueState.PAUSED: QueueEventKind.PAUSED,
+        }[state]
+        _record(uow, queue, kind, actor=user)
+
+
+async def update_settings(
+    queue_id: int,
+    *,
+    actor: UserView,
+    members_can_freeze: bool,
+    max_size: int | None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> None:
+    if max_size is not None and not 1 <= max_size <= 10_000:
+        raise InvalidError(msg("The maximum size must be between 1 and 10000."))
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise InvalidError(msg("The queue must close after it opens."))
+    async with unit_of_work() as uow:
+        queue, _, user = await _lock_for_operator(uow.session, queue_id, actor)
+        queue.members_can_freeze = members_can_freeze
+        queue.max_size = max_size
+        queue.opens_at, queue.closes_at = opens_at, closes_at
+        _record(uow, queue, QueueEventKind.SETTINGS, actor=user)
+
+
+async def call_next(queue_id: int, *, actor: UserView) -> int | None:
+    """Call the first waiting, non-frozen entry to the desk; returns its id, or None when
+    nobody waits. Two teachers calling at once call two different students."""
+    async with unit_of_work() as uow:
+        session = uow.session
+        queue, _, user = await _lock_for_operator(session, queue_id, actor)
+        if queue.state is QueueState.PAUSED:
+            raise ConflictError(msg("The queue is paused: resume it to call the next student."))
+        entry = await session.scalar(
+            select(QueueEntry)
+            .where(QueueEntry.queue_id == queue.id, QueueEntry.status == EntryStatus.WAITING)
+            .order_by(QueueEntry.seq)
+            .limit(1)
+        )
+        if entry is None:
+            return None
+        entry.status = EntryStatus.CALLED
+        entry.called_at = utcnow()
+        entry.called_by_id = user.id
+        _record(uow, queue, QueueEventKind.CALLED, entry=entry, actor=user)
+        uow.emit(StudentCalled(queue.id, entry.user_id, queue.version))
+        return entry.id
+
+
+async def accept(entry_id: int, *, actor: UserView) -> None:
+    """Accept the work: an accepted submission for the chosen task, and the entry leaves."""
+    async with unit_of_work() as uow:
+        entry, queue, user = await _lock_entry_for_operator(uow.session, entry_id, actor)
+        if entry.task_id is not None:
+            await _record_submission(
+                uow.session,
+                entry.user_id,
+                entry.task_id,
+                SubmissionKind.ACCEPTED,
+                accepted_by=user.id,
+            )
+        await uow.session.delete(entry)
+        _record(uow, queue, QueueEventKind.ACCEPTED, entry=entry, actor=user)
+
+
+async def return_entry(entry_id: int, *, actor: UserView) -> None:
+    """The work needs fixing: the entry leaves and nothing is recorded."""
+    async with unit_of_work() as uow:
+        entry, queue, user = await _lock_entry_for_operator(uow.session, entry_id, actor)
+        await uow.session.delete(entry)
+        _record(uow, queue, QueueEventKind.RETURNED, entry=entry, actor=user)
+
+
+async def skip(entry_id: int, *, actor: UserView) -> None:
+    """The student is absent: the entry moves to the end of the queue."""
+    async with unit_of_work() as uow:
+        entry, queue, user = await _lock_entry_for_operator(uow.session, entry_id, actor)
+        entry.seq = queue.next_seq
+        queue.next_seq += 1
+        entry.status = EntryStatus.WAITING
+        entry.called_at = entry.called_by_id = None
+        _record(uow, queue, QueueEventKind.SKIPPED, entry=entry, actor=user)
+
+
+async def remove_entry(entry_id: int, *, actor: UserView) -> None:
+    async with unit_of_work() as uow:
+        entry, queue, user = await _lock_entry_for_operator(uow.session, entry_id, actor)
+        await uow.session.delete(entry)
+        _record(uow, queue, QueueEventKind.REMOVED, entry=entry, actor=user)
+
+
+async def clear_queue(queue_id: int, *, actor: UserView) -> int:
+    """Remove everybody; returns how many entries were removed."""
+    async with unit_of_work() as uow:
+        queue, _, user = await _lock_for_operator(uow.session, queue_id, actor)
+        result = await uow.session.execute(
+            delete(QueueEntry).where(QueueEntry.queue_id == queue.id)
+        )
+        _record(uow, queue, QueueEventKind.CLEARED, actor=user)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def remove_user_entries(uow: UnitOfWork, user_id: int, workspace_id: int) -> None:
+    """Within another unit of work: take a user out of every queue of a workspace."""
+    rows = await uow.session.execute(
+        select(QueueEntry, Queue)
+        .join(Queue, Queue.id == QueueEntry.queue_id)
+        .join(Subject, Subject.id == Queue.subject_id)
+        .where(QueueEntry.user_id == user_id, Subject.workspace_id == workspace_id)
+        .with_for_update(of=Queue)
+    )
+    for entry, queue in rows.all():
+        await uow.session.delete(entry)
+        _record(uow, queue, QueueEventKind.REMOVED, entry=entry, actor=None)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _record(
+    uow: UnitOfWork,
+    queue: Queue,
+    kind: QueueEventKind,
+    *,
+    entry: QueueEntry | None = None,
+    actor: User | None,
+) -> None:
+    queue.version += 1
+    uow.session.add(
+        QueueEvent(
+            queue_id=queue.id,
+            kind=kind,
+            version=queue.version,
+            at=utcnow(),
+            actor_id=actor.id if actor else None,
+            entry_id=entry.id if entry else None,
+            user_id=entry.user_id if entry else None,
+            task_id=entry.task_id if entry else None,
+            joined_at=entry.joined_at if entry else None,
+            called_at=entry.called_at if entry else None,
+        )
+    )
+    uow.emit(QueueChanged(queue.id, queue.version))
+
+
+async def _get_queue(session: AsyncSession, queue_id: int, *, lock: bool = False) -> Queue:
+    query = select(Queue).where(Queue.id == queue_id)
+    if lock:
+        query = query.with_for_update()
+    queue = await session.scalar(query)
+    if queue is None:
+        raise NotFoundError(msg("This queue does not exist."))
+    return queue
+
+
+async def _lock_for_member(
+    session: AsyncSession, queue_id: int, actor: UserView, *, allow_former: bool = False
+) -> tuple[Queue, Subject, User]:
+    """Lock the queue for a change by one of the workspace's approved members.
+
+    ``allow_former`` lets someone who lost membership still take themselves out.
+    """
+    user = await permissions.load_actor(session, actor)
+    queue = await _get_queue(session, queue_id, lock=True)
+    subject = await permissions.get_subject(session, queue.subject_id)
+    if not allow_former and not await permissions.is_approved_member(
+        session, user, subject.workspace_id
+    ):
+        raise ForbiddenError(
+            msg("Only approved members of this workspace can stand in its queues.")
+        )
+    return queue, subject, user
+
+
+async def _lock_for_operator(
+    session: AsyncSession, queue_id: int, actor: UserView
+) -> tuple[Queue, Subject, User]:
+    user = await permissions.load_actor(session, actor)
+    queue = await _get_queue(session, queue_id, lock=True)
+    subject = await permissions.get_subject(session, queue.subject_id)
+    await permissions.ensure_queue_operator(session, user, subject)
+    return queue, subject, user
+
+
+async def _lock_entry_for_operator(
+    session: AsyncSession, entry_id: int, actor: UserView
+) -> tuple[QueueEntry, Queue, User]:
+    queue_id = await session.scalar(select(QueueEntry.queue_id).where(QueueEntry.id == entry_id))
+    if queue_id is None:
+        raise NotFoundError(ENTRY_GONE)
+    queue, _, user = await _lock_for_operator(session, queue_id, actor)
+    # Read again under the queue lock: another teacher may have served it meanwhile.
+    entry = await session.scalar(
+        select(QueueEntry)
+        .where(QueueEntry.id == entry_id)
+        .execution_options(populate_existing=True)
+    )
+    if entry is None:
+        raise NotFoundError(ENTRY_GONE)
+    return entry, queue, user
+
+
+async def _entry_of(session: AsyncSession, queue_id: int, user_id: int) -> QueueEntry | None:
+    return await session.scalar(
+        select(QueueEntry).where(QueueEntry.queue_id == queue_id, QueueEntry.user_id == user_id)
+    )
+
+
+async def _own_entry(session: AsyncSession, queue_id: int, user_id: int) -> QueueEntry:
+    entry = await _entry_of(session, queue_id, user_id)
+    if entry is None:
+        raise NotFoundError(NOT_IN_QUEUE)
+    return entry
+
+
+async def _choose_task(
+    session: AsyncSession, subject_id: int, user_id: int, task_id: int | None
+) -> int | None:
+    if task_id is not None:
+        found = await session.scalar(
+            select(Task.id).where(Task.id == task_id, Task.subject_id == subject_id)
+        )
+        if found is None:
+            raise InvalidError(msg("That task does not belong to this subject."))
+        return found
+    handed_in = select(Submission.task_id).where(Submission.user_id == user_id)
+    return await session.scalar(
+        select(Task.id)
+        .where(Task.subject_id == subject_id, Task.id.not_in(handed_in))
+        .order_by(Task.order_index, Task.id)
+        .limit(1)
+    )
+
+
+async def _record_submission(
+    session: AsyncSession,
+    user_id: int,
+    task_id: int,
+    kind: SubmissionKind,
+    *,
+    accepted_by: int | None = None,
+) -> None:
+    existing = await session.scalar(
+        select(Submission).where(Submission.user_id == user_id, Submission.task_id == task_id)
+    )
+    if existing is None:
+        session.add(
+            Submission(
+                user_id=user_id,
+                task_id=task_id,
+                kind=kind,
+                accepted_by_id=accepted_by,
+                submitted_at=utcnow(),
+            )
+        )
+    elif kind is SubmissionKind.ACCEPTED:
+        existing.kind, existing.accepted_by_id = kind, accepted_by
+
+
+async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
+    subject = await permissions.get_subject(session, queue.subject_id)
+    rows = await session.execute(
+        select(QueueEntry, User, Task.name)
+        .join(User, User.id == QueueEntry.user_id)
+        .outerjoin(Task, Task.id == QueueEntry.task_id)
+        .where(QueueEntry.queue_id == queue.id)
+        .order_by(QueueEntry.seq)
+    )
+    entries = tuple(
+        EntryView(
+            id=entry.id,
+            position=position,
+            user_id=user.id,
+            display_name=UserView.of(user).display_name,
+            short_name=UserView.of(user).short_name,
+            task_id=entry.task_id,
+            task_name=task_name,
+            status=entry.status,
+            joined_at=entry.joined_at,
+            called_at=entry.called_at,
+        )
+        for position, (entry, user, task_name) in enumerate(rows.all(), start=1)
+    )
+    return QueueSnapshot(
+        service_seconds=await _recent_service_seconds(session, queue.id),
+        queue_id=queue.id,
+        subject_id=subject.id,
+        workspace_id=subject.workspace_id,
+        subject_name=subject.name,
+        state=queue.state,
+        members_can_freeze=queue.members_can_freeze,
+        max_size=queue.max_size,
+        version=queue.version,
+        entries=entries,
+    )
+
+
+async def _recent_service_seconds(session: AsyncSession, queue_id: int) -> tuple[float, ...]:
+    rows = await session.execute(
+        select(QueueEvent.at, QueueEvent.called_at)
+        .where(
+            QueueEvent.queue_id == queue_id,
+            QueueEvent.kind.in_((QueueEventKind.ACCEPTED, QueueEventKind.RETURNED)),
+            QueueEvent.called_at.is_not(None),
+        )
+        .order_by(QueueEvent.at.desc())
+        .limit(RECENT_SERVICES)
+    )
+    return tuple(
+        (finished - called).total_seconds()
+        for finished, called in rows
+        if called is not None and finished > called
+    )

@@ -1,0 +1,47 @@
+"""Units of work: one transaction per service call, events published only after commit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from equeue_ui import runtime
+from equeue_ui.errors import ConflictError
+from equeue_ui.i18n import Msg
+
+
+@dataclass
+class UnitOfWork:
+    session: AsyncSession
+    events: list[Any] = field(default_factory=list)
+    is_sqlite: bool = False
+
+    def emit(self, event: Any) -> None:
+        self.events.append(event)
+
+
+@asynccontextmanager
+async def unit_of_work(*, conflict: Msg | None = None) -> AsyncIterator[UnitOfWork]:
+    """A write transaction; ``conflict`` is the message for a unique-constraint violation."""
+    rt = runtime.current()
+    async with rt.db.write_session() as session:
+        uow = UnitOfWork(session, is_sqlite=rt.db.is_sqlite)
+        try:
+            yield uow
+            await session.commit()
+        except IntegrityError as error:
+            await session.rollback()
+            raise ConflictError(conflict) from error
+    if uow.events:
+        await rt.bus.publish(uow.events)
+
+
+@asynccontextmanager
+async def read_only() -> AsyncIterator[AsyncSession]:
+    async with runtime.current().db.read_session() as session:
+        yield session

@@ -1,0 +1,214 @@
+"""Read models the services hand out: small frozen dataclasses, never ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from db.models import (
+    EntryStatus,
+    Group,
+    MemberRole,
+    MemberStatus,
+    QueueState,
+    Subject,
+    Task,
+    User,
+    Workspace,
+)
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    avatar_url: str | None
+    status_text: str
+    group_id: int | None
+    is_teacher: bool
+    is_site_admin: bool
+    language: str | None
+    dark_mode: bool | None
+    has_password: bool
+    from_ecourses: bool
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.first_name} {self.last_name}".strip()
+        return full or self.username
+
+    @property
+    def short_name(self) -> str:
+        """ "First L." — for boards where full names are not shown."""
+        if not self.first_name:
+            return self.username
+        initial = f" {self.last_name[0]}." if self.last_name else ""
+        return f"{self.first_name}{initial}"
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls(
+            id=user.id,
+            username=user.username,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            avatar_url=user.avatar_url,
+            status_text=user.status_text,
+            group_id=user.group_id,
+            is_teacher=user.is_teacher,
+            is_site_admin=user.is_site_admin,
+            language=user.language,
+            dark_mode=user.dark_mode,
+            has_password=user.password_hash is not None,
+            from_ecourses=user.ecourses_user_id is not None,
+        )
+
+
+@dataclass(frozen=True)
+class GroupView:
+    id: int
+    name: str
+
+    @classmethod
+    def of(cls, group: Group) -> GroupView:
+        return cls(id=group.id, name=group.name)
+
+
+@dataclass(frozen=True)
+class WorkspaceView:
+    id: int
+    group_id: int
+    name: str
+    my_role: MemberRole | None = None
+    my_status: MemberStatus | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.my_role is MemberRole.ADMIN and self.my_status is MemberStatus.APPROVED
+
+    @classmethod
+    def of(
+        cls,
+        workspace: Workspace,
+        role: MemberRole | None = None,
+        status: MemberStatus | None = None,
+    ) -> WorkspaceView:
+        return cls(
+            id=workspace.id,
+            group_id=workspace.group_id,
+            name=workspace.name,
+            my_role=role,
+            my_status=status,
+        )
+
+
+@dataclass(frozen=True)
+class MemberView:
+    user: UserView
+    workspace_id: int
+    role: MemberRole
+    status: MemberStatus
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    id: int
+    workspace_id: int
+    name: str
+    teacher_name: str
+    teacher_contact: str
+    requirements: str
+    ecourses_course_id: int | None
+    ecourses_url: str | None
+    queue_id: int | None = None
+
+    @classmethod
+    def of(cls, subject: Subject, queue_id: int | None = None) -> SubjectView:
+        return cls(
+            id=subject.id,
+            workspace_id=subject.workspace_id,
+            name=subject.name,
+            teacher_name=subject.teacher_name,
+            teacher_contact=subject.teacher_contact,
+            requirements=subject.requirements,
+            ecourses_course_id=subject.ecourses_course_id,
+            ecourses_url=subject.ecourses_url,
+            queue_id=queue_id,
+        )
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    subject_id: int
+    name: str
+    url: str | None
+    order_index: int
+    due_at: datetime | None
+    ecourses_id: int | None
+
+    @classmethod
+    def of(cls, task: Task) -> TaskView:
+        return cls(
+            id=task.id,
+            subject_id=task.subject_id,
+            name=task.name,
+            url=task.url,
+            order_index=task.order_index,
+            due_at=task.due_at,
+            ecourses_id=task.ecourses_id,
+        )
+
+
+@dataclass(frozen=True)
+class EntryView:
+    id: int
+    position: int
+    user_id: int
+    display_name: str
+    short_name: str
+    task_id: int | None
+    task_name: str | None
+    status: EntryStatus
+    joined_at: datetime
+    called_at: datetime | None
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """The queue as every viewer sees it at one version."""
+
+    queue_id: int
+    subject_id: int
+    workspace_id: int
+    subject_name: str
+    state: QueueState
+    members_can_freeze: bool
+    max_size: int | None
+    version: int
+    entries: tuple[EntryView, ...]
+    # Recent service durations in seconds (called → accepted or returned), newest first.
+    service_seconds: tuple[float, ...] = ()
+
+    def entry_of(self, user_id: int) -> EntryView | None:
+        return next((e for e in self.entries if e.user_id == user_id), None)
+
+    def people_ahead(self, user_id: int) -> int | None:
+        entry = self.entry_of(user_id)
+        return None if entry is None else entry.position - 1
+
+    @property
+    def waiting_count(self) -> int:
+        return sum(1 for e in self.entries if e.status is not EntryStatus.CALLED)
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One approved member's standing in a workspace: tasks handed in, and of them accepted."""
+
+    user: UserView
+    handed_in: int
+    accepted: int

@@ -1,0 +1,65 @@
+"""The one validated settings object: `EQUEUE_*` environment variables or a `.env` file."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secrets that appear in docs and examples; a real deployment must never run on them.
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "development-secret"})
+SECRET_FILE_NAME = "secret.key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EQUEUE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "production"
+    data_dir: Path = Path("./data")
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    secret: str | None = None
+    default_language: Literal["ru", "en"] = "ru"
+    # Dates are shown in the university's time zone (SFU: Krasnoyarsk).
+    timezone: str = "Asia/Krasnoyarsk"
+    public_url: str | None = None
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if (
+            self.secret is not None
+            and self.secret.strip().lower() in PLACEHOLDER_SECRETS
+            and self.environment != "development"
+        ):
+            raise ValueError(
+                "EQUEUE_SECRET is a known placeholder; set a long random value "
+                "(or leave it unset to have one generated in the data folder)"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'equeue.sqlite3').resolve()}"
+
+    @cached_property
+    def resolved_secret(self) -> str:
+        """The configured secret, or one generated once and kept in the data folder."""
+        if self.secret:
+            return self.secret
+        path = self.data_dir / SECRET_FILE_NAME
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(value)
+        return value

@@ -1,0 +1,1 @@
+"""Alembic migrations; the application's schema comes only from here (see equeue_ui.migrate)."""

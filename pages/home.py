@@ -1,0 +1,41 @@
+"""`/`: the sign-in form for visitors; who is signed in and their workspaces for members."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from nicegui import ui
+
+from components import session
+from components.frame import frame
+from components.i18n import _
+from components.workspace_list import workspace_list
+from equeue_ui.services import groups, workspaces
+from pages.auth import sign_in_section
+
+
+def register() -> None:
+    @ui.page("/")
+    async def home_page(request: Request) -> None:
+        user = await session.current_user(request)
+        if user is None:
+            with frame(_("Sign in"), user=None, here="/"):
+                ui.label(_("Live queues for handing in lab work.")).classes(
+                    "text-center w-full text-grey-8"
+                )
+                await sign_in_section(request, "/")
+            return
+        with frame(_("Home"), user=user, here="/"):
+            ui.label(_("Signed in as {name}", name=user.display_name)).classes("text-h6").mark(
+                "welcome"
+            )
+            group = await groups.get_group(user.group_id) if user.group_id else None
+            with ui.row().classes("items-center gap-2"):
+                ui.label(_("Group: {name}", name=group.name) if group else _("No group chosen"))
+                ui.button(
+                    _("Change group") if group else _("Choose your group"),
+                    on_click=lambda: ui.navigate.to("/groups"),
+                ).props("flat dense").mark("choose-group")
+            mine = await workspaces.list_my_workspaces(actor=user)
+            of_group = await workspaces.list_group_workspaces(actor=user)
+            known = {w.id for w in mine}
+            workspace_list(mine + [w for w in of_group if w.id not in known], user=user)

@@ -1,0 +1,47 @@
+"""`/subjects/{id}`: a subject's tasks with my marks, its requirements, and its queue."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+from nicegui import ui
+
+from components import session
+from components.frame import frame
+from components.i18n import _
+from components.notices import or_refusal
+from components.queue_panel import QueuePanel
+from components.task_list import task_list
+from equeue_ui.markdown import render_markdown
+from equeue_ui.services import subjects, submissions, tasks
+
+
+def register() -> None:
+    @ui.page("/subjects/{subject_id}")
+    async def subject_page(request: Request, subject_id: int) -> Response | None:
+        user = await session.current_user(request)
+        if user is None:
+            return session.login_redirect(request)
+        with frame(_("Subject"), user=user, here=request.url.path):
+            subject = await or_refusal(subjects.get_subject(subject_id, actor=user))
+            if subject is None:
+                return None
+            ui.link(_("← Workspace"), f"/workspaces/{subject.workspace_id}").classes("text-sm")
+            ui.label(subject.name).classes("text-h5").mark("subject-name")
+            if subject.teacher_name or subject.teacher_contact:
+                ui.label(
+                    " · ".join(p for p in (subject.teacher_name, subject.teacher_contact) if p)
+                ).classes("text-grey-8")
+            items = await tasks.list_tasks(subject_id, actor=user)
+            marked = await submissions.handed_in_task_ids(subject_id, actor=user)
+            with ui.card().classes("w-full"):
+                ui.label(_("Tasks")).classes("text-subtitle1 font-bold")
+                task_list(items, marked, user=user)
+            if subject.requirements.strip():
+                with ui.expansion(_("Requirements"), icon="rule").classes("w-full"):
+                    ui.html(render_markdown(subject.requirements), sanitize=False)
+            if subject.queue_id is not None:
+                ui.label(_("Queue")).classes("text-subtitle1 font-bold")
+                panel = QueuePanel(subject.queue_id, user=user, tasks=items, handed_in=marked)
+                await panel.start()
+        return None

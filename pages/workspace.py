@@ -1,0 +1,89 @@
+"""`/workspaces/{id}`: subjects with progress, join requests for admins, members, leaderboard."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+from fastapi.responses import Response
+from nicegui import ui
+
+from components import session
+from components.frame import frame
+from components.i18n import _
+from components.live import on_event
+from components.members import join_requests, leaderboard_table, member_list
+from components.notices import or_refusal
+from components.subject_card import subject_card
+from db.models import MemberStatus
+from equeue_ui.errors import DomainError
+from equeue_ui.events import MembershipChanged, SubjectChanged
+from equeue_ui.services import subjects, submissions, workspaces
+from equeue_ui.services.views import UserView, WorkspaceView
+
+
+def register() -> None:
+    @ui.page("/workspaces/{workspace_id}")
+    async def workspace_page(request: Request, workspace_id: int) -> Response | None:
+        user = await session.current_user(request)
+        if user is None:
+            return session.login_redirect(request)
+        with frame(_("Workspace"), user=user, here=request.url.path):
+            await _content(workspace_id, user)
+        return None
+
+
+async def _content(workspace_id: int, user: UserView) -> None:
+    workspace = await or_refusal(workspaces.get_workspace(workspace_id, actor=user))
+    if workspace is None:
+        return
+    ui.label(workspace.name).classes("text-h5").mark("workspace-name")
+
+    @ui.refreshable
+    async def subject_section() -> None:
+        items = await subjects.list_subjects(workspace_id, actor=user)
+        progress = await submissions.progress(workspace_id, actor=user)
+        due = await submissions.next_due(workspace_id, actor=user)
+        if not items:
+            ui.label(_("No subjects yet.")).classes("text-grey-7").mark("no-subjects")
+        for subject in items:
+            subject_card(
+                subject, progress=progress.get(subject.id, (0, 0)), next_due=due.get(subject.id)
+            )
+
+    @ui.refreshable
+    async def people_section() -> None:
+        if workspace.is_admin or user.is_site_admin:
+            pending = await workspaces.list_members(
+                workspace_id, actor=user, statuses=(MemberStatus.PENDING,)
+            )
+            with ui.expansion(
+                _("Join requests ({n})", n=len(pending)), icon="how_to_reg", value=bool(pending)
+            ).classes("w-full"):
+                join_requests(workspace_id, pending, actor=user, on_change=people_section.refresh)
+        members = await workspaces.list_members(workspace_id, actor=user)
+        with ui.expansion(_("Members ({n})", n=len(members)), icon="group").classes("w-full"):
+            member_list(members)
+        board = await submissions.leaderboard(workspace_id, actor=user, limit=10)
+        with ui.expansion(_("Leaderboard"), icon="emoji_events").classes("w-full"):
+            leaderboard_table(board)
+
+    ui.label(_("Subjects")).classes("text-subtitle1 font-bold")
+    await subject_section()
+    await people_section()
+    await _follow_membership(workspace, user, people_section.refresh)
+    on_event(SubjectChanged, lambda e: e.workspace_id == workspace_id, subject_section.refresh)
+
+
+async def _follow_membership(
+    workspace: WorkspaceView, user: UserView, refresh: Callable[[], Awaitable[None]]
+) -> None:
+    async def changed() -> None:
+        try:
+            await workspaces.get_workspace(workspace.id, actor=user)
+        except DomainError:  # no longer a member: the page must stop showing the data
+            ui.navigate.reload()
+            return
+        await refresh()
+
+    on_event(MembershipChanged, lambda e: e.workspace_id == workspace.id, changed)

@@ -1,0 +1,47 @@
+"""The NiceGUI `user` fixture over a fresh SQLite copy of the migrated schema."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from nicegui import core
+from nicegui.testing.user import User
+from nicegui.testing.user_simulation import user_simulation
+
+from tests import databases
+
+MAIN_FILE = Path(__file__).with_name("main_app.py")
+
+
+@pytest.fixture
+def ui_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sqlite_template: Path) -> str:
+    url = databases.copy_sqlite(sqlite_template, tmp_path)
+    monkeypatch.setenv("EQUEUE_DATABASE_URL", url)
+    monkeypatch.setenv("EQUEUE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EQUEUE_ENVIRONMENT", "test")
+    monkeypatch.setenv("EQUEUE_SECRET", "ui-test-secret-" + "y" * 32)
+    monkeypatch.setenv("EQUEUE_DEFAULT_LANGUAGE", "en")
+    return url
+
+
+@pytest.fixture
+async def user(ui_env: str, caplog: pytest.LogCaptureFixture) -> AsyncIterator[User]:
+    """A simulated browser; the app's runtime is started, so tests may call services."""
+    async with user_simulation(main_file=MAIN_FILE) as simulated:
+        yield simulated
+    errors = [r for r in caplog.get_records("call") if r.levelname == "ERROR"]
+    if errors:
+        pytest.fail(f"unexpected ERROR logs: {[r.getMessage() for r in errors]}", pytrace=False)
+
+
+@pytest.fixture
+def another_user(user: User) -> Callable[[], User]:
+    """More simulated browsers on the same app (each with its own cookies)."""
+
+    def make() -> User:
+        return User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test"))
+
+    return make
