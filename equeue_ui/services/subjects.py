@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import NAME_LENGTH, Queue, QueueState, Subject, SubjectTeacher, User
-from equeue_ui.errors import ConflictError, ForbiddenError, NotFoundError, invalid
+from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from equeue_ui.events import QueueChanged, SubjectChanged
 from equeue_ui.i18n import msg
 from equeue_ui.services import permissions
@@ -46,6 +46,14 @@ class _Details:
             teacher_name=clean_text(teacher_name, max_length=NAME_LENGTH),
             teacher_contact=clean_text(teacher_contact, max_length=NAME_LENGTH),
             requirements=clean_text(requirements, max_length=REQUIREMENTS_LENGTH),
+        )
+
+    def only_requirements_differ(self, subject: Subject) -> bool:
+        """True when these details change nothing of ``subject`` but its requirements."""
+        return (self.name, self.teacher_name, self.teacher_contact) == (
+            subject.name,
+            subject.teacher_name,
+            subject.teacher_contact,
         )
 
 
@@ -123,10 +131,7 @@ async def update_subject(
             session, user, subject.workspace_id
         )
         details = _Details.clean(name, teacher_name, teacher_contact, requirements)
-        unchanged = (subject.name, subject.teacher_name, subject.teacher_contact)
-        if not is_admin and (details.name, details.teacher_name, details.teacher_contact) != (
-            unchanged
-        ):
+        if not is_admin and not details.only_requirements_differ(subject):
             raise ForbiddenError(msg("A subject's teachers may change only its requirements."))
         if details.name != subject.name:
             await _ensure_name_free(session, subject.workspace_id, details.name)
@@ -185,7 +190,9 @@ async def assign_teacher(subject_id: int, user_id: int, *, actor: UserView) -> N
         if teacher is None:
             raise NotFoundError(msg("This user does not exist."))
         if not teacher.is_teacher:
-            raise invalid("Only users with the teacher role can be assigned to a subject.")
+            raise InvalidError(
+                msg("Only users with the teacher role can be assigned to a subject.")
+            )
         if await session.get(SubjectTeacher, (subject.id, teacher.id)) is not None:
             return
         session.add(SubjectTeacher(subject_id=subject.id, user_id=teacher.id))

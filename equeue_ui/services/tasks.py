@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Subject, Task, User
-from equeue_ui.errors import ConflictError, NotFoundError, invalid
+from equeue_ui.errors import ConflictError, InvalidError, NotFoundError
 from equeue_ui.events import TaskChanged
 from equeue_ui.i18n import msg
 from equeue_ui.services import permissions
@@ -92,7 +92,9 @@ async def reorder_tasks(subject_id: int, ordered_task_ids: list[int], *, actor: 
         subject = await _lock_subject_for_admin(session, subject_id, actor)
         by_id = {task.id: task for task in await _ordered(session, subject.id)}
         if len(ordered_task_ids) != len(by_id) or set(ordered_task_ids) != set(by_id):
-            raise invalid("The task list has changed meanwhile. Reload the page and try again.")
+            raise InvalidError(
+                msg("The task list has changed meanwhile. Reload the page and try again.")
+            )
         _renumber([by_id[task_id] for task_id in ordered_task_ids])
         uow.emit(TaskChanged(subject.id, None))
 
@@ -124,7 +126,7 @@ async def list_tasks(subject_id: int, *, actor: UserView) -> list[TaskView]:
 
 def _clean_due(due_at: datetime | None) -> datetime | None:
     if due_at is not None and due_at.utcoffset() is None:
-        raise invalid("The due date must include a time zone.")
+        raise InvalidError(msg("The due date must include a time zone."))
     return due_at
 
 
