@@ -72,9 +72,11 @@ def register_form(*, next_path: str, address: str) -> None:
                     last_name=last_name.value,
                 )
             )
-            ticket = created and await attempt(
-                accounts.sign_in(username.value, password.value, address=address)
-            )
+            ticket = None
+            if created is not None:
+                ticket = await attempt(
+                    accounts.sign_in(username.value, password.value, address=address)
+                )
         finally:
             button.enable()
         if ticket:

@@ -31,6 +31,20 @@ async def attempt(action: Awaitable[T], *, success: str | None = None) -> T | No
     return result
 
 
+async def succeeds(action: Awaitable[object], *, success: str | None = None) -> bool:
+    """Like :func:`attempt`, for services that return nothing: whether the action went through."""
+    done = False
+
+    async def run() -> bool:
+        nonlocal done
+        await action
+        done = True
+        return True
+
+    await attempt(run(), success=success)
+    return done
+
+
 async def or_refusal(action: Awaitable[T]) -> T | None:
     """Await a read for a page; when it is refused, show why in place of the page's content."""
     try:

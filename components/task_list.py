@@ -6,7 +6,7 @@ from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from components.i18n import _
-from components.notices import attempt
+from components.notices import succeeds
 from db.types import utcnow
 from equeue_ui.formatting import date_time
 from equeue_ui.services import submissions
@@ -26,9 +26,8 @@ def _task_row(task: TaskView, done: bool, *, user: UserView) -> None:
         if event.value == done_state["value"]:
             return
         action = submissions.mark_handed_in if event.value else submissions.unmark_handed_in
-        if await attempt(action(task.id, actor=user)) is None and not await _still(
-            task, user, event.value
-        ):
+        if not await succeeds(action(task.id, actor=user)):
+            done_state["value"] = not event.value
             box.set_value(not event.value)  # refused: show the mark as it really is
             return
         done_state["value"] = event.value
@@ -46,9 +45,3 @@ def _task_row(task: TaskView, done: bool, *, user: UserView) -> None:
                 ui.label(_("Due {when}", when=date_time(task.due_at))).classes(
                     "text-xs " + ("text-negative" if overdue else "text-grey-7")
                 ).mark("due")
-
-
-async def _still(task: TaskView, user: UserView, value: bool) -> bool:
-    """Whether the task's mark already is ``value`` (the service changed it or it was so)."""
-    marked = await submissions.handed_in_task_ids(task.subject_id, actor=user)
-    return (task.id in marked) == value

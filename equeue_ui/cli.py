@@ -9,9 +9,9 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "run":
         return _run(settings, args)
-    commands: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = {
+    commands: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]] = {
         "migrate": _migrate,
         "create-admin": _create_admin,
         "seed-demo": _seed_demo,

@@ -5,6 +5,7 @@ Everything is created through the services, so the demo obeys the same rules as 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from db.models import QueueState
@@ -41,36 +42,48 @@ STUDENTS = [
     ("student9", "Иван", "Волков"),
     ("student10", "Софья", "Фёдорова"),
 ]
+
+
+@dataclass(frozen=True)
+class DemoSubject:
+    name: str
+    teacher_name: str
+    teacher_contact: str
+    requirements: str
+    tasks: list[str]
+    queue: QueueState
+
+
 SUBJECTS = [
-    {
-        "name": "Алгоритмы и структуры данных",
-        "teacher_name": "Петрова Ирина Александровна",
-        "teacher_contact": "i.petrova@example.edu, ауд. 4-12",
-        "requirements": (
+    DemoSubject(
+        name="Алгоритмы и структуры данных",
+        teacher_name="Петрова Ирина Александровна",
+        teacher_contact="i.petrova@example.edu, ауд. 4-12",
+        requirements=(
             "## Как сдавать\n\n"
             "1. Код — в репозитории, ссылку приложить в eКурсах.\n"
             "2. На защите объяснить **сложность** алгоритма.\n"
             "3. Тесты обязательны.\n"
         ),
-        "tasks": ["Сортировки", "Стек и очередь", "Деревья поиска", "Хеш-таблицы", "Графы"],
-        "queue": QueueState.OPEN,
-    },
-    {
-        "name": "Базы данных",
-        "teacher_name": "Сидоров Павел Игоревич",
-        "teacher_contact": "Telegram @p_sidorov",
-        "requirements": "Отчёт в PDF и SQL-скрипты. Защита — по одному.",
-        "tasks": ["ER-диаграмма", "Нормализация", "Запросы SQL", "Транзакции"],
-        "queue": QueueState.PAUSED,
-    },
-    {
-        "name": "Операционные системы",
-        "teacher_name": "Ким Сергей Викторович",
-        "teacher_contact": "s.kim@example.edu",
-        "requirements": "Сдача только при наличии отчёта. *Опоздания — в конец очереди.*",
-        "tasks": ["Процессы", "Потоки", "Синхронизация", "Файловые системы"],
-        "queue": QueueState.CLOSED,
-    },
+        tasks=["Сортировки", "Стек и очередь", "Деревья поиска", "Хеш-таблицы", "Графы"],
+        queue=QueueState.OPEN,
+    ),
+    DemoSubject(
+        name="Базы данных",
+        teacher_name="Сидоров Павел Игоревич",
+        teacher_contact="Telegram @p_sidorov",
+        requirements="Отчёт в PDF и SQL-скрипты. Защита — по одному.",
+        tasks=["ER-диаграмма", "Нормализация", "Запросы SQL", "Транзакции"],
+        queue=QueueState.PAUSED,
+    ),
+    DemoSubject(
+        name="Операционные системы",
+        teacher_name="Ким Сергей Викторович",
+        teacher_contact="s.kim@example.edu",
+        requirements="Сдача только при наличии отчёта. *Опоздания — в конец очереди.*",
+        tasks=["Процессы", "Потоки", "Синхронизация", "Файловые системы"],
+        queue=QueueState.CLOSED,
+    ),
 ]
 
 
@@ -101,12 +114,12 @@ async def seed() -> bool:
         subject = await subjects.create_subject(
             workspace.id,
             actor=leader,
-            name=spec["name"],
-            teacher_name=spec["teacher_name"],
-            teacher_contact=spec["teacher_contact"],
-            requirements=spec["requirements"],
+            name=spec.name,
+            teacher_name=spec.teacher_name,
+            teacher_contact=spec.teacher_contact,
+            requirements=spec.requirements,
         )
-        for index, name in enumerate(spec["tasks"]):
+        for index, name in enumerate(spec.tasks):
             await tasks.create_task(
                 subject.id,
                 actor=leader,
@@ -126,12 +139,12 @@ async def seed() -> bool:
     for subject, spec in zip(made, SUBJECTS, strict=True):
         assert subject.queue_id is not None
         await queues.set_state(subject.queue_id, QueueState.OPEN, actor=leader)
-        members = students[:7] if spec["queue"] is QueueState.OPEN else students[5:8]
-        if spec["queue"] is QueueState.CLOSED:
+        members = students[:7] if spec.queue is QueueState.OPEN else students[5:8]
+        if spec.queue is QueueState.CLOSED:
             members = []
         for student in members:
             await queues.join_queue(subject.queue_id, actor=student)
-        await queues.set_state(subject.queue_id, spec["queue"], actor=leader)
+        await queues.set_state(subject.queue_id, spec.queue, actor=leader)
     open_queue = made[0].queue_id
     assert open_queue is not None
     await queues.freeze(open_queue, actor=students[2])

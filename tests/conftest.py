@@ -39,14 +39,17 @@ def pg_template() -> Iterator[str]:
 
 
 @pytest.fixture(params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A freshly migrated database of each kind, dropped afterwards."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database of each kind.
+
+    SQLite: a copy of the migrated template file. PostgreSQL: the run's one migrated database,
+    emptied before each test (the run drops it at the end).
+    """
     if request.param == "sqlite":
-        yield databases.copy_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
-        return
-    name = databases.create_pg_database(template=request.getfixturevalue("pg_template"))
-    yield databases.pg_url(name)
-    databases.drop_pg_database(name)
+        return databases.copy_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
+    name = request.getfixturevalue("pg_template")
+    databases.truncate_all(name)
+    return databases.pg_url(name)
 
 
 @pytest.fixture(params=DATABASES)

@@ -63,6 +63,22 @@ def drop_pg_database(name: str) -> None:
     pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def truncate_all(name: str) -> None:
+    """Empty every table of a migrated database: far quicker than a new database per test."""
+    from db.models import Base
+
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+
+    async def go() -> None:
+        connection = await asyncpg.connect(pg_url(name).replace("+asyncpg", ""), timeout=5)
+        try:
+            await connection.execute(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE")
+        finally:
+            await connection.close()
+
+    _run(go)
+
+
 def migrated_pg_template() -> str:
     name = create_pg_database()
     upgrade_sync(pg_url(name))
