@@ -8,7 +8,9 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _
+from components.live import on_event
 from components.workspace_list import workspace_list
+from equeue_ui.events import MembershipChanged, WorkspaceChanged
 from equeue_ui.services import groups, workspaces
 from pages.auth import sign_in_section
 
@@ -35,7 +37,15 @@ def register() -> None:
                     _("Change group") if group else _("Choose your group"),
                     on_click=lambda: ui.navigate.to("/groups"),
                 ).props("flat dense").mark("choose-group")
-            mine = await workspaces.list_my_workspaces(actor=user)
-            of_group = await workspaces.list_group_workspaces(actor=user)
-            known = {w.id for w in mine}
-            workspace_list(mine + [w for w in of_group if w.id not in known], user=user)
+
+            @ui.refreshable
+            async def listing() -> None:
+                mine = await workspaces.list_my_workspaces(actor=user)
+                of_group = await workspaces.list_group_workspaces(actor=user)
+                known = {w.id for w in mine}
+                workspace_list(mine + [w for w in of_group if w.id not in known], user=user)
+
+            await listing()
+            # An admin approving my request, or a new workspace of my group, shows up at once.
+            on_event(MembershipChanged, lambda e: e.user_id == user.id, listing.refresh)
+            on_event(WorkspaceChanged, lambda _e: True, listing.refresh)

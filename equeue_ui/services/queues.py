@@ -172,12 +172,15 @@ async def update_settings(
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
 ) -> None:
-    if max_size is not None and not 1 <= max_size <= 10_000:
-        raise InvalidError(msg("The maximum size must be between 1 and 10000."))
-    if opens_at and closes_at and closes_at <= opens_at:
-        raise InvalidError(msg("The queue must close after it opens."))
+    """Freezing, maximum size and the schedule; the queue's operators only."""
     async with unit_of_work() as uow:
         queue, _, user = await _lock_for_operator(uow.session, queue_id, actor)
+        if max_size is not None and not 1 <= max_size <= 10_000:
+            raise InvalidError(msg("The maximum size must be between 1 and 10000."))
+        if any(moment is not None and moment.tzinfo is None for moment in (opens_at, closes_at)):
+            raise InvalidError(msg("Opening and closing times must include a time zone."))
+        if opens_at and closes_at and closes_at <= opens_at:
+            raise InvalidError(msg("The queue must close after it opens."))
         queue.members_can_freeze = members_can_freeze
         queue.max_size = max_size
         queue.opens_at, queue.closes_at = opens_at, closes_at
@@ -261,7 +264,9 @@ async def clear_queue(queue_id: int, *, actor: UserView) -> int:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def remove_user_entries(uow: UnitOfWork, user_id: int, workspace_id: int) -> None:
+async def remove_user_entries(
+    uow: UnitOfWork, user_id: int, workspace_id: int, *, actor_id: int | None
+) -> None:
     """Within another unit of work: take a user out of every queue of a workspace."""
     rows = await uow.session.execute(
         select(QueueEntry, Queue)
@@ -272,7 +277,7 @@ async def remove_user_entries(uow: UnitOfWork, user_id: int, workspace_id: int) 
     )
     for entry, queue in rows.all():
         await uow.session.delete(entry)
-        _record(uow, queue, QueueEventKind.REMOVED, entry=entry, actor=None)
+        _record(uow, queue, QueueEventKind.REMOVED, entry=entry, actor_id=actor_id)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -284,7 +289,8 @@ def _record(
     kind: QueueEventKind,
     *,
     entry: QueueEntry | None = None,
-    actor: User | None,
+    actor: User | None = None,
+    actor_id: int | None = None,
 ) -> None:
     queue.version += 1
     uow.session.add(
@@ -293,7 +299,7 @@ def _record(
             kind=kind,
             version=queue.version,
             at=utcnow(),
-            actor_id=actor.id if actor else None,
+            actor_id=actor.id if actor else actor_id,
             entry_id=entry.id if entry else None,
             user_id=entry.user_id if entry else None,
             task_id=entry.task_id if entry else None,

@@ -179,7 +179,7 @@ async def remove_member(workspace_id: int, user_id: int, *, actor: UserView) -> 
     """Remove a member: their queue places go (others move up), their submissions stay."""
     async with unit_of_work() as uow:
         member = await _admin_target(uow, workspace_id, user_id, actor)
-        await _drop_member(uow, member)
+        await _drop_member(uow, member, actor_id=actor.id)
 
 
 async def leave(workspace_id: int, *, actor: UserView) -> None:
@@ -189,7 +189,7 @@ async def leave(workspace_id: int, *, actor: UserView) -> None:
         member = await permissions.membership(uow.session, actor.id, workspace_id)
         if member is None:
             raise NotFoundError(msg("You are not a member of this workspace."))
-        await _drop_member(uow, member)
+        await _drop_member(uow, member, actor_id=actor.id)
 
 
 async def rename_workspace(workspace_id: int, name: str, *, actor: UserView) -> WorkspaceView:
@@ -261,6 +261,11 @@ async def _admin_target(
 
 
 async def _ensure_not_last_admin(session: AsyncSession, workspace_id: int) -> None:
+    # Two admins stepping down at once must not each count the other as still there: on
+    # PostgreSQL the workspace row lock serialises these checks (SQLite has one writer anyway).
+    await session.execute(
+        select(Workspace.id).where(Workspace.id == workspace_id).with_for_update()
+    )
     admins = await session.scalar(
         select(func.count())
         .select_from(WorkspaceMember)
@@ -274,9 +279,9 @@ async def _ensure_not_last_admin(session: AsyncSession, workspace_id: int) -> No
         raise ConflictError(LAST_ADMIN)
 
 
-async def _drop_member(uow: UnitOfWork, member: WorkspaceMember) -> None:
+async def _drop_member(uow: UnitOfWork, member: WorkspaceMember, *, actor_id: int) -> None:
     if member.role is MemberRole.ADMIN and member.status is MemberStatus.APPROVED:
         await _ensure_not_last_admin(uow.session, member.workspace_id)
-    await queues.remove_user_entries(uow, member.user_id, member.workspace_id)
+    await queues.remove_user_entries(uow, member.user_id, member.workspace_id, actor_id=actor_id)
     await uow.session.delete(member)
     uow.emit(MembershipChanged(member.workspace_id, member.user_id))

@@ -14,7 +14,7 @@ async def test_a_local_account_signs_in_on_the_start_page_and_sees_who_it_is(use
     user.find(marker="username").type("anna")
     user.find(marker="password").type("correct-horse")
     user.find(marker="sign-in").click()
-    await user.should_see("Signed in as Anna Smirnova")
+    await user.should_see("Signed in as Anna Smirnova", retries=100)
 
 
 async def test_a_wrong_password_shows_a_notice_and_stays_signed_out(user: User) -> None:
@@ -23,6 +23,6 @@ async def test_a_wrong_password_shows_a_notice_and_stays_signed_out(user: User) 
     user.find(marker="username").type("anna")
     user.find(marker="password").type("wrong-horse")
     user.find(marker="sign-in").click()
-    await user.should_see("Wrong username or password.")
+    await user.should_see("Wrong username or password.", retries=100)
     await user.open("/")
     await user.should_not_see("Signed in as")
