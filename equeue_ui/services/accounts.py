@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
@@ -57,9 +58,11 @@ def hash_token(token: str) -> str:
 
 
 def _check_username(username: str) -> str:
+    """The canonical (lower-case) username: the unique constraint then ignores letter case."""
     name = username.strip()
     if not USERNAME_PATTERN.match(name):
         raise invalid("A username has 3 to 150 characters: Latin letters, digits and . _ @ + -")
+    name = name.lower()
     return name
 
 
@@ -87,7 +90,7 @@ async def register(
     name = _check_username(username)
     _check_password(password)
     first, last = _clean_person_name(first_name), _clean_person_name(last_name)
-    password_hash = _hasher.hash(password)
+    password_hash = await _hash(password)
     async with unit_of_work(conflict=USERNAME_TAKEN) as uow:
         if enforce_setting and not await site.registration_enabled(uow.session):
             raise ForbiddenError(msg("Registration is switched off on this site."))
@@ -108,7 +111,7 @@ async def create_admin(username: str, password: str) -> UserView:
         if user is None:
             user = User(username=name, first_name="", last_name="")
             uow.session.add(user)
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = await _hash(password)
         user.is_site_admin = True
         user.blocked = False
         await uow.session.flush()
@@ -139,7 +142,7 @@ async def sign_in(username: str, password: str, *, address: str = "") -> str:
                 minutes=int(LOGIN_WINDOW.total_seconds() // 60),
             )
         )
-    if not _password_matches(user.password_hash if user else None, password):
+    if not await _password_matches(user.password_hash if user else None, password):
         async with unit_of_work() as uow:
             uow.session.add(LoginAttempt(username=name.lower()[:150], address=address[:64]))
         raise AuthenticationError()
@@ -277,20 +280,29 @@ async def change_password(current: str, new: str, *, actor: UserView) -> None:
     _check_password(new)
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
-        if not _password_matches(user.password_hash, current):
+        if not await _password_matches(user.password_hash, current):
             raise AuthenticationError(msg("The current password is wrong."))
-        user.password_hash = _hasher.hash(new)
+        user.password_hash = await _hash(new)
 
 
 async def _find_user(session: AsyncSession, username: str) -> User | None:
     return await session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
-def _password_matches(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
+async def _hash(password: str) -> str:
+    # argon2 takes tens of milliseconds of CPU: off the event loop, so other pages stay live.
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def _password_matches(password_hash: str | None, password: str) -> bool:
+    def verify() -> bool:
+        try:
+            matches = _hasher.verify(password_hash or _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return matches and password_hash is not None
+
+    return await asyncio.to_thread(verify)
 
 
 async def set_roles(

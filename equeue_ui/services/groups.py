@@ -69,7 +69,7 @@ async def import_group_names(names: list[str]) -> ImportResult:
 def semester_of(group_name: str, today: date) -> int | None:
     """The group's current semester from its two-digit admission year (SPEC §1)."""
     match = _YEAR.search(group_name)
-    if match is None:
+    if match is None or len(match.group()) < 2:
         return None
     year = 2000 + int(match.group()[:2])
     full_years = today.year - year - (1 if today.month < 9 else 0)

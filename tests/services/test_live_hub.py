@@ -54,7 +54,7 @@ async def test_viewers_never_receive_an_older_version_after_a_newer_one(rt: Runt
     received: list[int] = []
     rt.hub.watch(queue_id, lambda snapshot: received.append(snapshot.version))
     await asyncio.gather(*(queues.join_queue(queue_id, actor=s) for s in students))
-    final = (await queues.load_snapshot(queue_id))
+    final = await queues.load_snapshot(queue_id)
     assert final is not None
     await _settle(rt, queue_id, final.version)
     assert received == sorted(set(received))
