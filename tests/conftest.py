@@ -66,7 +66,9 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 
 def make_settings(database_url: str, data_dir: Path) -> Settings:
     return Settings(
-        environment="test", database_url=database_url, data_dir=data_dir,
+        environment="test",
+        database_url=database_url,
+        data_dir=data_dir,
         secret="test-secret-" + "x" * 32,
     )
 

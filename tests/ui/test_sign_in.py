@@ -8,8 +8,9 @@ from equeue_ui.services import accounts
 
 
 async def test_a_local_account_signs_in_on_the_start_page_and_sees_who_it_is(user: User) -> None:
-    await accounts.register("anna", "correct-horse", first_name="Anna", last_name="Smirnova",
-                            enforce_setting=False)
+    await accounts.register(
+        "anna", "correct-horse", first_name="Anna", last_name="Smirnova", enforce_setting=False
+    )
     await user.open("/")
     user.find(marker="username").type("anna")
     user.find(marker="password").type("correct-horse")
