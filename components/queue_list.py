@@ -30,10 +30,12 @@ def entry_list(snapshot: QueueSnapshot, *, me: int | None = None) -> None:
         with ui.row().classes(row_classes).mark("queue-entry"):
             ui.label(str(entry.position)).classes("w-8 text-right text-lg tabular-nums")
             with ui.column().classes("grow gap-0 min-w-0"):
-                ui.label(entry.display_name).classes("truncate").mark("entry-name")
+                ui.label(entry.display_name).classes("truncate w-full").mark("entry-name")
                 if entry.task_name:
-                    ui.label(entry.task_name).classes("text-xs text-grey-7 truncate")
+                    ui.label(entry.task_name).classes("text-xs text-grey-7 truncate w-full")
             if entry.status is EntryStatus.CALLED:
-                ui.badge(_("at the desk"), color="positive").mark("entry-called")
+                ui.badge(_("at the desk"), color="positive").classes("shrink-0").mark(
+                    "entry-called"
+                )
             elif entry.status is EntryStatus.FROZEN:
-                ui.badge(_("frozen"), color="info").mark("entry-frozen")
+                ui.badge(_("frozen"), color="info").classes("shrink-0").mark("entry-frozen")
