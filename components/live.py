@@ -9,11 +9,38 @@ from nicegui import background_tasks, ui
 
 from equeue_ui import runtime
 
+Refresh = Callable[[], Awaitable[None]]
 
-def on_event(
-    event_type: type, applies: Callable[[Any], bool], refresh: Callable[[], Awaitable[None]]
-) -> None:
-    """Run ``refresh`` in this client's context whenever an event of the type applies."""
+
+def coalesced(refresh: Refresh) -> Refresh:
+    """One run at a time: an async refresh that overlapped another would draw its part twice.
+    A request that arrives during a run makes exactly one more run afterwards."""
+    running = False
+    again = False
+
+    async def run() -> None:
+        nonlocal running, again
+        if running:
+            again = True
+            return
+        running = True
+        try:
+            while True:
+                again = False
+                await refresh()
+                if not again:
+                    return
+        finally:
+            running = False
+
+    return run
+
+
+def on_event(event_type: type, applies: Callable[[Any], bool], refresh: Refresh) -> None:
+    """Run ``refresh`` in this client's context whenever an event of the type applies.
+
+    Pass the same :func:`coalesced` refresh to every subscription that redraws one part.
+    """
     client = ui.context.client
 
     def handle(event: Any) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from nicegui import ui
 
 from components.i18n import _
@@ -23,21 +21,13 @@ def member_list(members: list[MemberView]) -> None:
                     ui.badge(_("admin")).props("outline")
 
 
-def join_requests(
-    workspace_id: int,
-    pending: list[MemberView],
-    *,
-    actor: UserView,
-    on_change: Callable[[], Awaitable[None] | None],
-) -> None:
-    """Pending requests with approve and reject buttons (shown to admins only)."""
+def join_requests(workspace_id: int, pending: list[MemberView], *, actor: UserView) -> None:
+    """Pending requests with approve and reject buttons (shown to admins only); the list
+    redraws itself from the membership event, for this admin and every other one."""
 
     async def decide(member: MemberView, approve: bool) -> None:
         action = workspaces.approve if approve else workspaces.reject
         await attempt(action(workspace_id, member.user.id, actor=actor))
-        result = on_change()
-        if result is not None:
-            await result
 
     with ui.column().classes("w-full gap-1").mark("join-requests"):
         if not pending:

@@ -37,9 +37,9 @@ def _task_row(task: TaskView, done: bool, *, user: UserView) -> None:
         box = ui.checkbox(value=done, on_change=toggle).mark("handed-in")
         with ui.column().classes("grow gap-0 min-w-0"):
             if task.url:
-                ui.link(task.name, task.url, new_tab=True).classes("truncate")
+                ui.link(task.name, task.url, new_tab=True).classes("truncate w-full")
             else:
-                ui.label(task.name).classes("truncate")
+                ui.label(task.name).classes("truncate w-full")
             if task.due_at:
                 overdue = task.due_at < utcnow() and not done
                 ui.label(_("Due {when}", when=date_time(task.due_at))).classes(

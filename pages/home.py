@@ -8,7 +8,7 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _
-from components.live import on_event
+from components.live import coalesced, on_event
 from components.workspace_list import workspace_list
 from equeue_ui.events import MembershipChanged, WorkspaceChanged
 from equeue_ui.services import groups, workspaces
@@ -47,5 +47,6 @@ def register() -> None:
 
             await listing()
             # An admin approving my request, or a new workspace of my group, shows up at once.
-            on_event(MembershipChanged, lambda e: e.user_id == user.id, listing.refresh)
-            on_event(WorkspaceChanged, lambda _e: True, listing.refresh)
+            refresh = coalesced(listing.refresh)
+            on_event(MembershipChanged, lambda e: e.user_id == user.id, refresh)
+            on_event(WorkspaceChanged, lambda _e: True, refresh)

@@ -11,7 +11,7 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _
-from components.live import on_event
+from components.live import coalesced, on_event
 from components.members import join_requests, leaderboard_table, member_list
 from components.notices import or_refusal
 from components.subject_card import subject_card
@@ -60,7 +60,7 @@ async def _content(workspace_id: int, user: UserView) -> None:
             with ui.expansion(
                 _("Join requests ({n})", n=len(pending)), icon="how_to_reg", value=bool(pending)
             ).classes("w-full"):
-                join_requests(workspace_id, pending, actor=user, on_change=people_section.refresh)
+                join_requests(workspace_id, pending, actor=user)
         members = await workspaces.list_members(workspace_id, actor=user)
         with ui.expansion(_("Members ({n})", n=len(members)), icon="group").classes("w-full"):
             member_list(members)
@@ -71,8 +71,12 @@ async def _content(workspace_id: int, user: UserView) -> None:
     ui.label(_("Subjects")).classes("text-subtitle1 font-bold")
     await subject_section()
     await people_section()
-    await _follow_membership(workspace, user, people_section.refresh)
-    on_event(SubjectChanged, lambda e: e.workspace_id == workspace_id, subject_section.refresh)
+    await _follow_membership(workspace, user, coalesced(people_section.refresh))
+    on_event(
+        SubjectChanged,
+        lambda e: e.workspace_id == workspace_id,
+        coalesced(subject_section.refresh),
+    )
 
 
 async def _follow_membership(
