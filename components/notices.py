@@ -16,18 +16,29 @@ log = logging.getLogger(__name__)
 
 
 async def attempt(action: Awaitable[T], *, success: str | None = None) -> T | None:
-    """Await a service call; show its refusal as a notice and return None instead of raising."""
+    """Await a service call; show its refusal as a notice and return None instead of raising.
+
+    The notice goes to the client, not to the clicked element's slot: a live update may have
+    redrawn (and so deleted) the button while the service was working.
+    """
+    client = ui.context.client
+    reader_language = language()
     try:
         result = await action
     except DomainError as error:
-        ui.notify(error.render(language()), type="warning", position="top", multi_line=True)
+        with client:
+            ui.notify(
+                error.render(reader_language), type="warning", position="top", multi_line=True
+            )
         return None
     except Exception:
         log.exception("unexpected failure in a UI action")
-        ui.notify(_("Something went wrong. Please try again."), type="negative", position="top")
+        with client:
+            ui.notify(_("Something went wrong. Please try again."), type="negative", position="top")
         return None
     if success:
-        ui.notify(success, type="positive", position="top")
+        with client:
+            ui.notify(success, type="positive", position="top")
     return result
 
 

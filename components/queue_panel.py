@@ -5,11 +5,14 @@ from __future__ import annotations
 from nicegui import background_tasks, ui
 
 from components.i18n import _
+from components.live import coalesced, on_event
 from components.notices import attempt
 from components.queue_list import entry_list, state_badge
 from db.models import EntryStatus, QueueState
 from equeue_ui import runtime
-from equeue_ui.services import queues
+from equeue_ui.errors import DomainError
+from equeue_ui.events import MembershipChanged, SubmissionChanged
+from equeue_ui.services import queues, submissions
 from equeue_ui.services.estimates import estimate_wait
 from equeue_ui.services.views import QueueSnapshot, TaskView, UserView
 
@@ -31,13 +34,33 @@ class QueuePanel:
             self.actions = ui.column().classes("w-full gap-2")
             self.listing = ui.column().classes("w-full gap-1")
 
-    async def start(self) -> None:
+    async def start(self, *, subject_id: int) -> None:
         """Subscribe first, then read: a change in between is not lost."""
         hub = runtime.current().hub
         stop = hub.watch(self.queue_id, self.show)
         self.client.on_delete(stop)
         self.client.on_connect(lambda: background_tasks.create(self.resync(), name="queue resync"))
+        self.subject_id = subject_id
+        me = self.user.id
+        on_event(
+            SubmissionChanged,
+            lambda e: e.user_id == me and e.subject_id == subject_id,
+            coalesced(self._reload_handed_in),
+        )
+        on_event(MembershipChanged, lambda e: e.user_id == me, self._recheck_access)
         await self.resync()
+
+    async def _reload_handed_in(self) -> None:
+        self.handed_in = await submissions.handed_in_task_ids(self.subject_id, actor=self.user)
+        if self.shown is not None:
+            self._render_actions(self.shown)
+
+    async def _recheck_access(self) -> None:
+        """Someone removed from the workspace must stop seeing its queue at once."""
+        try:
+            await queues.get_snapshot(self.queue_id, actor=self.user)
+        except DomainError:
+            ui.navigate.reload()
 
     async def resync(self) -> None:
         snapshot = await runtime.current().hub.current(self.queue_id)
@@ -48,7 +71,7 @@ class QueuePanel:
         if self.shown is not None and snapshot.version <= self.shown.version:
             return
         self.shown = snapshot
-        if self.client._deleted:
+        if self.client.is_deleted:  # the page went away between the event and now
             return
         with self.client:
             self._render_summary(snapshot)

@@ -30,5 +30,5 @@ def register() -> None:
             items = await tasks.list_tasks(snapshot.subject_id, actor=user)
             marked = await submissions.handed_in_task_ids(snapshot.subject_id, actor=user)
             panel = QueuePanel(queue_id, user=user, tasks=items, handed_in=marked)
-            await panel.start()
+            await panel.start(subject_id=snapshot.subject_id)
         return None

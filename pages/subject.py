@@ -9,9 +9,11 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _
+from components.live import coalesced, on_event
 from components.notices import or_refusal
 from components.queue_panel import QueuePanel
 from components.task_list import task_list
+from equeue_ui.events import SubmissionChanged, TaskChanged
 from equeue_ui.markdown import render_markdown
 from equeue_ui.services import subjects, submissions, tasks
 
@@ -34,14 +36,29 @@ def register() -> None:
                 ).classes("text-grey-8")
             items = await tasks.list_tasks(subject_id, actor=user)
             marked = await submissions.handed_in_task_ids(subject_id, actor=user)
+
+            @ui.refreshable
+            async def task_section() -> None:
+                current = await tasks.list_tasks(subject_id, actor=user)
+                handed_in = await submissions.handed_in_task_ids(subject_id, actor=user)
+                task_list(current, handed_in, user=user)
+
             with ui.card().classes("w-full"):
                 ui.label(_("Tasks")).classes("text-subtitle1 font-bold")
-                task_list(items, marked, user=user)
+                await task_section()
+            # A teacher accepting my work, or leaving the queue marked, ticks the box here too.
+            refresh_tasks = coalesced(task_section.refresh)
+            on_event(
+                SubmissionChanged,
+                lambda e: e.user_id == user.id and e.subject_id == subject_id,
+                refresh_tasks,
+            )
+            on_event(TaskChanged, lambda e: e.subject_id == subject_id, refresh_tasks)
             if subject.requirements.strip():
                 with ui.expansion(_("Requirements"), icon="rule").classes("w-full"):
                     ui.html(render_markdown(subject.requirements), sanitize=False)
             if subject.queue_id is not None:
                 ui.label(_("Queue")).classes("text-subtitle1 font-bold")
                 panel = QueuePanel(subject.queue_id, user=user, tasks=items, handed_in=marked)
-                await panel.start()
+                await panel.start(subject_id=subject.id)
         return None

@@ -27,7 +27,7 @@ from db.models import (
 )
 from db.types import utcnow
 from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
-from equeue_ui.events import QueueChanged, StudentCalled
+from equeue_ui.events import QueueChanged, StudentCalled, SubmissionChanged
 from equeue_ui.i18n import msg
 from equeue_ui.services import permissions
 from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
@@ -141,6 +141,7 @@ async def leave_queue(queue_id: int, *, actor: UserView, mark_handed_in: bool = 
             if entry.task_id is None:
                 raise InvalidError(msg("Choose the task you handed in first."))
             await _record_submission(session, user.id, entry.task_id, SubmissionKind.SELF_REPORTED)
+            uow.emit(SubmissionChanged(user.id, queue.subject_id))
         await session.delete(entry)
         _record(uow, queue, QueueEventKind.LEFT, entry=entry, actor=user)
 
@@ -223,6 +224,7 @@ async def accept(entry_id: int, *, actor: UserView) -> None:
                 SubmissionKind.ACCEPTED,
                 accepted_by=user.id,
             )
+            uow.emit(SubmissionChanged(entry.user_id, queue.subject_id))
         await uow.session.delete(entry)
         _record(uow, queue, QueueEventKind.ACCEPTED, entry=entry, actor=user)
 

@@ -42,6 +42,35 @@ def another_user(user: User) -> Callable[[], User]:
     """More simulated browsers on the same app (each with its own cookies)."""
 
     def make() -> User:
-        return User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test"))
+        return User(
+            httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test")
+        )
 
     return make
+
+
+# --- the demo world and quick password hashing -----------------------------------------------
+# (appended: the fixtures above are unchanged)
+
+from tests.ui import helpers  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_template(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> helpers.DemoTemplate:
+    """`equeue_ui.demo.seed()` run once per test session into a database file of its own."""
+    return helpers.build_demo_template(sqlite_template, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+async def demo(user: User, ui_env: str, demo_template: helpers.DemoTemplate) -> helpers.DemoWorld:
+    """The running app's database replaced by the seeded demo world; returns its ids."""
+    await helpers.load_database(ui_env, demo_template.path)
+    return demo_template.world
+
+
+@pytest.fixture
+def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters for accounts made during a test (hashing is not under test)."""
+    monkeypatch.setattr(helpers.accounts, "_hasher", helpers.QUICK_HASHER)

@@ -1,0 +1,261 @@
+"""Shared steps of the UI tests: signing in through the real form, the demo world, waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar, overload
+
+from argon2 import PasswordHasher
+from nicegui import ui
+from nicegui.testing.user import User
+from sqlalchemy.engine import make_url
+
+from equeue_ui import demo, runtime
+from equeue_ui.services import accounts, subjects, tasks, workspaces
+from equeue_ui.services.views import UserView
+from equeue_ui.settings import Settings
+
+PASSWORD = demo.DEMO_PASSWORD
+# Hashing with the production parameters takes about a second here; tests sign in a lot.
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+# Page loads and sign-ins run as background tasks in the simulation: give them time.
+PATIENCE = 100
+
+T = TypeVar("T", bound=ui.element)
+
+
+@dataclass(frozen=True)
+class DemoSubject:
+    id: int
+    name: str
+    queue_id: int
+    task_ids: tuple[int, ...]
+    task_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    """Ids of the seeded demo world (see `equeue_ui/demo.py`)."""
+
+    group_id: int
+    group_name: str
+    workspace_id: int
+    workspace_name: str
+    users: dict[str, int]
+    # In seeding order: the open queue (students 1–7, student3 frozen, student1 called),
+    # the paused one (students 6–8), the closed one (empty).
+    subjects: tuple[DemoSubject, ...]
+
+    @property
+    def open_subject(self) -> DemoSubject:
+        return self.subjects[0]
+
+    @property
+    def paused_subject(self) -> DemoSubject:
+        return self.subjects[1]
+
+    @property
+    def closed_subject(self) -> DemoSubject:
+        return self.subjects[2]
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    path: Path
+    world: DemoWorld
+
+
+async def account(username: str) -> UserView:
+    """The stored account of a user, as services take it."""
+    found = await accounts.find_user(username)
+    assert found is not None, username
+    return found
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+async def sign_in(user: User, username: str, password: str = PASSWORD, *, path: str = "/") -> None:
+    """Open ``path`` (the sign-in form, or a page that sends visitors to it) and sign in there."""
+    await user.open(path)
+    await submit_sign_in(user, username, password)
+    await user.should_see(marker="user-menu", retries=PATIENCE)
+    # A browser's address bar shows where the redirects ended; the simulation keeps the URL it
+    # was sent to (`/auth/complete?ticket=…`), which a simulated reload would open again.
+    user.back_history[-1] = path
+    await settle(user)
+
+
+async def settle(user: User) -> None:
+    """Wait until the page has sent everything it had queued for the browser.
+
+    NiceGUI's simulation points the global `ui.navigate`/`ui.notify` at whichever simulated
+    user was touched last, and a page sending its queued updates touches its user. With several
+    simulated browsers, one that is still sending could otherwise take another's navigation.
+    """
+    assert user.client is not None
+    outbox = user.client.outbox
+    await eventually(lambda: not outbox.updates and not outbox.messages, what="a quiet page")
+    await asyncio.sleep(0.05)
+
+
+async def submit_sign_in(user: User, username: str, password: str) -> None:
+    await user.should_see(marker="sign-in")
+    user.find(marker="username").clear().type(username)
+    user.find(marker="password").clear().type(password)
+    user.find(marker="sign-in").click()
+
+
+async def wait_for_notice(
+    user: User, text: str, *, since: int = 0, patience: int = PATIENCE
+) -> None:
+    """Wait until a notice containing ``text`` was shown (among those after index ``since``)."""
+    for _ in range(patience):
+        if any(text in message for message in user.notify.messages[since:]):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no notice with {text!r}; notices: {user.notify.messages}")
+
+
+async def eventually(check: Callable[[], Any], *, what: str = "condition") -> None:
+    """Wait until ``check()`` (sync or async) is truthy."""
+    for _ in range(PATIENCE):
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@overload
+def elements(user: User, kind: type[T], *, marker: str | None = None) -> list[T]: ...
+
+
+@overload
+def elements(user: User, *, marker: str) -> list[ui.element]: ...
+
+
+def elements(user: User, kind: type[Any] = ui.element, *, marker: str | None = None) -> list[Any]:
+    """The visible elements of a kind and/or with a marker, in page order (maybe none)."""
+    try:
+        found = user.find(kind=kind, marker=marker).elements
+    except AssertionError:  # `find` insists on at least one
+        return []
+    return sorted(found, key=lambda element: element.id)
+
+
+def texts(user: User, marker: str) -> list[str]:
+    """The texts of the visible labels with ``marker``, in page order."""
+    return [getattr(element, "text", "") for element in elements(user, marker=marker)]
+
+
+def label_texts_within(element: ui.element) -> list[str]:
+    """The texts of every label below ``element``, in page order."""
+    return [
+        child.text
+        for child in sorted(element.descendants(), key=lambda e: e.id)
+        if isinstance(child, ui.label | ui.link)
+    ]
+
+
+def page_text(user: User) -> str:
+    """All text and HTML content on the page, for "never shows the data" checks."""
+    parts: list[str] = []
+    with user:
+        for element in user.current_layout.descendants():
+            for attribute in ("text", "content", "value"):
+                value = getattr(element, attribute, None)
+                if isinstance(value, str):
+                    parts.append(value)
+            label = element.props.get("label")
+            if isinstance(label, str):
+                parts.append(label)
+    return "\n".join(parts)
+
+
+# --- the demo world -------------------------------------------------------------------------------
+
+
+def build_demo_template(empty_template: Path, folder: Path) -> DemoTemplate:
+    """Seed the demo world once into a copy of the migrated schema (in a loop of its own)."""
+    path = folder / "demo.sqlite3"
+    shutil.copyfile(empty_template, path)
+    settings = Settings(
+        environment="test",
+        database_url=f"sqlite+aiosqlite:///{path}",
+        data_dir=folder,
+        secret="ui-demo-secret-" + "z" * 32,
+    )
+
+    async def seed() -> DemoWorld:
+        rt = runtime.build(settings)
+        runtime.install(rt)
+        try:
+            assert await demo.seed()
+            return await _collect_world()
+        finally:
+            runtime.install(None)
+            await rt.db.dispose()
+
+    with _quick_hashing(), ThreadPoolExecutor(1) as pool:
+        world = pool.submit(lambda: asyncio.run(seed())).result()
+    return DemoTemplate(path=path, world=world)
+
+
+async def load_database(database_url: str, source: Path) -> None:
+    """Put a copy of ``source`` in place of the running app's SQLite database."""
+    await runtime.current().db.dispose()  # no connection may keep the old file open
+    target = Path(make_url(database_url).database or "")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+    shutil.copyfile(source, target)
+
+
+@contextmanager
+def _quick_hashing():  # type: ignore[no-untyped-def]
+    original = accounts._hasher
+    accounts._hasher = QUICK_HASHER
+    try:
+        yield
+    finally:
+        accounts._hasher = original
+
+
+async def _collect_world() -> DemoWorld:
+    names = ["leader", "teacher", "applicant", "newcomer", "admin"]
+    names += [f"student{n}" for n in range(1, 11)]
+    users = {name: (await account(name)).id for name in names}
+    leader = await account("leader")
+    (workspace,) = await workspaces.list_my_workspaces(actor=leader)
+    made = []
+    for subject in await subjects.list_subjects(workspace.id, actor=leader):
+        items = await tasks.list_tasks(subject.id, actor=leader)
+        assert subject.queue_id is not None
+        made.append(
+            DemoSubject(
+                id=subject.id,
+                name=subject.name,
+                queue_id=subject.queue_id,
+                task_ids=tuple(t.id for t in items),
+                task_names=tuple(t.name for t in items),
+            )
+        )
+    made.sort(key=lambda s: s.id)  # in seeding order
+    return DemoWorld(
+        group_id=workspace.group_id,
+        group_name=demo.DEMO_GROUP,
+        workspace_id=workspace.id,
+        workspace_name=workspace.name,
+        users=users,
+        subjects=tuple(made),
+    )

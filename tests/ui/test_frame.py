@@ -1,0 +1,68 @@
+"""The page frame every page shares: language menu and dark mode, kept per user."""
+
+from __future__ import annotations
+
+from nicegui import ui
+from nicegui.testing.user import User
+
+from components.session import LANGUAGE_COOKIE
+from tests.ui.helpers import PATIENCE, DemoWorld, account, elements, eventually, sign_in, texts
+
+
+async def test_a_signed_in_user_switches_to_russian_and_it_is_remembered(
+    user: User, demo: DemoWorld
+) -> None:
+    path = f"/workspaces/{demo.workspace_id}"
+    await sign_in(user, "student5", path=path)
+    await user.should_see(marker="language-ru")  # the other language is offered
+    user.find(marker="language-ru").click()
+    await user.should_see(marker="language-en", retries=PATIENCE)  # now English is the other
+    await user.should_not_see(marker="language-ru")
+    await user.should_see(marker="workspace-name")  # back on the page it was switched on
+    assert (await account("student5")).language == "ru"
+    assert user.http_client.cookies.get(LANGUAGE_COOKIE) == "ru"
+    assert texts(user, "page-title") == ["Пространство"]  # "Workspace" in ru.json
+    # Kept with the user: a browser without the cookie shows Russian as well.
+    user.http_client.cookies.delete(LANGUAGE_COOKIE)
+    await user.open("/")
+    await user.should_see("Вы вошли как Никита Лебедев")  # "Signed in as {name}"
+
+
+async def test_switching_back_to_english(user: User, demo: DemoWorld) -> None:
+    await sign_in(user, "student5")
+    user.find(marker="language-ru").click()
+    await user.should_see(marker="language-en", retries=PATIENCE)
+    user.find(marker="language-en").click()
+    await user.should_see(marker="language-ru", retries=PATIENCE)
+    await user.should_see("Signed in as Никита Лебедев")
+    assert (await account("student5")).language == "en"
+
+
+async def test_a_visitor_chooses_the_language_of_the_sign_in_page(
+    user: User, demo: DemoWorld
+) -> None:
+    await user.open("/")
+    user.find(marker="language-ru").click()
+    await eventually(
+        lambda: user.http_client.cookies.get(LANGUAGE_COOKIE) == "ru", what="the language cookie"
+    )
+    await user.should_see(marker="sign-in", retries=PATIENCE)
+    (button,) = elements(user, ui.button, marker="sign-in")
+    assert button.text == "Вход"  # "Sign in" in ru.json
+
+
+async def test_dark_mode_is_saved_for_the_user_and_applied_on_the_next_visit(
+    user: User, demo: DemoWorld
+) -> None:
+    await sign_in(user, "student5")
+    (dark,) = elements(user, ui.dark_mode)
+    assert not dark.value
+    user.find(marker="dark-mode").click()
+    await eventually(lambda: dark.value is True, what="dark mode on the page")
+    assert (await account("student5")).dark_mode is True
+    await user.open("/groups")
+    (dark,) = elements(user, ui.dark_mode)
+    assert dark.value is True
+    user.find(marker="dark-mode").click()
+    await eventually(lambda: dark.value is False, what="dark mode off the page")
+    assert (await account("student5")).dark_mode is False
