@@ -231,10 +231,7 @@ async def accept(entry_id: int, *, actor: UserView) -> None:
 
 async def return_entry(entry_id: int, *, actor: UserView) -> None:
     """The work needs fixing: the entry leaves and nothing is recorded."""
-    async with unit_of_work() as uow:
-        entry, queue, user = await _lock_entry_for_operator(uow.session, entry_id, actor)
-        await uow.session.delete(entry)
-        _record(uow, queue, QueueEventKind.RETURNED, entry=entry, actor=user)
+    await _take_out(entry_id, QueueEventKind.RETURNED, actor=actor)
 
 
 async def skip(entry_id: int, *, actor: UserView) -> None:
@@ -249,10 +246,15 @@ async def skip(entry_id: int, *, actor: UserView) -> None:
 
 
 async def remove_entry(entry_id: int, *, actor: UserView) -> None:
+    """Take someone out of the queue (say, they went home)."""
+    await _take_out(entry_id, QueueEventKind.REMOVED, actor=actor)
+
+
+async def _take_out(entry_id: int, kind: QueueEventKind, *, actor: UserView) -> None:
     async with unit_of_work() as uow:
         entry, queue, user = await _lock_entry_for_operator(uow.session, entry_id, actor)
         await uow.session.delete(entry)
-        _record(uow, queue, QueueEventKind.REMOVED, entry=entry, actor=user)
+        _record(uow, queue, kind, entry=entry, actor=user)
 
 
 async def clear_queue(queue_id: int, *, actor: UserView) -> int:
