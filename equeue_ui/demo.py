@@ -5,11 +5,13 @@ Everything is created through the services, so the demo obeys the same rules as 
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from db.models import QueueState
+from db.models import Queue, QueueEvent, QueueEventKind, QueueState
 from db.types import utcnow
+from equeue_ui import runtime
 from equeue_ui.services import accounts, groups, queues, subjects, submissions, tasks, workspaces
 from equeue_ui.services.views import UserView
 
@@ -147,9 +149,42 @@ async def seed() -> bool:
         await queues.set_state(subject.queue_id, spec.queue, actor=leader)
     open_queue = made[0].queue_id
     assert open_queue is not None
+    await _past_lab_sessions(open_queue, students, teacher)
     await queues.freeze(open_queue, actor=students[2])
     await queues.call_next(open_queue, actor=teacher)
     return True
+
+
+async def _past_lab_sessions(queue_id: int, students: list[UserView], teacher: UserView) -> None:
+    """History of earlier lab sessions, so wait estimates and statistics have data at once.
+
+    The services stamp events with the current time; the past can only be written directly.
+    """
+    rng = random.Random(2026)  # the same demo every time
+    async with runtime.current().db.write_session() as session:
+        queue = await session.get(Queue, queue_id)
+        assert queue is not None
+        for days_ago in (14, 7, 2):
+            moment = utcnow().replace(microsecond=0) - timedelta(days=days_ago, hours=3)
+            for student in rng.sample(students, 6):
+                joined = moment - timedelta(minutes=rng.randint(5, 40))
+                called = moment
+                moment += timedelta(minutes=rng.randint(4, 11))
+                kind = QueueEventKind.ACCEPTED if rng.random() < 0.8 else QueueEventKind.RETURNED
+                queue.version += 1
+                session.add(
+                    QueueEvent(
+                        queue_id=queue_id,
+                        user_id=student.id,
+                        actor_id=teacher.id,
+                        kind=kind,
+                        at=moment,
+                        joined_at=joined,
+                        called_at=called,
+                        version=queue.version,
+                    )
+                )
+        await session.commit()
 
 
 async def _user(username: str, first: str, last: str, *, group_id: int | None = None) -> UserView:

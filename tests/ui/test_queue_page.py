@@ -55,13 +55,23 @@ async def test_the_queue_shows_entries_with_positions_statuses_and_tasks(
     assert texts(user, "queue-state") == ["open"]
 
 
-async def test_my_position_people_ahead_and_a_wait_without_data(
+async def test_my_position_people_ahead_and_a_wait_from_the_demo_history(
     user: User, demo: DemoWorld
 ) -> None:
     await sign_in(user, "student5", path=f"/queues/{demo.open_subject.queue_id}")
     await user.should_see(marker="my-position")
     assert texts(user, "my-position") == ["5"]
     assert texts(user, "people-ahead") == ["People ahead of you: 4"]
+    # The demo carries earlier lab sessions of this queue, so the wait is a range of minutes.
+    [wait] = texts(user, "estimated-wait")
+    assert re.fullmatch(r"Estimated wait: \d+–\d+ min", wait)
+
+
+async def test_a_queue_without_served_students_has_no_wait_estimate_yet(
+    user: User, demo: DemoWorld
+) -> None:
+    await sign_in(user, "student7", path=f"/queues/{demo.paused_subject.queue_id}")
+    await user.should_see(marker="my-position")
     assert texts(user, "estimated-wait") == ["Estimated wait: not enough data yet"]
 
 
