@@ -31,11 +31,15 @@ def session_token(request: Request) -> str | None:
         return None
 
 
+def sign(token: str) -> str:
+    return _signer().sign(token).decode()
+
+
 def set_session_cookie(response: Response, token: str, *, secure: bool) -> None:
     # HttpOnly: page scripts never see the session; Lax: other sites' forms do not carry it.
     response.set_cookie(
         COOKIE,
-        _signer().sign(token).decode(),
+        sign(token),
         max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
         httponly=True,
         samesite="lax",

@@ -31,7 +31,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
 
     app.on_startup(startup)
     app.on_shutdown(shutdown)
-    register_all()
+    register_all(settings)
 
 
 def run_options(settings: Settings) -> dict[str, Any]:

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Krasnoyarsk"
     public_url: str | None = None
     log_level: str = "INFO"
+    # Loopback-only endpoints the load benchmark drives the app through; never on in production.
+    benchmark_hooks: bool = False
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

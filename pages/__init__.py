@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from equeue_ui.settings import Settings
 
-def register_all() -> None:
+
+def register_all(settings: Settings) -> None:
     from pages import auth, groups, health, home, queue, subject, workspace
 
     for module in (health, auth, home, groups, workspace, subject, queue):
         module.register()
+    if settings.benchmark_hooks:
+        from pages import bench
+
+        bench.register()
