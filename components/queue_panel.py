@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from nicegui import background_tasks, ui
 
+from components import queue_broadcast
 from components.i18n import _
 from components.live import coalesced, on_event
 from components.notices import attempt
-from components.queue_list import entry_list, state_badge
+from components.queue_view import QueueView
 from db.models import EntryStatus, QueueState
 from equeue_ui import runtime
 from equeue_ui.errors import DomainError
@@ -18,7 +19,11 @@ from equeue_ui.services.views import QueueSnapshot, TaskView, UserView
 
 
 class QueuePanel:
-    """Follows one queue live for one client; never shows an older version after a newer one."""
+    """Follows one queue live for one client; never shows an older version after a newer one.
+
+    The list itself is drawn in the browser from the per-queue broadcast; this panel only
+    redraws the reader's own part (place, wait, buttons), and only when that part changes.
+    """
 
     def __init__(
         self, queue_id: int, *, user: UserView, tasks: list[TaskView], handed_in: frozenset[int]
@@ -27,20 +32,31 @@ class QueuePanel:
         self.user = user
         self.tasks = tasks
         self.handed_in = handed_in
+        self.subject_id = 0
         self.shown: QueueSnapshot | None = None
+        self.view: QueueView | None = None
+        self._drawn_key: tuple[object, ...] | None = None
         self.client = ui.context.client
         with ui.column().classes("w-full gap-3").mark("queue-panel") as self.container:
             self.summary = ui.column().classes("w-full gap-2")
             self.actions = ui.column().classes("w-full gap-2")
-            self.listing = ui.column().classes("w-full gap-1")
+            self.listing = ui.card().classes("w-full gap-1").mark("queue-list")
 
     async def start(self, *, subject_id: int) -> None:
         """Subscribe first, then read: a change in between is not lost."""
+        self.subject_id = subject_id
         hub = runtime.current().hub
         stop = hub.watch(self.queue_id, self.show)
         self.client.on_delete(stop)
-        self.client.on_connect(lambda: background_tasks.create(self.resync(), name="queue resync"))
-        self.subject_id = subject_id
+        snapshot = await hub.current(self.queue_id)
+        if snapshot is None:
+            return
+        with self.listing:
+            self.view = QueueView(snapshot, me=self.user.id).mark("queue-view")
+        self.show(snapshot)
+        self.client.on_connect(
+            lambda: background_tasks.create(self._connected(), name="queue room")
+        )
         me = self.user.id
         on_event(
             SubmissionChanged,
@@ -48,11 +64,46 @@ class QueuePanel:
             coalesced(self._reload_handed_in),
         )
         on_event(MembershipChanged, lambda e: e.user_id == me, self._recheck_access)
-        await self.resync()
+
+    async def _connected(self) -> None:
+        """On every (re)connection: join the queue's room and catch up with the current state."""
+        latest = await runtime.current().hub.current(self.queue_id)
+        await queue_broadcast.join(self.client, self.queue_id, latest)
+        if latest is not None:
+            self.show(latest)
+
+    def show(self, snapshot: QueueSnapshot) -> None:
+        if self.shown is not None and snapshot.version <= self.shown.version:
+            return
+        self.shown = snapshot
+        if self.view is not None:
+            self.view.snapshot = snapshot
+        key = self._my_part(snapshot)
+        if key == self._drawn_key or self.client.is_deleted:
+            return
+        self._drawn_key = key
+        with self.client:
+            self._render_summary(snapshot)
+            self._render_actions(snapshot)
+
+    def _my_part(self, snapshot: QueueSnapshot) -> tuple[object, ...]:
+        """Everything the reader's own part depends on: most changes leave it as it is."""
+        mine = snapshot.entry_of(self.user.id)
+        common = (snapshot.state, snapshot.members_can_freeze, self.handed_in)
+        if mine is None:
+            return (None, *common)
+        return (
+            mine.status,
+            mine.position,
+            mine.task_id,
+            estimate_wait(snapshot, self.user.id),
+            *common,
+        )
 
     async def _reload_handed_in(self) -> None:
         self.handed_in = await submissions.handed_in_task_ids(self.subject_id, actor=self.user)
         if self.shown is not None:
+            self._drawn_key = None
             self._render_actions(self.shown)
 
     async def _recheck_access(self) -> None:
@@ -62,37 +113,12 @@ class QueuePanel:
         except DomainError:
             ui.navigate.reload()
 
-    async def resync(self) -> None:
-        snapshot = await runtime.current().hub.current(self.queue_id)
-        if snapshot is not None:
-            self.show(snapshot)
-
-    def show(self, snapshot: QueueSnapshot) -> None:
-        if self.shown is not None and snapshot.version <= self.shown.version:
-            return
-        self.shown = snapshot
-        if self.client.is_deleted:  # the page went away between the event and now
-            return
-        with self.client:
-            self._render_summary(snapshot)
-            self._render_actions(snapshot)
-            self.listing.clear()
-            with self.listing:
-                entry_list(snapshot, me=self.user.id)
-
     def _render_summary(self, snapshot: QueueSnapshot) -> None:
         self.summary.clear()
         mine = snapshot.entry_of(self.user.id)
+        if mine is None:
+            return
         with self.summary, ui.card().classes("w-full").mark("queue-summary"):
-            with ui.row().classes("w-full items-center gap-2"):
-                state_badge(snapshot.state)
-                ui.label(_("{n} in the queue", n=len(snapshot.entries))).mark("queue-size")
-                ui.space()
-                ui.label(f"v{snapshot.version}").classes("text-xs text-grey-6").mark(
-                    "queue-version"
-                )
-            if mine is None:
-                return
             if mine.status is EntryStatus.CALLED:
                 ui.label(_("It is your turn! Go to the teacher.")).classes(
                     "text-h6 text-positive"

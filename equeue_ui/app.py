@@ -21,12 +21,20 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         if apply_migrations:
             await migrate.upgrade(settings.resolved_database_url)
         runtime.install(runtime.build(settings))
+        from components import queue_broadcast
+
+        queue_broadcast.install(runtime.current().hub)
         log.info("eQueue is using %s", runtime.current().db.dialect)
+        listener = runtime.current().listener
+        if listener is not None:
+            await listener.start()
 
     async def shutdown() -> None:
         rt = runtime.current()
         rt.hub.close()
         runtime.install(None)
+        if rt.listener is not None:
+            await rt.listener.stop()
         await rt.db.dispose()
 
     app.on_startup(startup)

@@ -38,6 +38,7 @@ class LiveHub:
     def __init__(self, bus: EventBus, loader: Loader) -> None:
         self._loader = loader
         self._feeds: dict[int, _Feed] = {}
+        self._listeners: list[Viewer] = []
         self.snapshot_loads = 0  # observed by tests and the benchmark
         self._unsubscribe = bus.subscribe(QueueChanged, self._on_changed)
 
@@ -47,6 +48,10 @@ class LiveHub:
             if feed.loading is not None:
                 feed.loading.cancel()
         self._feeds.clear()
+
+    def add_listener(self, listener: Viewer) -> None:
+        """Receive every new snapshot of every watched queue, once (e.g. to broadcast it)."""
+        self._listeners.append(listener)
 
     def viewer_count(self, queue_id: int | None = None) -> int:
         if queue_id is not None:
@@ -125,7 +130,7 @@ class LiveHub:
         if feed.latest is not None and feed.latest.version >= snapshot.version:
             return
         feed.latest = snapshot
-        for viewer in list(feed.viewers):
+        for viewer in [*self._listeners, *feed.viewers]:
             try:
                 viewer(snapshot)
             except Exception:

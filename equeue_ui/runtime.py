@@ -5,11 +5,13 @@ Built at start-up (never at import), so tests and the CLI can each make their ow
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from db.engine import Database
 from equeue_ui.events import EventBus
 from equeue_ui.live import LiveHub
+from equeue_ui.pg_events import PgEventListener
 from equeue_ui.settings import Settings
 
 
@@ -19,6 +21,9 @@ class Runtime:
     db: Database
     bus: EventBus
     hub: LiveHub
+    # Names this process in PostgreSQL notifications, so its listener skips its own events.
+    origin: str = field(default_factory=lambda: uuid.uuid4().hex)
+    listener: PgEventListener | None = None  # PostgreSQL only; started by the app, not here
 
 
 _current: Runtime | None = None
@@ -39,9 +44,10 @@ def build(settings: Settings) -> Runtime:
     from equeue_ui.services.queues import load_snapshot
 
     bus = EventBus()
-    return Runtime(
-        settings=settings,
-        db=Database(settings.resolved_database_url),
-        bus=bus,
-        hub=LiveHub(bus, load_snapshot),
-    )
+    db = Database(settings.resolved_database_url)
+    hub = LiveHub(bus, load_snapshot)
+    origin = uuid.uuid4().hex
+    listener = None
+    if db.dialect == "postgresql":
+        listener = PgEventListener(db.url, bus, origin=origin, on_reconnect=hub.resync_all)
+    return Runtime(settings=settings, db=db, bus=bus, hub=hub, origin=origin, listener=listener)

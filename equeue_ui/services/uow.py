@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from equeue_ui import runtime
 from equeue_ui.errors import ConflictError
 from equeue_ui.i18n import Msg
+from equeue_ui.pg_events import notify_in_transaction
 
 
 @dataclass
@@ -33,6 +34,9 @@ async def unit_of_work(*, conflict: Msg | None = None) -> AsyncIterator[UnitOfWo
         uow = UnitOfWork(session, is_sqlite=rt.db.is_sqlite)
         try:
             yield uow
+            if uow.events and rt.db.dialect == "postgresql":
+                # Other processes hear of the change only if and when this transaction commits.
+                await notify_in_transaction(session, uow.events, origin=rt.origin)
             await session.commit()
         except IntegrityError as error:
             await session.rollback()

@@ -1,0 +1,84 @@
+"""Sending each new queue snapshot to every browser that shows the queue, encoded once.
+
+Viewers' sockets join a socket.io room per queue; one emit to the room serves them all, so a
+change costs one snapshot read and one JSON encoding per process, whatever the viewer count.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from nicegui import Client, background_tasks, core
+
+from equeue_ui.live import LiveHub
+from equeue_ui.services.views import QueueSnapshot
+
+EVENT = "queue_snapshot"
+log = logging.getLogger(__name__)
+
+_payloads: dict[int, tuple[int, dict[str, Any], str]] = {}
+
+
+def room(queue_id: int) -> str:
+    return f"queue:{queue_id}"
+
+
+def install(hub: LiveHub) -> None:
+    """Broadcast every snapshot the hub loads (call once per process, at start-up)."""
+    _payloads.clear()
+    hub.add_listener(_broadcast)
+
+
+def payload(snapshot: QueueSnapshot) -> dict[str, Any]:
+    return _cached(snapshot)[0]
+
+
+def payload_json(snapshot: QueueSnapshot) -> str:
+    """The snapshot as JSON text: a str, so every page built at this version shares it."""
+    return _cached(snapshot)[1]
+
+
+async def join(client: Client, queue_id: int, snapshot: QueueSnapshot | None) -> None:
+    """Put the client's sockets in the queue's room and bring it up to date."""
+    for sid in list(client._socket_to_document_id):
+        if sid.startswith("test-"):  # NiceGUI's simulated users have no real socket
+            continue
+        await core.sio.enter_room(sid, room(queue_id))
+        if snapshot is not None:
+            await core.sio.emit(EVENT, payload(snapshot), to=sid)
+
+
+def _broadcast(snapshot: QueueSnapshot) -> None:
+    data = payload(snapshot)
+    background_tasks.create(
+        core.sio.emit(EVENT, data, room=room(snapshot.queue_id)), name="queue broadcast"
+    )
+
+
+def _cached(snapshot: QueueSnapshot) -> tuple[dict[str, Any], str]:
+    cached = _payloads.get(snapshot.queue_id)
+    if cached is None or cached[0] != snapshot.version:
+        data = _to_payload(snapshot)
+        cached = (snapshot.version, data, json.dumps(data, ensure_ascii=False))
+        _payloads[snapshot.queue_id] = cached
+    return cached[1], cached[2]
+
+
+def _to_payload(snapshot: QueueSnapshot) -> dict[str, Any]:
+    return {
+        "queue_id": snapshot.queue_id,
+        "version": snapshot.version,
+        "state": snapshot.state.value,
+        "entries": [
+            {
+                "id": entry.id,
+                "user_id": entry.user_id,
+                "name": entry.display_name,
+                "task": entry.task_name,
+                "status": entry.status.value,
+            }
+            for entry in snapshot.entries
+        ],
+    }
