@@ -11,7 +11,7 @@ from components.frame import frame
 from components.i18n import _
 from components.notices import or_refusal
 from components.queue_panel import QueuePanel
-from equeue_ui.services import queues, submissions, tasks
+from equeue_ui.services import queues
 
 
 def register() -> None:
@@ -21,14 +21,14 @@ def register() -> None:
         if user is None:
             return session.login_redirect(request)
         with frame(_("Queue"), user=user, here=request.url.path):
-            snapshot = await or_refusal(queues.get_snapshot(queue_id, actor=user))
-            if snapshot is None:
+            context = await or_refusal(queues.page(queue_id, actor=user))
+            if context is None:
                 return None
-            ui.link(snapshot.subject_name, f"/subjects/{snapshot.subject_id}").classes(
+            ui.link(context.subject_name, f"/subjects/{context.subject_id}").classes(
                 "text-h6"
             ).mark("queue-subject")
-            items = await tasks.list_tasks(snapshot.subject_id, actor=user)
-            marked = await submissions.handed_in_task_ids(snapshot.subject_id, actor=user)
-            panel = QueuePanel(queue_id, user=user, tasks=items, handed_in=marked)
-            await panel.start(subject_id=snapshot.subject_id)
+            panel = QueuePanel(
+                queue_id, user=user, tasks=list(context.tasks), handed_in=context.handed_in
+            )
+            await panel.start(subject_id=context.subject_id)
         return None

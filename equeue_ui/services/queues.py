@@ -31,7 +31,7 @@ from equeue_ui.events import QueueChanged, StudentCalled, SubmissionChanged
 from equeue_ui.i18n import msg
 from equeue_ui.services import permissions
 from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
-from equeue_ui.services.views import EntryView, QueueSnapshot, UserView
+from equeue_ui.services.views import EntryView, QueuePage, QueueSnapshot, TaskView, UserView
 
 ALREADY_IN_QUEUE = msg("You are already in this queue.")
 NOT_IN_QUEUE = msg("You are not in this queue.")
@@ -50,6 +50,32 @@ async def get_snapshot(queue_id: int, *, actor: UserView) -> QueueSnapshot:
         queue = await _get_queue(session, queue_id)
         await permissions.ensure_subject_visible(session, user, queue.subject_id)
         return await _snapshot(session, queue)
+
+
+async def page(queue_id: int, *, actor: UserView) -> QueuePage:
+    """The queue's subject, its tasks and the actor's handed-in ones, in one read; refused to
+    anyone who may not see the subject. The entries come from the live hub."""
+    async with read_only() as session:
+        user = await permissions.load_actor(session, actor)
+        queue = await _get_queue(session, queue_id)
+        subject = await permissions.ensure_subject_visible(session, user, queue.subject_id)
+        tasks = await session.scalars(
+            select(Task).where(Task.subject_id == subject.id).order_by(Task.order_index, Task.id)
+        )
+        handed_in = await session.scalars(
+            select(Submission.task_id)
+            .join(Task, Task.id == Submission.task_id)
+            .where(Submission.user_id == user.id, Task.subject_id == subject.id)
+        )
+        return QueuePage(
+            queue_id=queue.id,
+            subject_id=subject.id,
+            subject_name=subject.name,
+            workspace_id=subject.workspace_id,
+            tasks=tuple(TaskView.of(task) for task in tasks),
+            handed_in=frozenset(handed_in),
+            can_operate=await permissions.can_operate_queue(session, user, subject),
+        )
 
 
 async def load_snapshot(queue_id: int) -> QueueSnapshot | None:

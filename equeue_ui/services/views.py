@@ -212,3 +212,16 @@ class LeaderboardRow:
     user: UserView
     handed_in: int
     accepted: int
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """What a queue page needs besides the live snapshot, read in one go."""
+
+    queue_id: int
+    subject_id: int
+    subject_name: str
+    workspace_id: int
+    tasks: tuple[TaskView, ...]
+    handed_in: frozenset[int]
+    can_operate: bool
