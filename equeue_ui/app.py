@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 
 from equeue_ui import migrate, runtime
+from equeue_ui.scheduler import run_schedule
 from equeue_ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -16,6 +18,8 @@ log = logging.getLogger(__name__)
 def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     """Register pages and start-up/shutdown hooks on NiceGUI's app (callable again in tests)."""
     from pages import register_all
+
+    jobs: list[asyncio.Task[None]] = []
 
     async def startup() -> None:
         if apply_migrations:
@@ -28,8 +32,12 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         listener = runtime.current().listener
         if listener is not None:
             await listener.start()
+        jobs.append(background_tasks.create(run_schedule(), name="queue schedule"))
 
     async def shutdown() -> None:
+        for job in jobs:
+            job.cancel()
+        jobs.clear()
         rt = runtime.current()
         rt.hub.close()
         runtime.install(None)

@@ -57,6 +57,14 @@ class SubmissionChanged:
 
 
 @dataclass(frozen=True)
+class DisplayLinkRevoked:
+    """A board link was revoked (link_id), or the board's settings changed (None)."""
+
+    queue_id: int
+    link_id: int | None
+
+
+@dataclass(frozen=True)
 class SessionsRevoked:
     user_id: int
 
@@ -68,6 +76,7 @@ DomainEvent = (
     | MembershipChanged
     | SubjectChanged
     | TaskChanged
+    | DisplayLinkRevoked
     | SubmissionChanged
     | SessionsRevoked
 )

@@ -214,6 +214,47 @@ async def update_settings(
         _record(uow, queue, QueueEventKind.SETTINGS, actor=user)
 
 
+async def apply_schedule(now: datetime | None = None) -> list[int]:
+    """Open and close queues whose scheduled time has come; returns the ids that changed.
+
+    A schedule fires once: the time it used is cleared, so a teacher who reopens a queue by
+    hand after its closing time is not overruled a moment later. Safe to run in every process.
+    """
+    moment = now or utcnow()
+    async with read_only() as session:
+        due = list(
+            await session.scalars(
+                select(Queue.id).where((Queue.opens_at <= moment) | (Queue.closes_at <= moment))
+            )
+        )
+    changed = []
+    for queue_id in due:
+        async with unit_of_work() as uow:
+            queue = await _get_queue(uow.session, queue_id, lock=True)
+            target = _scheduled_state(queue, moment)
+            if queue.closes_at is not None and queue.closes_at <= moment:
+                queue.closes_at = None
+            if queue.opens_at is not None and queue.opens_at <= moment:
+                queue.opens_at = None
+            if target is None or target is queue.state:
+                continue
+            queue.state = target
+            kind = QueueEventKind.OPENED if target is QueueState.OPEN else QueueEventKind.CLOSED
+            _record(uow, queue, kind)
+            changed.append(queue_id)
+    return changed
+
+
+def _scheduled_state(queue: Queue, moment: datetime) -> QueueState | None:
+    closing = queue.closes_at is not None and queue.closes_at <= moment
+    opening = queue.opens_at is not None and queue.opens_at <= moment
+    if closing:
+        return QueueState.CLOSED
+    if opening and queue.state is QueueState.CLOSED:
+        return QueueState.OPEN
+    return None
+
+
 async def call_next(queue_id: int, *, actor: UserView) -> int | None:
     """Call the first waiting, non-frozen entry to the desk; returns its id, or None when
     nobody waits. Two teachers calling at once call two different students."""
