@@ -212,13 +212,14 @@ class PgEventListener:
 
     async def _connect(self) -> None:
         connection: asyncpg.Connection = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT)
+        # Current before LISTEN, so the callbacks accept a notification that comes at once.
+        self._connection = connection
         try:
+            connection.add_termination_listener(self._on_terminated)
             await connection.add_listener(CHANNEL, self._on_notification)
         except BaseException:
-            connection.terminate()
+            self._drop()
             raise
-        connection.add_termination_listener(self._on_terminated)
-        self._connection = connection
         log.info("listening for other processes' events on %s", self._where)
 
     async def _serve(self) -> None:
