@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+import statistics
 from typing import Any
 
 from nicegui import Client, background_tasks, core
 
 from equeue_ui.live import LiveHub
+from equeue_ui.services.estimates import MIN_SAMPLES
 from equeue_ui.services.views import QueueSnapshot
 
 EVENT = "queue_snapshot"
@@ -67,15 +69,19 @@ def _cached(snapshot: QueueSnapshot) -> tuple[dict[str, Any], str]:
 
 
 def _to_payload(snapshot: QueueSnapshot) -> dict[str, Any]:
+    services = snapshot.service_seconds
     return {
         "queue_id": snapshot.queue_id,
         "version": snapshot.version,
         "state": snapshot.state.value,
+        # For the board's "a newcomer waits about …": the median of recent services.
+        "service_median": statistics.median(services) if len(services) >= MIN_SAMPLES else None,
         "entries": [
             {
                 "id": entry.id,
                 "user_id": entry.user_id,
                 "name": entry.display_name,
+                "short": entry.short_name,
                 "task": entry.task_name,
                 "status": entry.status.value,
             }

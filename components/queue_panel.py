@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from nicegui import background_tasks, ui
+from nicegui import ui
 
-from components import queue_broadcast
 from components.i18n import _
 from components.live import coalesced, on_event
 from components.notices import attempt
+from components.queue_follow import follow_queue
 from components.queue_view import QueueView
 from db.models import EntryStatus, QueueState
-from equeue_ui import runtime
 from equeue_ui.errors import DomainError
 from equeue_ui.events import MembershipChanged, SubmissionChanged
 from equeue_ui.services import queues, submissions
@@ -43,20 +42,13 @@ class QueuePanel:
             self.listing = ui.card().classes("w-full gap-1").mark("queue-list")
 
     async def start(self, *, subject_id: int) -> None:
-        """Subscribe first, then read: a change in between is not lost."""
         self.subject_id = subject_id
-        hub = runtime.current().hub
-        stop = hub.watch(self.queue_id, self.show)
-        self.client.on_delete(stop)
-        snapshot = await hub.current(self.queue_id)
+        snapshot = await follow_queue(self.queue_id, self.show)
         if snapshot is None:
             return
         with self.listing:
             self.view = QueueView(snapshot, me=self.user.id).mark("queue-view")
         self.show(snapshot)
-        self.client.on_connect(
-            lambda: background_tasks.create(self._connected(), name="queue room")
-        )
         me = self.user.id
         on_event(
             SubmissionChanged,
@@ -64,13 +56,6 @@ class QueuePanel:
             coalesced(self._reload_handed_in),
         )
         on_event(MembershipChanged, lambda e: e.user_id == me, self._recheck_access)
-
-    async def _connected(self) -> None:
-        """On every (re)connection: join the queue's room and catch up with the current state."""
-        latest = await runtime.current().hub.current(self.queue_id)
-        await queue_broadcast.join(self.client, self.queue_id, latest)
-        if latest is not None:
-            self.show(latest)
 
     def show(self, snapshot: QueueSnapshot) -> None:
         if self.shown is not None and snapshot.version <= self.shown.version:

@@ -1,0 +1,51 @@
+"""Making and revoking a queue's secret board links (for the projector, no sign-in)."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from components.i18n import _
+from components.notices import attempt, succeeds
+from equeue_ui.formatting import date_time
+from equeue_ui.services import boards
+from equeue_ui.services.views import UserView
+
+
+async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None:
+    @ui.refreshable
+    async def listing() -> None:
+        links = await attempt(boards.list_display_links(queue_id, actor=user)) or []
+        for link in links:
+            if link.revoked:
+                continue
+            with ui.row().classes("w-full items-center gap-2 no-wrap").mark("display-link"):
+                ui.label(link.label or _("Board link")).classes("grow truncate")
+                ui.label(date_time(link.created_at)).classes("text-xs text-grey-7")
+
+                async def revoke(link_id: int = link.id) -> None:
+                    if await succeeds(boards.revoke_display_link(link_id, actor=user)):
+                        await listing.refresh()
+
+                ui.button(_("Revoke"), on_click=revoke).props("flat dense color=negative").mark(
+                    "revoke-link"
+                )
+
+    async def create() -> None:
+        made = await attempt(boards.create_display_link(queue_id, actor=user, label=label.value))
+        if made is None:
+            return
+        url = f"{base_url.rstrip('/')}/board/{made.token}"
+        shown.set_text(url)
+        shown.classes(remove="hidden")
+        label.set_value("")
+        await listing.refresh()
+
+    with ui.expansion(_("Board links for the projector"), icon="cast").classes("w-full"):
+        ui.label(
+            _("Anyone with such a link sees the board without signing in. Revoke it when done.")
+        ).classes("text-xs text-grey-7")
+        with ui.row().classes("w-full items-center gap-2 no-wrap"):
+            label = ui.input(_("Where it is shown, e.g. room 4-12")).classes("grow")
+            ui.button(_("Make a link"), on_click=create).props("outline").mark("make-link")
+        shown = ui.label("").classes("hidden break-all font-mono text-sm").mark("new-link")
+        await listing()
