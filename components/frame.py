@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from nicegui import ui
 
+from components import turn_alerts
 from components.i18n import _, language
 from components.notices import attempt
 from equeue_ui.i18n import LANGUAGES
@@ -29,6 +30,8 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
             _language_menu(here)
         else:
             _user_menu(user, dark, here)
+    if user is not None:
+        turn_alerts.install(user)
     with ui.column().classes("w-full max-w-3xl mx-auto p-3 gap-4") as column:
         yield column
 

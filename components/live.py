@@ -41,17 +41,25 @@ def on_event(event_type: type, applies: Callable[[Any], bool], refresh: Refresh)
 
     Pass the same :func:`coalesced` refresh to every subscription that redraws one part.
     """
+    on_each_event(event_type, applies, lambda _event: refresh())
+
+
+def on_each_event(
+    event_type: type, applies: Callable[[Any], bool], handle: Callable[[Any], Awaitable[None]]
+) -> None:
+    """Run ``handle(event)`` in this client's context for every event of the type that applies,
+    for as long as the page lives."""
     client = ui.context.client
 
-    def handle(event: Any) -> None:
+    def deliver(event: Any) -> None:
         if client.is_deleted or not applies(event):
             return
 
         async def run() -> None:
             with client:
-                await refresh()
+                await handle(event)
 
-        background_tasks.create(run(), name=f"refresh on {event_type.__name__}")
+        background_tasks.create(run(), name=f"page handles {event_type.__name__}")
 
-    stop = runtime.current().bus.subscribe(event_type, handle)
+    stop = runtime.current().bus.subscribe(event_type, deliver)
     client.on_delete(stop)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components import turn_alerts
 from components.i18n import _
 from components.live import coalesced, on_event
 from components.notices import attempt
@@ -66,10 +67,18 @@ class QueuePanel:
         key = self._my_part(snapshot)
         if key == self._drawn_key or self.client.is_deleted:
             return
+        was_next = self._is_next(self._drawn_key)
         self._drawn_key = key
         with self.client:
             self._render_summary(snapshot)
             self._render_actions(snapshot)
+            if self._is_next(key) and not was_next:
+                turn_alerts.heads_up(snapshot.subject_name)
+
+    @staticmethod
+    def _is_next(key: tuple[object, ...] | None) -> bool:
+        """Waiting with nobody waiting ahead (called or frozen people do not count)."""
+        return key is not None and key[0] is EntryStatus.WAITING and key[2] == 0
 
     def _my_part(self, snapshot: QueueSnapshot) -> tuple[object, ...]:
         """Everything the reader's own part depends on: most changes leave it as it is."""
@@ -77,13 +86,13 @@ class QueuePanel:
         common = (snapshot.state, snapshot.members_can_freeze, self.handed_in)
         if mine is None:
             return (None, *common)
-        return (
-            mine.status,
-            mine.position,
-            mine.task_id,
-            estimate_wait(snapshot, self.user.id),
-            *common,
+        ahead = sum(
+            1
+            for entry in snapshot.entries
+            if entry.position < mine.position and entry.status is EntryStatus.WAITING
         )
+        estimate = estimate_wait(snapshot, self.user.id)
+        return (mine.status, mine.position, ahead, mine.task_id, estimate, *common)
 
     async def _reload_handed_in(self) -> None:
         self.handed_in = await submissions.handed_in_task_ids(self.subject_id, actor=self.user)
@@ -154,6 +163,7 @@ class QueuePanel:
                     ui.button(
                         _("Leave and mark handed in"), icon="task_alt", on_click=self._leave_marked
                     ).props("outline color=positive").mark("leave-and-mark")
+            turn_alerts.offer_notifications()
 
     def _join_controls(self, snapshot: QueueSnapshot) -> None:
         if snapshot.state is QueueState.CLOSED:
