@@ -16,9 +16,10 @@ from nicegui import ui
 from nicegui.testing.user import User
 from sqlalchemy.engine import make_url
 
+from components.queue_view import QueueView
 from equeue_ui import demo, runtime
 from equeue_ui.services import accounts, subjects, tasks, workspaces
-from equeue_ui.services.views import UserView
+from equeue_ui.services.views import QueueSnapshot, UserView
 from equeue_ui.settings import Settings
 
 PASSWORD = demo.DEMO_PASSWORD
@@ -167,7 +168,11 @@ def label_texts_within(element: ui.element) -> list[str]:
 
 
 def page_text(user: User) -> str:
-    """All text and HTML content on the page, for "never shows the data" checks."""
+    """All text and HTML content on the page, for "never shows the data" checks.
+
+    A queue's list is drawn in the browser: what it can show is the JSON it was built with and
+    the snapshot it was last sent, so both count as text on the page.
+    """
     parts: list[str] = []
     with user:
         for element in user.current_layout.descendants():
@@ -178,7 +183,48 @@ def page_text(user: User) -> str:
             label = element.props.get("label")
             if isinstance(label, str):
                 parts.append(label)
+            if isinstance(element, QueueView):
+                parts.append(str(element.props.get("initial", "")))
+                parts.extend(snapshot_texts(element.snapshot))
     return "\n".join(parts)
+
+
+# --- the queue's list (drawn in the browser from a snapshot) -------------------------------------
+
+
+def queue_view(user: User) -> QueueView:
+    """The page's one browser-drawn queue list."""
+    found = elements(user, QueueView, marker="queue-view")
+    assert len(found) == 1, f"expected one queue view, found {len(found)}"
+    return found[0]
+
+
+def queue_snapshot(user: User) -> QueueSnapshot:
+    """The queue as this page's list was last sent it (what the browser draws)."""
+    return queue_view(user).snapshot
+
+
+async def queue_snapshot_when(
+    user: User, check: Callable[[QueueSnapshot], Any], *, what: str = "a queue update"
+) -> QueueSnapshot:
+    """Wait until the snapshot sent to this page's list satisfies ``check``; return it."""
+    await eventually(lambda: check(queue_snapshot(user)), what=what)
+    return queue_snapshot(user)
+
+
+def entry_names(snapshot: QueueSnapshot) -> list[str]:
+    """The names on the list, first in the queue first."""
+    return [entry.display_name for entry in snapshot.entries]
+
+
+def snapshot_texts(snapshot: QueueSnapshot) -> list[str]:
+    """Every text the browser draws from ``snapshot``'s entries."""
+    return [
+        text
+        for entry in snapshot.entries
+        for text in (entry.display_name, entry.task_name)
+        if text is not None
+    ]
 
 
 # --- the demo world -------------------------------------------------------------------------------

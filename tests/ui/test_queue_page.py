@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from nicegui import ui
 from nicegui.testing.user import User
 
-from db.models import EntryStatus
+from db.models import EntryStatus, QueueState
 from equeue_ui.services import queues, submissions
+from equeue_ui.services.views import EntryView, QueueSnapshot
 from tests.ui.helpers import (
     PATIENCE,
     DemoWorld,
     account,
     elements,
+    entry_names,
     eventually,
+    queue_snapshot,
+    queue_snapshot_when,
+    queue_view,
     sign_in,
     texts,
     wait_for_notice,
@@ -37,22 +43,30 @@ async def test_the_queue_shows_entries_with_positions_statuses_and_tasks(
 ) -> None:
     subject = demo.open_subject
     await sign_in(user, "student5", path=f"/queues/{subject.queue_id}")
-    await user.should_see(marker="queue-entry")
+    await user.should_see(marker="queue-view")
     assert texts(user, "queue-subject") == [subject.name]
-    assert texts(user, "entry-name") == NAMES_IN_ORDER
-    rows = elements(user, marker="queue-entry")
-    positions = [_labels(row)[0] for row in rows]
-    assert positions == [str(n) for n in range(1, 8)]
+    view = queue_view(user)
+    snapshot = view.snapshot
+    assert snapshot.queue_id == subject.queue_id
+    assert entry_names(snapshot) == NAMES_IN_ORDER
+    assert [entry.position for entry in snapshot.entries] == list(range(1, 8))
     # student1 was called to the desk, student3 froze their place (see the demo).
-    assert _markers_in(_entry_row(user, "Алексей Иванов")) >= {"entry-called"}
-    assert _markers_in(_entry_row(user, "Дмитрий Соколов")) >= {"entry-frozen"}
-    assert len(elements(user, marker="entry-called")) == 1
-    assert len(elements(user, marker="entry-frozen")) == 1
+    assert _entry(snapshot, "Алексей Иванов").status is EntryStatus.CALLED
+    assert _entry(snapshot, "Дмитрий Соколов").status is EntryStatus.FROZEN
+    assert [e.status for e in snapshot.entries].count(EntryStatus.CALLED) == 1
+    assert [e.status for e in snapshot.entries].count(EntryStatus.FROZEN) == 1
     # Each entry shows the task it hands in: the first one its student had not handed in.
-    assert _labels(rows[0])[2] == subject.task_names[0]  # student1 had none handed in
-    assert _labels(rows[4])[2] == subject.task_names[1]  # student5 had the first one
-    assert texts(user, "queue-size") == ["7 in the queue"]
-    assert texts(user, "queue-state") == ["open"]
+    assert snapshot.entries[0].task_name == subject.task_names[0]  # student1 had none handed in
+    assert snapshot.entries[4].task_name == subject.task_names[1]  # student5 had the first one
+    assert len(snapshot.entries) == 7  # "7 in the queue"
+    assert snapshot.state is QueueState.OPEN
+    # The browser draws the list from the JSON the element is built with: the same queue.
+    initial = json.loads(view.props["initial"])
+    assert initial["version"] == snapshot.version
+    assert initial["state"] == "open"
+    assert [e["name"] for e in initial["entries"]] == NAMES_IN_ORDER
+    assert [e["status"] for e in initial["entries"]][:3] == ["called", "waiting", "frozen"]
+    assert view.props["me"] == demo.users["student5"]
 
 
 async def test_my_position_people_ahead_and_a_wait_from_the_demo_history(
@@ -112,7 +126,11 @@ async def test_joining_offers_the_first_task_not_handed_in_and_puts_me_last(
     user.find(marker="join").click()
     await user.should_see(marker="my-position", retries=PATIENCE)
     assert texts(user, "my-position") == ["8"]
-    assert texts(user, "entry-name")[-1] == "Полина Морозова"
+    snapshot = await queue_snapshot_when(
+        user, lambda s: entry_names(s)[-1:] == ["Полина Морозова"], what="me last on the list"
+    )
+    assert snapshot.entries[-1].position == 8
+    assert snapshot.entries[-1].user_id == demo.users["student8"]
     await user.should_not_see(marker="join")
     snapshot = await queues.get_snapshot(subject.queue_id, actor=await account("student8"))
     assert snapshot.entries[-1].task_id == subject.task_ids[1]
@@ -128,7 +146,10 @@ async def test_joining_with_another_task_chosen_in_the_picker(user: User, demo: 
     await user.should_see(marker="my-position", retries=PATIENCE)
     snapshot = await queues.get_snapshot(subject.queue_id, actor=await account("student8"))
     assert snapshot.entries[-1].task_id == subject.task_ids[3]
-    assert subject.task_names[3] in _labels(_entry_row(user, "Полина Морозова"))
+    shown = await queue_snapshot_when(
+        user, lambda s: "Полина Морозова" in entry_names(s), what="me on the list"
+    )
+    assert _entry(shown, "Полина Морозова").task_name == subject.task_names[3]
 
 
 async def test_freezing_lets_others_go_ahead_and_unfreezing_takes_the_place_back(
@@ -175,8 +196,11 @@ async def test_leaving_the_queue(user: User, demo: DemoWorld) -> None:
     user.find(marker="leave").click()
     await user.should_see(marker="join", retries=PATIENCE)
     await user.should_not_see(marker="my-position")
-    assert "Никита Лебедев" not in texts(user, "entry-name")
-    assert texts(user, "queue-size") == ["6 in the queue"]
+    shown = await queue_snapshot_when(
+        user, lambda s: "Никита Лебедев" not in entry_names(s), what="me off the list"
+    )
+    assert len(shown.entries) == 6  # "6 in the queue"
+    assert [e.position for e in shown.entries] == [1, 2, 3, 4, 5, 6]
     snapshot = await queues.get_snapshot(queue_id, actor=await account("student5"))
     assert [e.position for e in snapshot.entries] == [1, 2, 3, 4, 5, 6]
 
@@ -188,7 +212,9 @@ async def test_leaving_and_marking_the_task_handed_in(user: User, demo: DemoWorl
     user.find(marker="leave-and-mark").click()
     await wait_for_notice(user, "Marked as handed in.")
     await user.should_see(marker="join", retries=PATIENCE)
-    assert "Никита Лебедев" not in texts(user, "entry-name")
+    await queue_snapshot_when(
+        user, lambda s: "Никита Лебедев" not in entry_names(s), what="me off the list"
+    )
     marked = await submissions.handed_in_task_ids(subject.id, actor=student)
     assert marked == {subject.task_ids[0], subject.task_ids[1]}
 
@@ -208,10 +234,17 @@ async def test_another_students_join_appears_without_reload(user: User, demo: De
     queue_id = demo.open_subject.queue_id
     await sign_in(user, "student5", path=f"/queues/{queue_id}")
     await user.should_see(marker="my-position")
+    page = user.client
+    before = queue_snapshot(user)
     await queues.join_queue(queue_id, actor=await account("student9"))
-    await user.should_see(marker="entry-name", content="Иван Волков", retries=PATIENCE)
-    assert texts(user, "queue-size") == ["8 in the queue"]
-    assert texts(user, "entry-name")[-1] == "Иван Волков"
+    shown = await queue_snapshot_when(
+        user, lambda s: "Иван Волков" in entry_names(s), what="the new student on the list"
+    )
+    assert user.client is page  # no reload
+    assert shown.version > before.version
+    assert len(shown.entries) == 8  # "8 in the queue"
+    assert entry_names(shown) == [*NAMES_IN_ORDER, "Иван Волков"]
+    assert [e.position for e in shown.entries] == list(range(1, 9))
 
 
 async def test_a_teachers_call_appears_without_reload_and_tells_me_it_is_my_turn(
@@ -220,26 +253,35 @@ async def test_a_teachers_call_appears_without_reload_and_tells_me_it_is_my_turn
     queue_id = demo.open_subject.queue_id
     teacher = await account("teacher")
     await sign_in(user, "student2", path=f"/queues/{queue_id}")
+    page = user.client
     assert texts(user, "my-position") == ["2"]
     snapshot = await queues.get_snapshot(queue_id, actor=teacher)
     await queues.accept(snapshot.entries[0].id, actor=teacher)
     await eventually(lambda: texts(user, "my-position") == ["1"], what="moving up")
     await queues.call_next(queue_id, actor=teacher)
     await user.should_see(marker="your-turn", retries=PATIENCE)
-    assert "entry-called" in _markers_in(_entry_row(user, "Мария Кузнецова"))
+    shown = await queue_snapshot_when(
+        user,
+        lambda s: _entry(s, "Мария Кузнецова").status is EntryStatus.CALLED,
+        what="my call on the list",
+    )
+    assert user.client is page  # no reload
+    assert shown.entries[0].display_name == "Мария Кузнецова"
+    assert [e.status for e in shown.entries].count(EntryStatus.CALLED) == 1
 
 
 async def test_a_closed_queue_cannot_be_joined(user: User, demo: DemoWorld) -> None:
     await sign_in(user, "student5", path=f"/queues/{demo.closed_subject.queue_id}")
     await user.should_see(marker="queue-closed")
-    await user.should_see(marker="queue-empty")
     await user.should_not_see(marker="join")
-    assert texts(user, "queue-state") == ["closed"]
+    snapshot = queue_snapshot(user)
+    assert snapshot.entries == ()  # "Nobody is in the queue."
+    assert snapshot.state is QueueState.CLOSED
 
 
 async def test_a_paused_queue_can_still_be_joined(user: User, demo: DemoWorld) -> None:
     await sign_in(user, "student1", path=f"/queues/{demo.paused_subject.queue_id}")
-    assert texts(user, "queue-state") == ["paused"]
+    assert queue_snapshot(user).state is QueueState.PAUSED
     user.find(marker="join").click()
     await user.should_see(marker="my-position", retries=PATIENCE)
     assert texts(user, "my-position") == ["4"]
@@ -248,11 +290,12 @@ async def test_a_paused_queue_can_still_be_joined(user: User, demo: DemoWorld) -
 async def test_a_refused_join_shows_the_reason_as_a_notice(user: User, demo: DemoWorld) -> None:
     queue_id = demo.open_subject.queue_id
     await sign_in(user, "student8", path=f"/queues/{queue_id}")
-    (version,) = texts(user, "queue-version")
+    version = queue_snapshot(user).version
     await queues.update_settings(
         queue_id, actor=await account("leader"), members_can_freeze=True, max_size=7
     )
-    await eventually(lambda: texts(user, "queue-version") != [version], what="the new version")
+    shown = await queue_snapshot_when(user, lambda s: s.version > version, what="the new version")
+    assert shown.max_size == 7
     user.find(marker="join").click()
     await wait_for_notice(user, "The queue is full.")
     await user.should_see(marker="join")
@@ -273,7 +316,9 @@ async def test_a_refusal_is_shown_even_when_the_queue_changed_while_it_was_on_it
         # Another student takes the last place while this request is on its way, and this
         # page shows that change before the answer to the request arrives.
         await real_join(queue, actor=await account("student9"))
-        await user.should_see(marker="entry-name", content="Иван Волков", retries=PATIENCE)
+        await queue_snapshot_when(
+            user, lambda s: "Иван Волков" in entry_names(s), what="the quicker student"
+        )
         return await real_join(queue, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(queues, "join_queue", someone_is_quicker)
@@ -302,23 +347,11 @@ async def _serve(queue_id: int, *, times: int) -> None:
         await queues.accept(called[0].id, actor=teacher)
 
 
-def _labels(row: ui.element) -> list[str]:
-    return [
-        child.text
-        for child in sorted(row.descendants(), key=lambda e: e.id)
-        if isinstance(child, ui.label) and not isinstance(child, ui.badge)
-    ]
+def _entry(snapshot: QueueSnapshot, name: str) -> EntryView:
+    (entry,) = [e for e in snapshot.entries if e.display_name == name]
+    return entry
 
 
-def _entry_row(user: User, name: str) -> ui.element:
-    (row,) = [r for r in elements(user, marker="queue-entry") if name in _labels(r)]
-    return row
-
-
-def _markers_in(element: ui.element) -> set[str]:
-    return {marker for child in element.descendants() for marker in child._markers}
-
-
-def _status(snapshot: object, user_id: int) -> EntryStatus | None:
-    entry = snapshot.entry_of(user_id)  # type: ignore[attr-defined]
+def _status(snapshot: QueueSnapshot, user_id: int) -> EntryStatus | None:
+    entry = snapshot.entry_of(user_id)
     return None if entry is None else entry.status

@@ -8,7 +8,16 @@ import pytest
 from nicegui.testing.user import User
 
 from equeue_ui.services import accounts, groups, queues, workspaces
-from tests.ui.helpers import PATIENCE, DemoWorld, account, page_text, sign_in
+from tests.ui.helpers import (
+    PATIENCE,
+    DemoWorld,
+    account,
+    entry_names,
+    page_text,
+    queue_snapshot,
+    queue_snapshot_when,
+    sign_in,
+)
 
 # Markers of the pages' content: none of them may appear next to a refusal.
 DATA_MARKERS = [
@@ -19,7 +28,7 @@ DATA_MARKERS = [
     "leaderboard",
     "tasks",
     "queue-panel",
-    "queue-entry",
+    "queue-view",
     "queue-subject",
 ]
 
@@ -135,13 +144,24 @@ async def test_a_member_removed_while_on_the_queue_page_stops_seeing_the_queue(
     await sign_in(witness, "student6", path=f"/queues/{queue_id}")
     await sign_in(user, "student5", path=f"/queues/{queue_id}")
     await user.should_see(marker="my-position")
+    queue_page = user.client
+    seen = queue_snapshot(user).version
     await workspaces.remove_member(
         demo.workspace_id, demo.users["student5"], actor=await account("leader")
     )
-    await user.should_not_see(marker="my-position", retries=PATIENCE)
+    # The page reloads into a refusal: no list, no place, nothing of the queue left.
+    await user.should_see(marker="refusal", retries=PATIENCE)
+    assert user.client is not queue_page
+    for marker in ("my-position", "queue-panel", "queue-view", "queue-subject"):
+        await user.should_not_see(marker=marker, retries=1)
     await queues.join_queue(queue_id, actor=await account("student9"))
     await queues.join_queue(queue_id, actor=await account("student10"))
     # The hub hands each snapshot to every viewer at once: when the witness has it, so would
     # the removed student.
-    await witness.should_see(marker="entry-name", content="Софья Фёдорова", retries=PATIENCE)
+    newer = await queue_snapshot_when(
+        witness, lambda s: "Софья Фёдорова" in entry_names(s), what="the witness's update"
+    )
+    assert newer.version > seen
+    await user.should_see(marker="refusal")
+    await user.should_not_see(marker="queue-view", retries=1)
     assert "Софья Фёдорова" not in page_text(user)
