@@ -50,7 +50,7 @@ async def board(info: BoardInfo, *, join_url: str) -> None:
         if view is not None:
             view.snapshot = snapshot
 
-    snapshot = await follow_queue(info.queue_id, keep)
+    snapshot = (await follow_queue(info.queue_id, keep)).snapshot
     if snapshot is None:
         return
     view = BoardView(snapshot, info=info, join_url=join_url).mark("board")

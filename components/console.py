@@ -50,7 +50,7 @@ class Console:
         ui.timer(1.0, self._tick)
 
     async def start(self) -> None:
-        snapshot = await follow_queue(self.queue_id, self.show)
+        snapshot = (await follow_queue(self.queue_id, self.show)).snapshot
         if snapshot is not None:
             self.show(snapshot)
 

@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from nicegui import background_tasks, ui
 
 from equeue_ui import runtime
 
 Refresh = Callable[[], Awaitable[None]]
+T = TypeVar("T")
+
+
+async def section(fetch: Callable[[], Awaitable[T]], draw: Callable[[T], None]) -> Refresh:
+    """A part of the page drawn from fetched data; returns its (coalesced) refresh.
+
+    Unlike an async ``ui.refreshable``, a refresh fetches first and swaps the content in one
+    go, so the part is never empty while the services are read.
+    """
+    container = ui.column().classes("w-full gap-0")
+
+    async def refresh() -> None:
+        data = await fetch()
+        container.clear()
+        with container:
+            draw(data)
+
+    await refresh()
+    return coalesced(refresh)
 
 
 def coalesced(refresh: Refresh) -> Refresh:

@@ -52,6 +52,13 @@ async def join(client: Client, queue_id: int, snapshot: QueueSnapshot | None) ->
             await core.sio.emit(EVENT, payload(snapshot), to=sid)
 
 
+async def leave(client: Client, queue_id: int) -> None:
+    """Take the client's sockets out of the queue's room (say, its reader lost access)."""
+    for sid in list(client._socket_to_document_id):
+        if not sid.startswith("test-"):
+            await core.sio.leave_room(sid, room(queue_id))
+
+
 def _broadcast(snapshot: QueueSnapshot) -> None:
     data = payload(snapshot)
     background_tasks.create(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from nicegui import background_tasks, ui
 
@@ -11,22 +12,35 @@ from equeue_ui import runtime
 from equeue_ui.services.views import QueueSnapshot
 
 
-async def follow_queue(
-    queue_id: int, on_snapshot: Callable[[QueueSnapshot], None]
-) -> QueueSnapshot | None:
-    """Call ``on_snapshot`` with every newer snapshot while the page lives; returns the current
-    one. Subscribes before reading, so a change in between is not lost; on every (re)connection
-    the browser joins the queue's room and is brought up to date."""
+@dataclass
+class Following:
+    snapshot: QueueSnapshot | None  # the current one when following began
+    stop: Callable[[], Awaitable[None]]  # no more snapshots, and out of the room
+
+
+async def follow_queue(queue_id: int, on_snapshot: Callable[[QueueSnapshot], None]) -> Following:
+    """Call ``on_snapshot`` with every newer snapshot while the page lives. Subscribes before
+    reading, so a change in between is not lost; on every (re)connection the browser joins the
+    queue's room and is brought up to date."""
     client = ui.context.client
     hub = runtime.current().hub
-    client.on_delete(hub.watch(queue_id, on_snapshot))
-    snapshot = await hub.current(queue_id)
+    unwatch = hub.watch(queue_id, on_snapshot)
+    client.on_delete(unwatch)
+    following = True
 
     async def connected() -> None:
+        if not following:
+            return
         latest = await hub.current(queue_id)
         await queue_broadcast.join(client, queue_id, latest)
         if latest is not None:
             on_snapshot(latest)
 
+    async def stop() -> None:
+        nonlocal following
+        following = False
+        unwatch()
+        await queue_broadcast.leave(client, queue_id)
+
     client.on_connect(lambda: background_tasks.create(connected(), name="queue room"))
-    return snapshot
+    return Following(await hub.current(queue_id), stop)

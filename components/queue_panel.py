@@ -8,7 +8,7 @@ from components import turn_alerts
 from components.i18n import _
 from components.live import coalesced, on_event
 from components.notices import attempt
-from components.queue_follow import follow_queue
+from components.queue_follow import Following, follow_queue
 from components.queue_view import QueueView
 from db.models import EntryStatus, QueueState
 from equeue_ui.errors import DomainError
@@ -35,6 +35,7 @@ class QueuePanel:
         self.subject_id = 0
         self.shown: QueueSnapshot | None = None
         self.view: QueueView | None = None
+        self.following: Following | None = None
         self._drawn_key: tuple[object, ...] | None = None
         self.client = ui.context.client
         with ui.column().classes("w-full gap-3").mark("queue-panel") as self.container:
@@ -44,7 +45,8 @@ class QueuePanel:
 
     async def start(self, *, subject_id: int) -> None:
         self.subject_id = subject_id
-        snapshot = await follow_queue(self.queue_id, self.show)
+        self.following = await follow_queue(self.queue_id, self.show)
+        snapshot = self.following.snapshot
         if snapshot is None:
             return
         with self.listing:
@@ -105,6 +107,9 @@ class QueuePanel:
         try:
             await queues.get_snapshot(self.queue_id, actor=self.user)
         except DomainError:
+            # Not only the page: the server stops sending this browser the queue at once.
+            if self.following is not None:
+                await self.following.stop()
             ui.navigate.reload()
 
     def _render_summary(self, snapshot: QueueSnapshot) -> None:

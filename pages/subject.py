@@ -9,13 +9,14 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _
-from components.live import coalesced, on_event
+from components.live import on_event, section
 from components.notices import or_refusal
 from components.queue_panel import QueuePanel
 from components.task_list import task_list
 from equeue_ui.events import SubmissionChanged, TaskChanged
 from equeue_ui.markdown import render_markdown
 from equeue_ui.services import subjects, submissions, tasks
+from equeue_ui.services.views import TaskView
 
 
 def register() -> None:
@@ -37,17 +38,16 @@ def register() -> None:
             items = await tasks.list_tasks(subject_id, actor=user)
             marked = await submissions.handed_in_task_ids(subject_id, actor=user)
 
-            @ui.refreshable
-            async def task_section() -> None:
+            async def fetch_tasks() -> tuple[list[TaskView], frozenset[int]]:
                 current = await tasks.list_tasks(subject_id, actor=user)
-                handed_in = await submissions.handed_in_task_ids(subject_id, actor=user)
-                task_list(current, handed_in, user=user)
+                return current, await submissions.handed_in_task_ids(subject_id, actor=user)
 
             with ui.card().classes("w-full"):
                 ui.label(_("Tasks")).classes("text-subtitle1 font-bold")
-                await task_section()
+                refresh_tasks = await section(
+                    fetch_tasks, lambda data: task_list(data[0], data[1], user=user)
+                )
             # A teacher accepting my work, or leaving the queue marked, ticks the box here too.
-            refresh_tasks = coalesced(task_section.refresh)
             on_event(
                 SubmissionChanged,
                 lambda e: e.user_id == user.id and e.subject_id == subject_id,
