@@ -11,9 +11,10 @@ from nicegui.events import KeyEventArguments
 from components.i18n import _
 from components.notices import attempt, succeeds
 from components.queue_follow import follow_queue
+from components.queue_settings import open_settings
 from db.models import EntryStatus, QueueState
 from db.types import utcnow
-from equeue_ui.services import queues
+from equeue_ui.services import boards, queues
 from equeue_ui.services.views import EntryView, QueuePage, QueueSnapshot, UserView
 
 
@@ -82,6 +83,9 @@ class Console:
                 ui.button(label, icon=icon, on_click=lambda t=target: self._set_state(t)).props(
                     "outline dense"
                 ).mark(f"state-{target.value}")
+            ui.button(_("Settings"), icon="settings", on_click=self._settings).props(
+                "outline dense"
+            ).mark("open-settings")
             ui.button(_("Clear"), icon="delete_sweep", on_click=self._confirm_clear).props(
                 "outline dense color=negative"
             ).mark("clear")
@@ -172,6 +176,11 @@ class Console:
 
     async def _set_state(self, state: QueueState) -> None:
         await succeeds(queues.set_state(self.queue_id, state, actor=self.user))
+
+    async def _settings(self) -> None:
+        info = await attempt(boards.board_for_operator(self.queue_id, actor=self.user))
+        if info is not None and self.shown is not None:
+            open_settings(self.shown, user=self.user, full_names=info.subject_setting)
 
     def _confirm_clear(self) -> None:
         with ui.dialog() as dialog, ui.card():

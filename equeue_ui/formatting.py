@@ -18,3 +18,19 @@ def date_time(moment: datetime) -> str:
 
 def date_only(moment: datetime) -> str:
     return local(moment).strftime("%d.%m.%Y")
+
+
+def to_input(moment: datetime | None) -> str:
+    """A moment as a `datetime-local` input shows it, in the university's time zone."""
+    return "" if moment is None else local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def from_input(text: str | None) -> datetime | None:
+    """A `datetime-local` input's value, read in the university's time zone; None when empty.
+
+    Raises ValueError for text that is not such a value.
+    """
+    if not text:
+        return None
+    naive = datetime.strptime(text[:16], "%Y-%m-%dT%H:%M")
+    return naive.replace(tzinfo=ZoneInfo(runtime.current().settings.timezone))

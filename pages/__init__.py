@@ -6,9 +6,20 @@ from equeue_ui.settings import Settings
 
 
 def register_all(settings: Settings) -> None:
-    from pages import auth, board, console, groups, health, home, queue, subject, workspace
+    from pages import (
+        auth,
+        board,
+        console,
+        groups,
+        health,
+        home,
+        invites,
+        queue,
+        subject,
+        workspace,
+    )
 
-    for module in (health, auth, home, groups, workspace, subject, queue, board, console):
+    for module in (health, auth, home, groups, workspace, subject, queue, board, console, invites):
         module.register()
     if settings.benchmark_hooks:
         from pages import bench

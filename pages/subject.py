@@ -13,9 +13,11 @@ from components.live import on_event, section
 from components.notices import or_refusal
 from components.queue_panel import QueuePanel
 from components.task_list import task_list
+from components.teacher_invites import teacher_invites
+from equeue_ui import runtime
 from equeue_ui.events import SubmissionChanged, TaskChanged
 from equeue_ui.markdown import render_markdown
-from equeue_ui.services import subjects, submissions, tasks
+from equeue_ui.services import queues, subjects, submissions, tasks
 from equeue_ui.services.views import TaskView
 
 
@@ -57,8 +59,27 @@ def register() -> None:
             if subject.requirements.strip():
                 with ui.expansion(_("Requirements"), icon="rule").classes("w-full"):
                     ui.html(render_markdown(subject.requirements), sanitize=False)
-            if subject.queue_id is not None:
-                ui.label(_("Queue")).classes("text-subtitle1 font-bold")
-                panel = QueuePanel(subject.queue_id, user=user, tasks=items, handed_in=marked)
-                await panel.start(subject_id=subject.id)
+            if subject.queue_id is None:
+                return None
+            context = await queues.page(subject.queue_id, actor=user)
+            if context.can_operate:
+                with ui.row().classes("gap-2"):
+                    ui.button(
+                        _("Console"),
+                        icon="tune",
+                        on_click=lambda: ui.navigate.to(f"/queues/{subject.queue_id}/console"),
+                    ).mark("open-console")
+                    ui.button(
+                        _("Board"),
+                        icon="cast",
+                        on_click=lambda: ui.navigate.to(
+                            f"/queues/{subject.queue_id}/board", new_tab=True
+                        ),
+                    ).props("outline").mark("open-board")
+            if context.can_manage:
+                base = runtime.current().settings.public_url or str(request.base_url)
+                await teacher_invites(subject.id, user=user, base_url=base)
+            ui.label(_("Queue")).classes("text-subtitle1 font-bold")
+            panel = QueuePanel(subject.queue_id, user=user, tasks=items, handed_in=marked)
+            await panel.start(subject_id=subject.id)
         return None

@@ -30,6 +30,7 @@ class BoardInfo:
     subject_name: str
     full_names: bool
     link_id: int | None = None  # set when the board was opened through a display link
+    subject_setting: bool | None = None  # the subject's own choice; None follows the site
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ async def _info(session: AsyncSession, queue_id: int, *, link_id: int | None = N
         subject_name=subject.name,
         full_names=full,
         link_id=link_id,
+        subject_setting=subject.board_full_names,
     )
 
 

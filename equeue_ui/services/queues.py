@@ -75,6 +75,8 @@ async def page(queue_id: int, *, actor: UserView) -> QueuePage:
             tasks=tuple(TaskView.of(task) for task in tasks),
             handed_in=frozenset(handed_in),
             can_operate=await permissions.can_operate_queue(session, user, subject),
+            can_manage=user.is_site_admin
+            or await permissions.is_workspace_admin(session, user, subject.workspace_id),
         )
 
 
@@ -521,6 +523,8 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
     )
     return QueueSnapshot(
         service_seconds=await _recent_service_seconds(session, queue.id),
+        opens_at=queue.opens_at,
+        closes_at=queue.closes_at,
         queue_id=queue.id,
         subject_id=subject.id,
         workspace_id=subject.workspace_id,

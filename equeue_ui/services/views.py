@@ -192,6 +192,8 @@ class QueueSnapshot:
     entries: tuple[EntryView, ...]
     # Recent service durations in seconds (called → accepted or returned), newest first.
     service_seconds: tuple[float, ...] = ()
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
 
     def entry_of(self, user_id: int) -> EntryView | None:
         return next((e for e in self.entries if e.user_id == user_id), None)
@@ -225,3 +227,4 @@ class QueuePage:
     tasks: tuple[TaskView, ...]
     handed_in: frozenset[int]
     can_operate: bool
+    can_manage: bool  # a workspace admin (or site admin): invites teachers, edits the subject

@@ -1,0 +1,85 @@
+"""The queue's settings for its operators: freezing, maximum size, schedule, board names."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from components.i18n import _
+from components.notices import succeeds
+from equeue_ui.formatting import from_input, to_input
+from equeue_ui.services import boards, queues
+from equeue_ui.services.views import QueueSnapshot, UserView
+
+
+def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool | None) -> None:
+    """A dialog with the queue's settings; nothing is saved until "Save"."""
+    with ui.dialog() as dialog, ui.card().classes("w-full max-w-md gap-3").mark("queue-settings"):
+        ui.label(_("Queue settings")).classes("text-h6")
+        freeze = ui.switch(
+            _("Students may let others go ahead (freeze)"), value=snapshot.members_can_freeze
+        ).mark("setting-freeze")
+        size = (
+            ui.number(
+                _("Maximum size (empty: no limit)"),
+                value=snapshot.max_size,
+                min=1,
+                max=10000,
+                precision=0,
+            )
+            .classes("w-full")
+            .mark("setting-max-size")
+        )
+        opens = (
+            ui.input(_("Opens automatically at"), value=to_input(snapshot.opens_at))
+            .props("type=datetime-local stack-label clearable")
+            .classes("w-full")
+            .mark("setting-opens")
+        )
+        closes = (
+            ui.input(_("Closes automatically at"), value=to_input(snapshot.closes_at))
+            .props("type=datetime-local stack-label clearable")
+            .classes("w-full")
+            .mark("setting-closes")
+        )
+        names = (
+            ui.select(
+                {
+                    "site": _("Names on the board: site default"),
+                    "full": _("Full names"),
+                    "short": _("First name and initial"),
+                },
+                value={None: "site", True: "full", False: "short"}[full_names],
+            )
+            .classes("w-full")
+            .mark("setting-names")
+        )
+
+        async def save() -> None:
+            try:
+                opens_at, closes_at = from_input(opens.value), from_input(closes.value)
+            except ValueError:
+                ui.notify(_("Enter the times as date and time."), type="warning")
+                return
+            saved = await succeeds(
+                queues.update_settings(
+                    snapshot.queue_id,
+                    actor=user,
+                    members_can_freeze=bool(freeze.value),
+                    max_size=int(size.value) if size.value else None,
+                    opens_at=opens_at,
+                    closes_at=closes_at,
+                )
+            )
+            full = {"site": None, "full": True, "short": False}[names.value]
+            if saved and full != full_names:
+                saved = await succeeds(
+                    boards.set_board_names(snapshot.subject_id, full, actor=user)
+                )
+            if saved:
+                ui.notify(_("Saved."), type="positive")
+                dialog.close()
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("Save"), on_click=save).mark("save-settings")
+    dialog.open()
