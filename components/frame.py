@@ -10,7 +10,9 @@ from nicegui import ui
 
 from components import turn_alerts
 from components.i18n import _, language
+from components.live import on_event
 from components.notices import attempt
+from equeue_ui.events import SessionsRevoked
 from equeue_ui.i18n import LANGUAGES
 from equeue_ui.services import accounts
 from equeue_ui.services.views import UserView
@@ -32,6 +34,8 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
             _user_menu(user, dark, here)
     if user is not None:
         turn_alerts.install(user)
+        # Logged out everywhere or blocked: open pages stop showing anything at once.
+        on_event(SessionsRevoked, lambda e: e.user_id == user.id, _to_sign_in)
     with ui.column().classes("w-full max-w-3xl mx-auto p-3 gap-4") as column:
         yield column
 
@@ -64,6 +68,12 @@ def _user_menu(user: UserView, dark: ui.dark_mode, here: str) -> None:
                         f"language-{code}"
                     )
             ui.menu_item(_("Dark mode on/off"), toggle_dark).mark("dark-mode")
+            if user.is_teacher:
+                ui.menu_item(_("My queues"), lambda: ui.navigate.to("/teaching")).mark(
+                    "to-teaching"
+                )
+            if user.is_site_admin:
+                ui.menu_item(_("Users"), lambda: ui.navigate.to("/admin/users")).mark("to-users")
             ui.separator()
             ui.menu_item(_("Log out"), lambda: ui.navigate.to("/auth/logout")).mark("logout")
             ui.menu_item(
@@ -73,3 +83,7 @@ def _user_menu(user: UserView, dark: ui.dark_mode, here: str) -> None:
 
 def _language_url(code: str, here: str) -> str:
     return f"/auth/language?lang={code}&next={quote(here, safe='')}"
+
+
+async def _to_sign_in() -> None:
+    ui.navigate.to("/login")

@@ -7,6 +7,7 @@ from equeue_ui.settings import Settings
 
 def register_all(settings: Settings) -> None:
     from pages import (
+        admin,
         auth,
         board,
         console,
@@ -19,7 +20,19 @@ def register_all(settings: Settings) -> None:
         workspace,
     )
 
-    for module in (health, auth, home, groups, workspace, subject, queue, board, console, invites):
+    for module in (
+        health,
+        auth,
+        home,
+        groups,
+        workspace,
+        subject,
+        queue,
+        board,
+        console,
+        invites,
+        admin,
+    ):
         module.register()
     if settings.benchmark_hooks:
         from pages import bench

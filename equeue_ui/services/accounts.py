@@ -25,7 +25,7 @@ from equeue_ui.errors import (
 )
 from equeue_ui.events import SessionsRevoked
 from equeue_ui.i18n import LANGUAGES, msg
-from equeue_ui.services import permissions, site
+from equeue_ui.services import audit, permissions, site
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_text
 from equeue_ui.services.views import UserView
@@ -321,7 +321,57 @@ async def set_roles(
             user.is_teacher = teacher
         if site_admin is not None:
             user.is_site_admin = site_admin
+        audit.record(
+            uow.session,
+            admin,
+            "user.roles",
+            user.username,
+            teacher=user.is_teacher,
+            site_admin=user.is_site_admin,
+        )
         return UserView.of(user)
+
+
+async def set_blocked(user_id: int, blocked: bool, *, actor: UserView) -> UserView:
+    """Site admins block or unblock a user; a blocked user's sessions end at once."""
+    async with unit_of_work() as uow:
+        admin = await permissions.load_actor(uow.session, actor)
+        permissions.ensure_site_admin(admin)
+        user = await uow.session.get(User, user_id)
+        if user is None:
+            raise invalid("This user does not exist.")
+        if user.id == admin.id and blocked:
+            raise ConflictError(msg("You cannot block yourself."))
+        user.blocked = blocked
+        if blocked:
+            await uow.session.execute(delete(Session).where(Session.user_id == user.id))
+            uow.emit(SessionsRevoked(user.id))
+        audit.record(uow.session, admin, "user.block" if blocked else "user.unblock", user.username)
+        return UserView.of(user)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    user: UserView
+    blocked: bool
+
+
+async def search_users(query: str, *, actor: UserView, limit: int = 50) -> list[UserRow]:
+    """Users whose username or name contains the query; site admins only."""
+    text = " ".join(query.split()).lower()
+    async with read_only() as session:
+        admin = await permissions.load_actor(session, actor)
+        permissions.ensure_site_admin(admin)
+        statement = select(User).order_by(User.username).limit(limit)
+        if text:
+            name = func.lower(User.first_name + " " + User.last_name)
+            statement = statement.where(
+                func.lower(User.username).contains(text, autoescape=True)
+                | name.contains(text, autoescape=True)
+            )
+        return [
+            UserRow(UserView.of(user), user.blocked) for user in await session.scalars(statement)
+        ]
 
 
 async def find_user(username: str) -> UserView | None:

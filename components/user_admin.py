@@ -1,0 +1,73 @@
+"""Site administration of users: find them, grant or take roles, block."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from components.i18n import _
+from components.notices import attempt, succeeds
+from equeue_ui.services import accounts
+from equeue_ui.services.accounts import UserRow
+from equeue_ui.services.views import UserView
+
+
+async def user_admin(*, actor: UserView) -> None:
+    latest = 0
+
+    async def search() -> None:
+        nonlocal latest
+        latest += 1
+        mine = latest
+        rows = await attempt(accounts.search_users(query.value or "", actor=actor)) or []
+        if mine != latest:
+            return
+        results.clear()
+        with results:
+            if not rows:
+                ui.label(_("Nobody matches.")).classes("text-grey-7")
+            for row in rows:
+                _user_row(row)
+
+    def _user_row(row: UserRow) -> None:
+        user = row.user
+
+        async def roles(teacher: bool | None = None, site_admin: bool | None = None) -> None:
+            await succeeds(
+                accounts.set_roles(user.id, actor=actor, teacher=teacher, site_admin=site_admin)
+            )
+            await search()
+
+        async def block(value: bool) -> None:
+            await succeeds(accounts.set_blocked(user.id, value, actor=actor))
+            await search()
+
+        with ui.card().classes("w-full gap-1").mark("admin-user"):
+            with ui.row().classes("w-full items-center gap-2 no-wrap"):
+                ui.label(user.display_name).classes("font-medium grow truncate")
+                ui.label(f"@{user.username}").classes("text-xs text-grey-7")
+                if row.blocked:
+                    ui.badge(_("blocked"), color="negative")
+            with ui.row().classes("items-center gap-3"):
+                ui.switch(
+                    _("Teacher"),
+                    value=user.is_teacher,
+                    on_change=lambda e: roles(teacher=bool(e.value)),
+                ).mark("role-teacher")
+                ui.switch(
+                    _("Site admin"),
+                    value=user.is_site_admin,
+                    on_change=lambda e: roles(site_admin=bool(e.value)),
+                ).mark("role-site-admin")
+                ui.button(
+                    _("Unblock") if row.blocked else _("Block"),
+                    on_click=lambda: block(not row.blocked),
+                ).props("flat dense color=negative").mark("block-user")
+
+    query = (
+        ui.input(_("Search by username or name"), on_change=search)
+        .props("clearable debounce=250 autofocus")
+        .classes("w-full")
+        .mark("user-search")
+    )
+    results = ui.column().classes("w-full gap-2")
+    await search()
