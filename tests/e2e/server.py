@@ -51,13 +51,13 @@ def clean_environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def seed_demo(data_dir: Path, *, timeout: float = 180.0) -> None:
+def seed_demo(data_dir: Path, *, timeout: float = 180.0, env: dict[str, str] | None = None) -> None:
     """Create a migrated database with the demo data in ``data_dir`` (`equeue seed-demo`)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [str(PYTHON), "-m", "equeue_ui.cli", "seed-demo"],
         cwd=data_dir,
-        env=clean_environment(data_dir),
+        env=clean_environment(data_dir) | (env or {}),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -79,8 +79,17 @@ def copy_database(template_dir: Path, data_dir: Path) -> None:
 class AppServer:
     """`equeue run --demo` on a loopback port; restartable on the same port and data folder."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        demo: bool = True,
+    ) -> None:
         self.data_dir = data_dir
+        self.env = env or {}
+        self.demo = demo
         self.port = port or free_port()
         self.log_path = data_dir / "server.log"
         self.starts = 0
@@ -104,9 +113,17 @@ class AppServer:
             log.write(f"\n===== start #{self.starts} on port {self.port} =====\n".encode())
             log.flush()
             self._process = subprocess.Popen(
-                [str(PYTHON), "-m", "equeue_ui.cli", "run", "--demo", "--port", str(self.port)],
+                [
+                    str(PYTHON),
+                    "-m",
+                    "equeue_ui.cli",
+                    "run",
+                    *(["--demo"] if self.demo else []),
+                    "--port",
+                    str(self.port),
+                ],
                 cwd=self.data_dir,
-                env=clean_environment(self.data_dir),
+                env=clean_environment(self.data_dir) | self.env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
