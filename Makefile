@@ -5,8 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# `make bench`: the live fan-out load benchmark (not part of `make test`), e.g. VIEWERS=1000.
+VIEWERS ?= 100
+DB ?= sqlite
+RATE ?= 2
+DURATION ?= 20
+PROCESSES ?= 1
+LOADERS ?= 0
+RESTART ?= 0
+BENCH_ARGS ?=
 
-.PHONY: venv run browser test lint clean
+.PHONY: venv run browser test lint clean bench
 
 venv: $(STAMP)
 
@@ -41,6 +50,13 @@ browser:
 test: venv browser
 	@scripts/ensure-postgres.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# Prints a table, then one machine-readable line. LOADERS=0 picks the load processes itself;
+# BENCH_ARGS passes more options (--details, --gc-trace…: `python -m tests.bench.fanout --help`).
+bench: venv
+	$(VENV)/bin/python -m tests.bench.fanout --viewers $(VIEWERS) --db $(DB) --rate $(RATE) \
+		--duration $(DURATION) --processes $(PROCESSES) --loaders $(LOADERS) \
+		--restart $(RESTART) $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
