@@ -20,25 +20,28 @@ _SCRIPT = "<script>" + (Path(__file__).with_suffix(".js")).read_text(encoding="u
 def install(user: UserView) -> None:
     """On a signed-in page: alert the user wherever they are when a teacher calls them."""
     ui.add_head_html(_SCRIPT)
-    banner = (
-        ui.element("div")
-        .classes(
-            "hidden fixed top-0 left-0 right-0 z-[3000] bg-positive text-white text-center "
-            "text-xl font-bold py-4 px-3 shadow-lg cursor-pointer"
-        )
-        .mark("turn-banner")
-    )
-    banner.on("click", lambda: banner.classes(add="hidden"))
-    with banner:
-        banner_text = ui.label("")
+    client = ui.context.client
+    banner: list[ui.label] = []  # made on the first call only: most pages never need one
 
     async def called(event: StudentCalled) -> None:
         snapshot = await runtime.current().hub.current(event.queue_id)
         subject = snapshot.subject_name if snapshot else ""
         title = _("It is your turn!")
         body = _("Go to the teacher: {subject}", subject=subject)
-        banner_text.set_text(f"{title} {body}")
-        banner.classes(remove="hidden")
+        if not banner:
+            with client.layout:
+                label = (
+                    ui.label()
+                    .classes(
+                        "fixed top-0 left-0 right-0 z-[3000] bg-positive text-white text-center "
+                        "text-xl font-bold py-4 px-3 shadow-lg cursor-pointer"
+                    )
+                    .mark("turn-banner")
+                )
+            label.on("click", lambda: label.set_visibility(False))
+            banner.append(label)
+        banner[0].set_text(f"{title} {body}")
+        banner[0].set_visibility(True)
         ui.run_javascript(f"eqAlert({json.dumps(title)}, {json.dumps(body)}, true)")
 
     on_each_event(StudentCalled, lambda e: e.user_id == user.id, called)

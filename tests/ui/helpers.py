@@ -16,6 +16,7 @@ from nicegui import ui
 from nicegui.testing.user import User
 from sqlalchemy.engine import make_url
 
+from components.board import BoardView
 from components.queue_view import QueueView
 from equeue_ui import demo, runtime
 from equeue_ui.services import accounts, subjects, tasks, workspaces
@@ -305,3 +306,69 @@ async def _collect_world() -> DemoWorld:
         users=users,
         subjects=tuple(made),
     )
+
+
+# --- the console, the board and the turn banner (appended) ---------------------------------------
+
+
+def press_key(user: User, key: str, **modifiers: bool) -> None:
+    """Press and release ``key`` on the page, as `ui.keyboard` reports it from the browser."""
+    keyboard = user.find(kind=ui.keyboard)
+    assert len(keyboard.elements) == 1, "expected one keyboard listener on the page"
+    for action in ("keydown", "keyup"):
+        keyboard.trigger(
+            "key",
+            {
+                "action": action,
+                "repeat": False,
+                "key": key,
+                "code": f"Key{key.upper()}" if len(key) == 1 else key,
+                "location": 0,
+                "altKey": modifiers.get("alt", False),
+                "ctrlKey": modifiers.get("ctrl", False),
+                "metaKey": modifiers.get("meta", False),
+                "shiftKey": modifiers.get("shift", False),
+            },
+        )
+
+
+def desk_names(user: User) -> list[str]:
+    """The students at the console's desk (called), in page order."""
+    return texts(user, "desk-name")
+
+
+def console_names(user: User) -> list[str]:
+    """The console's list of the waiting (and frozen) students, first in the queue first."""
+    return [label_texts_within(row)[1] for row in elements(user, marker="console-entry")]
+
+
+def board_view(user: User) -> BoardView:
+    """The page's one classroom board."""
+    found = elements(user, BoardView, marker="board")
+    assert len(found) == 1, f"expected one board, found {len(found)}"
+    return found[0]
+
+
+def turn_banner_shown(user: User) -> bool:
+    """Whether the page shows its "your turn" banner (visible, and not hidden by a class)."""
+    return any("hidden" not in banner.classes for banner in elements(user, marker="turn-banner"))
+
+
+async def in_user_menu(user: User, marker: str) -> None:
+    """Open the user menu (built on first use) until it offers ``marker``; retried, because a
+    navigation may replace the page (and its menu) meanwhile."""
+    for _ in range(PATIENCE):
+        if _has(user, marker):
+            return
+        if _has(user, "user-menu"):
+            user.find(marker="user-menu").click()
+        await asyncio.sleep(0.1)
+    await user.should_see(marker=marker)
+
+
+def _has(user: User, marker: str) -> bool:
+    try:
+        user.find(marker=marker)
+    except AssertionError:
+        return False
+    return True

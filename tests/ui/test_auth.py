@@ -17,6 +17,7 @@ from tests.ui.helpers import (
     DemoWorld,
     account,
     elements,
+    in_user_menu,
     sign_in,
     submit_sign_in,
     wait_for_notice,
@@ -131,6 +132,7 @@ async def test_logging_out_ends_the_session_and_its_cookie_is_worthless(
     await sign_in(user, "student1")
     cookie = user.http_client.cookies.get(COOKIE) or ""
     assert cookie
+    await in_user_menu(user, "logout")
     user.find(marker="logout").click()
     await user.should_see(marker="sign-in", retries=PATIENCE)
     assert not user.http_client.cookies.get(COOKIE)
@@ -151,6 +153,7 @@ async def test_log_out_everywhere_signs_out_the_users_other_browsers_on_their_ne
     await sign_in(phone, "student4")
     await sign_in(classmate, "student5")
     await sign_in(laptop, "student4")
+    await in_user_menu(laptop, "logout-everywhere")
     laptop.find(marker="logout-everywhere").click()
     await laptop.should_see(marker="sign-in", retries=PATIENCE)
     await phone.open("/")

@@ -6,7 +6,16 @@ from nicegui import ui
 from nicegui.testing.user import User
 
 from components.session import LANGUAGE_COOKIE
-from tests.ui.helpers import PATIENCE, DemoWorld, account, elements, eventually, sign_in, texts
+from tests.ui.helpers import (
+    PATIENCE,
+    DemoWorld,
+    account,
+    elements,
+    eventually,
+    in_user_menu,
+    sign_in,
+    texts,
+)
 
 
 async def test_a_signed_in_user_switches_to_russian_and_it_is_remembered(
@@ -14,9 +23,9 @@ async def test_a_signed_in_user_switches_to_russian_and_it_is_remembered(
 ) -> None:
     path = f"/workspaces/{demo.workspace_id}"
     await sign_in(user, "student5", path=path)
-    await user.should_see(marker="language-ru")  # the other language is offered
+    await in_user_menu(user, "language-ru")  # the other language is offered
     user.find(marker="language-ru").click()
-    await user.should_see(marker="language-en", retries=PATIENCE)  # now English is the other
+    await in_user_menu(user, "language-en")  # now English is the other
     await user.should_not_see(marker="language-ru")
     await user.should_see(marker="workspace-name")  # back on the page it was switched on
     assert (await account("student5")).language == "ru"
@@ -30,10 +39,11 @@ async def test_a_signed_in_user_switches_to_russian_and_it_is_remembered(
 
 async def test_switching_back_to_english(user: User, demo: DemoWorld) -> None:
     await sign_in(user, "student5")
+    await in_user_menu(user, "language-ru")
     user.find(marker="language-ru").click()
-    await user.should_see(marker="language-en", retries=PATIENCE)
+    await in_user_menu(user, "language-en")
     user.find(marker="language-en").click()
-    await user.should_see(marker="language-ru", retries=PATIENCE)
+    await in_user_menu(user, "language-ru")
     await user.should_see("Signed in as Никита Лебедев")
     assert (await account("student5")).language == "en"
 
@@ -57,12 +67,14 @@ async def test_dark_mode_is_saved_for_the_user_and_applied_on_the_next_visit(
     await sign_in(user, "student5")
     (dark,) = elements(user, ui.dark_mode)
     assert not dark.value
+    await in_user_menu(user, "dark-mode")
     user.find(marker="dark-mode").click()
     await eventually(lambda: dark.value is True, what="dark mode on the page")
     assert (await account("student5")).dark_mode is True
     await user.open("/groups")
     (dark,) = elements(user, ui.dark_mode)
     assert dark.value is True
+    await in_user_menu(user, "dark-mode")
     user.find(marker="dark-mode").click()
     await eventually(lambda: dark.value is False, what="dark mode off the page")
     assert (await account("student5")).dark_mode is False
