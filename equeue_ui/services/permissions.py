@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -32,11 +32,21 @@ async def load_actor(session: AsyncSession, actor: UserView) -> User:
 async def membership(
     session: AsyncSession, user_id: int, workspace_id: int
 ) -> WorkspaceMember | None:
-    return await session.scalar(
-        select(WorkspaceMember).where(
-            WorkspaceMember.workspace_id == workspace_id, WorkspaceMember.user_id == user_id
+    # Remembered for the session's lifetime: one service call asks several checks about the
+    # same membership. Only found rows are kept (the identity map keeps them current).
+    known: dict[tuple[int, int], WorkspaceMember] = session.info.setdefault("memberships", {})
+    found = known.get((user_id, workspace_id))
+    if found is not None and (inspect(found).deleted or inspect(found).was_deleted):
+        return None
+    if found is None:
+        found = await session.scalar(
+            select(WorkspaceMember).where(
+                WorkspaceMember.workspace_id == workspace_id, WorkspaceMember.user_id == user_id
+            )
         )
-    )
+        if found is not None:
+            known[(user_id, workspace_id)] = found
+    return found
 
 
 async def get_workspace(session: AsyncSession, workspace_id: int) -> Workspace:
