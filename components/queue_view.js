@@ -14,7 +14,7 @@ export default {
       <div
         v-for="(entry, index) in current.entries"
         :key="entry.id"
-        class="row items-center no-wrap rounded-borders full-width"
+        class="eq-entry row items-center no-wrap rounded-borders full-width"
         :class="entry.user_id === me ? 'bg-blue-1 text-weight-bold eq-mine' : ''"
         style="gap: 12px; padding: 8px 12px"
       >

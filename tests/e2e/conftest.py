@@ -15,6 +15,7 @@ import pytest
 from playwright.async_api import (
     Browser,
     BrowserContext,
+    Locator,
     Page,
     ViewportSize,
     async_playwright,
@@ -142,3 +143,51 @@ async def open_queue(page: Page, workspace: str, subject: str) -> str:
     await page.wait_for_url(re.compile(r"/queues/\d+$"))
     await expect(page.get_by_text(re.compile(r"^\d+ in the queue$"))).to_be_visible()
     return "/" + page.url.split("/", 3)[3]
+
+
+# --- the teacher's console and the classroom board ----------------------------------------
+
+# The board (components/board_view.js) has no roles or labels of its own: its sections are
+# found by their headings. "Now at the desk" is followed by one block per called student and
+# then by the "Next" heading, which is followed by one row per waiting entry.
+BOARD_SERVING_XPATH = (
+    "//div[normalize-space()='Now at the desk']"
+    "/following-sibling::div[following-sibling::div[normalize-space()='Next']]"
+)
+BOARD_NEXT_XPATH = "//div[normalize-space()='Next']/following-sibling::div"
+
+
+async def open_console(page: Page, subject: str) -> int:
+    """From the teacher's "My queues" page, open a subject's console; returns the queue id."""
+    await page.goto("/teaching")
+    card = page.locator(".q-card").filter(has=page.get_by_text(subject, exact=True))
+    await card.get_by_role("button", name="Console").click()
+    await page.wait_for_url(re.compile(r"/queues/\d+/console$"))
+    await expect(page.get_by_role("button", name="Call next (N)")).to_be_visible()
+    await connected(page)
+    return int(page.url.rsplit("/", 2)[-2])
+
+
+async def make_display_link(console: Page, label: str) -> str:
+    """In the console's "Board links for the projector": make a link; returns its URL."""
+    await console.get_by_text("Board links for the projector").click()
+    await console.get_by_label("Where it is shown").fill(label)
+    await console.get_by_role("button", name="Make a link").click()
+    shown = console.get_by_text(re.compile(r"^https?://\S+/board/\S+$"))
+    await expect(shown).to_be_visible()
+    await expect(console.get_by_text(label, exact=True)).to_be_visible()  # listed, revocable
+    return (await shown.inner_text()).strip()
+
+
+def board_serving(board: Page, name: str) -> Locator:
+    """``name`` (exactly) under the board's "Now at the desk"."""
+    return board.locator(f"xpath={BOARD_SERVING_XPATH}").filter(
+        has_text=re.compile(rf"^\s*{re.escape(name)}\s*$")
+    )
+
+
+def board_next(board: Page, name: str) -> Locator:
+    """``name``'s row in the board's "Next" list."""
+    return board.locator(f"xpath={BOARD_NEXT_XPATH}").filter(
+        has=board.get_by_text(name, exact=True)
+    )

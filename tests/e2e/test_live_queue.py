@@ -64,7 +64,7 @@ async def test_a_join_a_freeze_and_a_leave_reach_the_other_browsers_within_a_sec
 
 def _entry(page: Page, display_name: str) -> Locator:
     """The queue row of a person (the only row on the page that carries their name)."""
-    return page.locator(".nicegui-row").filter(has=page.get_by_text(display_name, exact=True))
+    return page.locator(".eq-entry").filter(has=page.get_by_text(display_name, exact=True))
 
 
 def _ms(seconds: float) -> float:

@@ -64,7 +64,7 @@ async def test_a_new_student_registers_is_approved_and_joins_a_queue(
     await expect(position).to_have_text(re.compile(rf"Your position\s*{waiting + 1}$"))
     await expect(student.get_by_text(f"People ahead of you: {waiting}")).to_be_visible()
     await expect(size).to_have_text(f"{waiting + 1} in the queue")
-    my_entry = student.locator(".nicegui-row").filter(
+    my_entry = student.locator(".eq-entry").filter(
         has=student.get_by_text("Евгений Тестов", exact=True)
     )
     await expect(my_entry).to_contain_text(TASK)

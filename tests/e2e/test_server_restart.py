@@ -55,7 +55,7 @@ async def test_the_queue_page_recovers_by_itself_after_a_server_restart(
 
 
 def _entry(page: Page, display_name: str) -> Locator:
-    return page.locator(".nicegui-row").filter(has=page.get_by_text(display_name, exact=True))
+    return page.locator(".eq-entry").filter(has=page.get_by_text(display_name, exact=True))
 
 
 async def _expect_same_version(watcher: Page, actor: Page) -> None:
