@@ -47,6 +47,8 @@ class Console:
                 "text-xs text-grey-7"
             ).mark("shortcuts")
             self.waiting = ui.card().classes("w-full gap-1")
+            # Dialogs live here, outside the parts redrawn on every change of the queue.
+            self.dialogs = ui.element()
         ui.keyboard(on_key=self._on_key, ignore=["input", "select", "button", "textarea"])
         ui.timer(1.0, self._tick)
 
@@ -180,10 +182,11 @@ class Console:
     async def _settings(self) -> None:
         info = await attempt(boards.board_for_operator(self.queue_id, actor=self.user))
         if info is not None and self.shown is not None:
-            open_settings(self.shown, user=self.user, full_names=info.subject_setting)
+            with self.dialogs:
+                open_settings(self.shown, user=self.user, full_names=info.subject_setting)
 
     def _confirm_clear(self) -> None:
-        with ui.dialog() as dialog, ui.card():
+        with self.dialogs, ui.dialog() as dialog, ui.card():
             ui.label(_("Remove everybody from the queue?"))
             with ui.row():
                 ui.button(_("Cancel"), on_click=dialog.close).props("flat")
@@ -212,10 +215,11 @@ class Console:
             await self._act(action, target)
 
     def _my_called_entry(self) -> EntryView | None:
-        """The student this teacher called last (or anyone at the desk)."""
+        """The student this teacher called last; someone else's only when none is theirs."""
         assert self.shown is not None
         called = [e for e in self.shown.entries if e.status is EntryStatus.CALLED]
-        return max(called, key=lambda e: e.called_at or utcnow(), default=None)
+        mine = [e for e in called if e.called_by == self.user.id]
+        return max(mine or called, key=lambda e: e.called_at or utcnow(), default=None)
 
     def _tick(self) -> None:
         """How long each called student has been at the desk."""

@@ -518,6 +518,7 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
             status=entry.status,
             joined_at=entry.joined_at,
             called_at=entry.called_at,
+            called_by=entry.called_by_id,
         )
         for position, (entry, user, task_name) in enumerate(rows.all(), start=1)
     )

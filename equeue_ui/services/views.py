@@ -175,6 +175,7 @@ class EntryView:
     status: EntryStatus
     joined_at: datetime
     called_at: datetime | None
+    called_by: int | None = None
 
 
 @dataclass(frozen=True)
