@@ -39,9 +39,10 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     async def shutdown() -> None:
         for job in jobs:
             job.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
         jobs.clear()
         rt = runtime.current()
-        rt.hub.close()
+        await rt.hub.close()
         runtime.install(None)
         if rt.listener is not None:
             await rt.listener.stop()

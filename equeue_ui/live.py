@@ -42,12 +42,14 @@ class LiveHub:
         self.snapshot_loads = 0  # observed by tests and the benchmark
         self._unsubscribe = bus.subscribe(QueueChanged, self._on_changed)
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Stop following events and wait for loads in flight, which hold database connections."""
         self._unsubscribe()
-        for feed in self._feeds.values():
-            if feed.loading is not None:
-                feed.loading.cancel()
+        loading = [feed.loading for feed in self._feeds.values() if feed.loading is not None]
+        for task in loading:
+            task.cancel()
         self._feeds.clear()
+        await asyncio.gather(*loading, return_exceptions=True)
 
     def add_listener(self, listener: Viewer) -> None:
         """Receive every new snapshot of every watched queue, once (e.g. to broadcast it)."""

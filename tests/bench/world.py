@@ -63,7 +63,7 @@ async def _build(settings: Settings, queue_size: int, spare_count: int) -> Bench
     try:
         return await _create(queue_size, spare_count)
     finally:
-        built.hub.close()
+        await built.hub.close()
         runtime.install(None)
         await built.db.dispose()
 

@@ -72,7 +72,7 @@ async def processes(pg_template: str, tmp_path: Path) -> AsyncIterator[Processes
         for rt in (a, b):
             assert rt.listener is not None
             await rt.listener.stop()
-            rt.hub.close()
+            await rt.hub.close()
         runtime.install(None)
         for rt in (a, b):
             await rt.db.dispose()
