@@ -4,6 +4,7 @@ queue's state; usable by keyboard (N, A, R, S)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from nicegui import ui
 from nicegui.events import KeyEventArguments
@@ -12,10 +13,15 @@ from components.i18n import _
 from components.notices import attempt, succeeds
 from components.queue_follow import follow_queue
 from components.queue_settings import open_settings
-from db.models import EntryStatus, QueueState
-from db.types import utcnow
 from equeue_ui.services import boards, queues
-from equeue_ui.services.views import EntryView, QueuePage, QueueSnapshot, UserView
+from equeue_ui.services.views import (
+    EntryStatus,
+    EntryView,
+    QueuePage,
+    QueueSnapshot,
+    QueueState,
+    UserView,
+)
 
 
 def _state_actions(state: QueueState) -> list[tuple[str, QueueState, str]]:
@@ -219,11 +225,11 @@ class Console:
         assert self.shown is not None
         called = [e for e in self.shown.entries if e.status is EntryStatus.CALLED]
         mine = [e for e in called if e.called_by == self.user.id]
-        return max(mine or called, key=lambda e: e.called_at or utcnow(), default=None)
+        return max(mine or called, key=lambda e: e.called_at or datetime.now(UTC), default=None)
 
     def _tick(self) -> None:
         """How long each called student has been at the desk."""
-        now = utcnow().timestamp()
+        now = datetime.now(UTC).timestamp()
         for label, called_at in self.timers:
             seconds = max(0, int(now - called_at))
             label.set_text(_("at the desk {m}:{s:02d}", m=seconds // 60, s=seconds % 60))

@@ -6,9 +6,8 @@ from nicegui import ui
 
 from components.i18n import _
 from components.notices import attempt
-from db.models import MemberRole
 from equeue_ui.services import workspaces
-from equeue_ui.services.views import LeaderboardRow, MemberView, UserView
+from equeue_ui.services.views import LeaderboardRow, MemberRole, MemberView, UserView
 
 
 def member_list(members: list[MemberView]) -> None:

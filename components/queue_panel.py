@@ -10,12 +10,11 @@ from components.live import coalesced, on_event
 from components.notices import attempt
 from components.queue_follow import Following, follow_queue
 from components.queue_view import QueueView
-from db.models import EntryStatus, QueueState
 from equeue_ui.errors import DomainError
 from equeue_ui.events import MembershipChanged, SubmissionChanged
 from equeue_ui.services import queues, submissions
 from equeue_ui.services.estimates import estimate_wait
-from equeue_ui.services.views import QueueSnapshot, TaskView, UserView
+from equeue_ui.services.views import EntryStatus, QueueSnapshot, QueueState, TaskView, UserView
 
 
 class QueuePanel:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from components.i18n import _
 from components.notices import succeeds
-from db.types import utcnow
 from equeue_ui.formatting import date_time
 from equeue_ui.services import submissions
 from equeue_ui.services.views import TaskView, UserView
@@ -41,7 +42,7 @@ def _task_row(task: TaskView, done: bool, *, user: UserView) -> None:
             else:
                 ui.label(task.name).classes("truncate w-full")
             if task.due_at:
-                overdue = task.due_at < utcnow() and not done
+                overdue = task.due_at < datetime.now(UTC) and not done
                 ui.label(_("Due {when}", when=date_time(task.due_at))).classes(
                     "text-xs " + ("text-negative" if overdue else "text-grey-7")
                 ).mark("due")

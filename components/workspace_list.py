@@ -6,9 +6,8 @@ from nicegui import ui
 
 from components.i18n import _
 from components.notices import attempt
-from db.models import MemberStatus
 from equeue_ui.services import workspaces
-from equeue_ui.services.views import UserView, WorkspaceView
+from equeue_ui.services.views import MemberStatus, UserView, WorkspaceView
 
 
 def workspace_list(items: list[WorkspaceView], *, user: UserView) -> None:

@@ -14,10 +14,9 @@ from nicegui import app
 from pydantic import BaseModel
 
 from components import session
-from db.models import EntryStatus
 from equeue_ui.errors import DomainError
 from equeue_ui.services import accounts, queues
-from equeue_ui.services.views import UserView
+from equeue_ui.services.views import EntryStatus, UserView
 
 
 class SessionRequest(BaseModel):

@@ -15,11 +15,10 @@ from components.live import coalesced, on_event
 from components.members import join_requests, leaderboard_table, member_list
 from components.notices import or_refusal
 from components.subject_card import subject_card
-from db.models import MemberStatus
 from equeue_ui.errors import DomainError
 from equeue_ui.events import MembershipChanged, SubjectChanged
 from equeue_ui.services import subjects, submissions, workspaces
-from equeue_ui.services.views import UserView, WorkspaceView
+from equeue_ui.services.views import MemberStatus, UserView, WorkspaceView
 
 
 def register() -> None:

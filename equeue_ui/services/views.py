@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+# The enums are re-exported: pages and components read them from here, never from db.
 from db.models import (
     EntryStatus,
     Group,
