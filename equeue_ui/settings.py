@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Krasnoyarsk"
     public_url: str | None = None
     log_level: str = "INFO"
+    # eCourses (Moodle) sign-in and import; a site admin can override these in the database.
+    ecourses_url: str | None = None
+    ecourses_service: str = "moodle_mobile_app"
+    ecourses_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     # Loopback-only endpoints the load benchmark drives the app through; never on in production.
     benchmark_hooks: bool = False
 

@@ -10,9 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import SiteSetting
 from equeue_ui.services.uow import read_only
 
+# Keys a site admin can change at run time; a key without a row takes its default here.
+# The eCourses and language keys default to None: "use the process settings (EQUEUE_*)".
 DEFAULTS: dict[str, Any] = {
     "registration_enabled": True,
     "board_full_names": False,
+    "default_language": None,
+    "ecourses_enabled": None,
+    "ecourses_url": None,
+    "ecourses_service": None,
 }
 
 
