@@ -69,6 +69,15 @@ class SessionsRevoked:
     user_id: int
 
 
+@dataclass(frozen=True)
+class InvitesChanged:
+    """Invite links were made or revoked: a workspace's student links (subject_id None) or a
+    subject's teacher links."""
+
+    workspace_id: int
+    subject_id: int | None
+
+
 DomainEvent = (
     QueueChanged
     | StudentCalled
@@ -79,6 +88,7 @@ DomainEvent = (
     | DisplayLinkRevoked
     | SubmissionChanged
     | SessionsRevoked
+    | InvitesChanged
 )
 Handler = Callable[[Any], Awaitable[None] | None]
 
