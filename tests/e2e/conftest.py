@@ -114,6 +114,8 @@ async def connected(page: Page, *, timeout: float = EXPECT_TIMEOUT_MS) -> None:
 async def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in on /login as a person would and wait for the start page to greet them."""
     await page.goto("/login")
+    # Events sent before the socket is up are lost; on a loaded machine the handshake can lag.
+    await connected(page, timeout=ACTION_TIMEOUT_MS)
     await page.get_by_label("Username").fill(username)
     await page.get_by_label("Password", exact=True).fill(password)
     await page.get_by_role("button", name="Sign in").click()
@@ -170,7 +172,9 @@ async def open_console(page: Page, subject: str) -> int:
 
 async def make_display_link(console: Page, label: str) -> str:
     """In the console's "Board links for the projector": make a link; returns its URL."""
+    await connected(console)
     await console.get_by_text("Board links for the projector").click()
+    await expect(console.get_by_label("Where it is shown")).to_be_editable()
     await console.get_by_label("Where it is shown").fill(label)
     await console.get_by_role("button", name="Make a link").click()
     shown = console.get_by_text(re.compile(r"^https?://\S+/board/\S+$"))
