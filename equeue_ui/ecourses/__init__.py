@@ -1,0 +1,1 @@
+"""eCourses (the university's Moodle): web-service client, token encryption, a fake server."""

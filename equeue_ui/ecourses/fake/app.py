@@ -1,0 +1,152 @@
+"""The fake eCourses as a Starlette (ASGI) app.
+
+Moodle endpoints: `login/token.php`, `webservice/rest/server.php` (the four functions eQueue
+calls), user pictures and plain course/activity pages for the links. Test and demo hooks under
+`/_fake/` answer only on loopback: `POST /_fake/control` switches fault modes, expires tokens,
+edits a user; `GET /_fake/requests` lists the field *names* of recent requests (never values).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import secrets
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from equeue_ui.ecourses.fake import control as _control
+from equeue_ui.ecourses.fake import functions as _functions
+from equeue_ui.ecourses.fake import protocol, shapes
+from equeue_ui.ecourses.fake.data import SITE_NAME
+from equeue_ui.ecourses.fake.state import FakeEcourses
+
+SERVICES = ("moodle_mobile_app",)
+_LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
+
+
+def create_app(*, fault: str = "none", delay: float = 30.0) -> Starlette:
+    state = FakeEcourses(fault=fault, delay=delay)
+
+    async def token_php(request: Request) -> Response:
+        form = await _fields(request, state)
+        broken = await _fault(state, token_endpoint=True)
+        if broken is not None:
+            return broken
+        username = form.get("username", "").strip().lower()
+        password = form.get("password", "")
+        user = next((u for u in state.users if u.username == username), None)
+        if user is None or not secrets.compare_digest(user.password, password):
+            return protocol.token_error(
+                "invalidlogin", "Неверный логин или пароль, попробуйте ещё раз."
+            )
+        if form.get("service", "") not in SERVICES:
+            return protocol.token_error("servicenotavailable", "Веб-служба недоступна")
+        # privatetoken is given only over https, and never to site admins.
+        return JSONResponse({"token": state.token_for(user), "privatetoken": None})
+
+    async def server_php(request: Request) -> Response:
+        form = await _fields(request, state)
+        broken = await _fault(state, token_endpoint=False)
+        if broken is not None:
+            return broken
+        params = protocol.bracket_decode(form.items())
+        try:
+            user = state.user(state.tokens.get(params.pop("wstoken", ""), 0))
+            if user is None:
+                raise protocol.invalid_token()
+            function = params.pop("wsfunction", "")
+            if params.pop("moodlewsrestformat", "xml") != "json":
+                return Response(_XML_NOTICE, media_type="application/xml")
+            if function not in shapes.FUNCTIONS:
+                raise protocol.access_exception()
+            base = str(request.base_url).rstrip("/")
+            return JSONResponse(_functions.call(state, function, base, user, params))
+        except protocol.WsException as error:
+            return error.response()
+
+    async def picture(request: Request) -> Response:
+        context = int(request.path_params["context"])
+        user = state.user(context - 5000)
+        initials = (user.firstname[:1] + user.lastname[:1]) if user else "?"
+        return Response(shapes.avatar_svg(initials, context), media_type="image/svg+xml")
+
+    async def page(request: Request) -> Response:
+        what = html.escape(f"{request.url.path}?{request.url.query}")
+        return HTMLResponse(f"<h1>{html.escape(SITE_NAME)}</h1><p>{what}</p>")
+
+    async def control(request: Request) -> Response:
+        if not _from_loopback(request):
+            return PlainTextResponse("loopback only", status_code=403)
+        return JSONResponse(_control.apply(state, await request.json()))
+
+    async def requests_log(request: Request) -> Response:
+        if not _from_loopback(request):
+            return PlainTextResponse("loopback only", status_code=403)
+        return JSONResponse(state.log[-100:])
+
+    async def home(_request: Request) -> Response:
+        return HTMLResponse(_control.home_page(state))
+
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/login/token.php", token_php, methods=["GET", "POST"]),
+            Route("/webservice/rest/server.php", server_php, methods=["GET", "POST"]),
+            Route("/pluginfile.php/{context:int}/user/icon/{rest:path}", picture),
+            Route("/course/view.php", page),
+            Route("/mod/{module}/view.php", page),
+            Route("/_fake/control", control, methods=["POST"]),
+            Route("/_fake/requests", requests_log),
+        ]
+    )
+    app.state.fake = state
+    return app
+
+
+async def _fields(request: Request, state: FakeEcourses) -> dict[str, str]:
+    """Form fields from the body, then the query string (Moodle reads both); the log keeps
+    where each field name came from, so tests can check no secret travelled in a URL."""
+    form = await request.form()
+    body = {key: str(value) for key, value in form.multi_items()}
+    query = dict(request.query_params)
+    state.log.append(
+        {
+            "path": request.url.path,
+            "method": request.method,
+            "query_fields": sorted(query),
+            "body_fields": list(body),
+            "wsfunction": body.get("wsfunction") or query.get("wsfunction"),
+        }
+    )
+    return query | body
+
+
+async def _fault(state: FakeEcourses, *, token_endpoint: bool) -> Response | None:
+    if state.fault == "slow":
+        await asyncio.sleep(state.delay)
+    elif state.fault == "down":
+        # What the university's reverse proxy answers while Moodle behind it is down.
+        return HTMLResponse("<html><body><h1>502 Bad Gateway</h1></body></html>", 502)
+    elif state.fault == "http500":
+        return HTMLResponse("<h1>Internal Server Error</h1>", 500)
+    elif state.fault == "badjson":
+        return Response('<br />\n<b>Warning</b>: PHP notice {"token": ', media_type="text/html")
+    elif state.fault == "maintenance":
+        if token_endpoint:
+            return protocol.token_error("sitemaintenance", protocol.maintenance().message)
+        return protocol.maintenance().response()
+    elif state.fault == "noservice":
+        if token_endpoint:
+            return protocol.token_error("servicenotavailable", "Веб-служба недоступна")
+        return protocol.service_not_available().response()
+    return None
+
+
+def _from_loopback(request: Request) -> bool:
+    return request.client is not None and request.client.host in _LOOPBACK
+
+
+_XML_NOTICE = '<?xml version="1.0" encoding="UTF-8" ?>\n<RESPONSE>\n</RESPONSE>\n'

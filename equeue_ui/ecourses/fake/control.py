@@ -1,0 +1,51 @@
+"""The fake's loopback-only control hook and its home page (the demo accounts)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from equeue_ui.ecourses.fake.data import DEMO_PASSWORD, SITE_NAME
+from equeue_ui.ecourses.fake.state import FAULTS, FakeEcourses
+
+
+def apply(state: FakeEcourses, command: Any) -> dict[str, Any]:
+    """Apply a JSON command: ``{"fault": "slow", "delay": 5}``, ``{"expire_tokens": true}``,
+    ``{"reset": true}``, ``{"user": {"username": "a.ivanov", "firstname": "…",
+    "picture_rev": 2}}``. Answers with the current fault settings."""
+    if not isinstance(command, dict):
+        return {"error": "a JSON object expected"}
+    if command.get("reset"):
+        fresh = FakeEcourses()
+        state.users, state.courses, state.tokens = fresh.users, fresh.courses, {}
+        state.fault, state.log = "none", []
+    if "fault" in command:
+        if command["fault"] not in FAULTS:
+            return {"error": f"unknown fault; one of {', '.join(FAULTS)}"}
+        state.fault = command["fault"]
+    if "delay" in command:
+        state.delay = float(command["delay"])
+    if command.get("expire_tokens"):
+        state.tokens.clear()
+    changes = command.get("user")
+    if isinstance(changes, dict):
+        user = next((u for u in state.users if u.username == changes.get("username")), None)
+        if user is None:
+            return {"error": "no such user"}
+        for key in ("firstname", "lastname", "password", "picture_rev"):
+            if key in changes:
+                setattr(user, key, changes[key])
+    return {"fault": state.fault, "delay": state.delay, "tokens": len(state.tokens)}
+
+
+def home_page(state: FakeEcourses) -> str:
+    rows = "".join(
+        f"<tr><td><code>{html.escape(u.username)}</code></td><td><code>{DEMO_PASSWORD}</code>"
+        f"</td><td>{html.escape(u.firstname)} {html.escape(u.lastname)}</td></tr>"
+        for u in state.users
+    )
+    return (
+        f"<!doctype html><meta charset=utf-8><title>{html.escape(SITE_NAME)}</title>"
+        f"<h1>{html.escape(SITE_NAME)}</h1><p>A fake Moodle for eQueue. Fault mode: "
+        f"<b>{html.escape(state.fault)}</b>.</p><table>{rows}</table>"
+    )
