@@ -14,7 +14,7 @@ from db.types import utcnow
 from equeue_ui.errors import NotFoundError
 from equeue_ui.events import DisplayLinkRevoked
 from equeue_ui.i18n import msg
-from equeue_ui.services import permissions, site
+from equeue_ui.services import audit, permissions, site
 from equeue_ui.services.accounts import hash_token
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_text
@@ -65,6 +65,7 @@ async def create_display_link(queue_id: int, *, actor: UserView, label: str = ""
         )
         uow.session.add(link)
         await uow.session.flush()
+        audit.record(uow.session, user, "queue.display_link.create", subject.name, label=name)
         return NewDisplayLink(_view(link), token)
 
 
@@ -92,6 +93,7 @@ async def revoke_display_link(link_id: int, *, actor: UserView) -> None:
         await permissions.ensure_queue_operator(uow.session, user, subject)
         if link.revoked_at is None:
             link.revoked_at = utcnow()
+            audit.record(uow.session, user, "queue.display_link.revoke", subject.name)
             uow.emit(DisplayLinkRevoked(link.queue_id, link.id))
 
 
@@ -122,6 +124,7 @@ async def set_board_names(subject_id: int, full_names: bool | None, *, actor: Us
         subject = await permissions.get_subject(uow.session, subject_id)
         await permissions.ensure_subject_editor(uow.session, user, subject)
         subject.board_full_names = full_names
+        audit.record(uow.session, user, "subject.board_names", subject.name, full=full_names)
         queue_id = await uow.session.scalar(select(Queue.id).where(Queue.subject_id == subject.id))
         if queue_id is not None:
             uow.emit(DisplayLinkRevoked(queue_id, None))  # boards re-read their settings

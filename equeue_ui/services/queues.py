@@ -29,7 +29,7 @@ from db.types import utcnow
 from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from equeue_ui.events import QueueChanged, StudentCalled, SubmissionChanged
 from equeue_ui.i18n import msg
-from equeue_ui.services import permissions
+from equeue_ui.services import audit, permissions
 from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
 from equeue_ui.services.views import EntryView, QueuePage, QueueSnapshot, TaskView, UserView
 
@@ -203,7 +203,7 @@ async def update_settings(
 ) -> None:
     """Freezing, maximum size and the schedule; the queue's operators only."""
     async with unit_of_work() as uow:
-        queue, _, user = await _lock_for_operator(uow.session, queue_id, actor)
+        queue, subject, user = await _lock_for_operator(uow.session, queue_id, actor)
         if max_size is not None and not 1 <= max_size <= 10_000:
             raise InvalidError(msg("The maximum size must be between 1 and 10000."))
         if any(moment is not None and moment.tzinfo is None for moment in (opens_at, closes_at)):
@@ -213,6 +213,16 @@ async def update_settings(
         queue.members_can_freeze = members_can_freeze
         queue.max_size = max_size
         queue.opens_at, queue.closes_at = opens_at, closes_at
+        audit.record(
+            uow.session,
+            user,
+            "queue.settings",
+            subject.name,
+            members_can_freeze=members_can_freeze,
+            max_size=max_size,
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
         _record(uow, queue, QueueEventKind.SETTINGS, actor=user)
 
 

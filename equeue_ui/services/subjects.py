@@ -15,7 +15,7 @@ from db.models import NAME_LENGTH, Queue, QueueState, Subject, SubjectTeacher, U
 from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from equeue_ui.events import QueueChanged, SubjectChanged
 from equeue_ui.i18n import msg
-from equeue_ui.services import permissions
+from equeue_ui.services import audit, permissions
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_name, clean_text, clean_url
 from equeue_ui.services.views import SubjectView, UserView
@@ -107,6 +107,7 @@ async def create_subject(
         )
         session.add(queue)
         await session.flush()
+        audit.record(session, user, "subject.create", details.name, workspace_id=workspace_id)
         uow.emit(SubjectChanged(workspace_id, subject.id))
         return SubjectView.of(subject, queue.id)
 
@@ -140,6 +141,7 @@ async def update_subject(
         subject.teacher_contact = details.teacher_contact
         subject.requirements = details.requirements
         await session.flush()
+        audit.record(session, user, "subject.update", subject.name, id=subject.id)
         uow.emit(SubjectChanged(subject.workspace_id, subject.id))
         return SubjectView.of(subject, await _queue_id(session, subject.id))
 
@@ -153,6 +155,7 @@ async def delete_subject(subject_id: int, *, actor: UserView) -> None:
         subject = await permissions.get_subject(session, subject_id)
         await permissions.ensure_workspace_admin(session, user, subject.workspace_id)
         queue = await session.scalar(select(Queue).where(Queue.subject_id == subject.id))
+        audit.record(session, user, "subject.delete", subject.name, id=subject.id)
         await session.delete(subject)  # the database cascades to tasks, queue and teachers
         uow.emit(SubjectChanged(subject.workspace_id, subject.id))
         if queue is not None:
@@ -210,6 +213,7 @@ async def unassign_teacher(subject_id: int, user_id: int, *, actor: UserView) ->
         row = await session.get(SubjectTeacher, (subject.id, user_id))
         if row is None:
             return
+        audit.record(session, user, "subject.teacher.unassign", subject.name, user_id=user_id)
         await session.delete(row)
         uow.emit(SubjectChanged(subject.workspace_id, subject.id))
 

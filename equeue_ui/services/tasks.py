@@ -16,7 +16,7 @@ from db.models import Subject, Task, User
 from equeue_ui.errors import ConflictError, InvalidError, NotFoundError
 from equeue_ui.events import TaskChanged
 from equeue_ui.i18n import msg
-from equeue_ui.services import permissions
+from equeue_ui.services import audit, permissions
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_name, clean_url
 from equeue_ui.services.views import TaskView, UserView
@@ -51,6 +51,9 @@ async def create_task(
         )
         session.add(task)
         await session.flush()
+        audit.record(
+            session, await _user(session, actor), "task.create", f"{subject.name}: {clean}"
+        )
         uow.emit(TaskChanged(subject.id, task.id))
         return TaskView.of(task)
 
@@ -68,6 +71,9 @@ async def update_task(
             await _ensure_name_free(session, subject.id, clean)
         task.name, task.url, task.due_at = clean, link, due
         await session.flush()
+        audit.record(
+            session, await _user(session, actor), "task.update", f"{subject.name}: {clean}"
+        )
         uow.emit(TaskChanged(subject.id, task.id))
         return TaskView.of(task)
 
@@ -78,6 +84,9 @@ async def delete_task(task_id: int, *, actor: UserView) -> None:
     async with unit_of_work() as uow:
         session = uow.session
         task, subject = await _task_for_admin(session, task_id, actor)
+        audit.record(
+            session, await _user(session, actor), "task.delete", f"{subject.name}: {task.name}"
+        )
         await session.delete(task)
         await session.flush()
         _renumber(await _ordered(session, subject.id))
@@ -95,7 +104,8 @@ async def reorder_tasks(subject_id: int, ordered_task_ids: list[int], *, actor: 
             raise InvalidError(
                 msg("The task list has changed meanwhile. Reload the page and try again.")
             )
-        _renumber([by_id[task_id] for task_id in ordered_task_ids])
+        if _renumber([by_id[task_id] for task_id in ordered_task_ids]):
+            audit.record(session, await _user(session, actor), "task.reorder", subject.name)
         uow.emit(TaskChanged(subject.id, None))
 
 
@@ -110,6 +120,9 @@ async def move_task(task_id: int, *, actor: UserView, delta: int) -> None:
         new = max(0, min(len(tasks) - 1, old + delta))
         tasks.insert(new, tasks.pop(old))
         if _renumber(tasks):
+            audit.record(
+                session, await _user(session, actor), "task.move", f"{subject.name}: {task.name}"
+            )
             uow.emit(TaskChanged(subject.id, None))
 
 
@@ -128,6 +141,10 @@ def _clean_due(due_at: datetime | None) -> datetime | None:
     if due_at is not None and due_at.utcoffset() is None:
         raise InvalidError(msg("The due date must include a time zone."))
     return due_at
+
+
+async def _user(session: AsyncSession, actor: UserView) -> User:
+    return await permissions.load_actor(session, actor)  # already in the identity map
 
 
 async def _ensure_admin(session: AsyncSession, actor: UserView, subject: Subject) -> User:

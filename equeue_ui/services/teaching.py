@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Subject, SubjectTeacher, TeacherInvite
 from db.types import utcnow
 from equeue_ui.errors import ForbiddenError, InvalidError, NotFoundError
-from equeue_ui.events import SubjectChanged
+from equeue_ui.events import InvitesChanged, SubjectChanged
 from equeue_ui.i18n import msg
-from equeue_ui.services import permissions
+from equeue_ui.services import audit, permissions
 from equeue_ui.services.accounts import hash_token
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.views import SubjectView, UserView
@@ -64,6 +64,8 @@ async def create_invite(
         )
         uow.session.add(invite)
         await uow.session.flush()
+        audit.record(uow.session, user, "subject.teacher_invite.create", subject.name)
+        uow.emit(InvitesChanged(subject.workspace_id, subject.id))
         return NewInvite(_view(invite), token)
 
 
@@ -91,6 +93,8 @@ async def revoke_invite(invite_id: int, *, actor: UserView) -> None:
         await permissions.ensure_workspace_admin(uow.session, user, subject.workspace_id)
         if invite.revoked_at is None:
             invite.revoked_at = utcnow()
+            audit.record(uow.session, user, "subject.teacher_invite.revoke", subject.name)
+            uow.emit(InvitesChanged(subject.workspace_id, subject.id))
 
 
 async def invite_subject(token: str) -> SubjectView:
@@ -111,6 +115,7 @@ async def accept_invite(token: str, *, actor: UserView) -> SubjectView:
             )
         if await uow.session.get(SubjectTeacher, (subject.id, user.id)) is None:
             uow.session.add(SubjectTeacher(subject_id=subject.id, user_id=user.id))
+            audit.record(uow.session, user, "subject.teacher_invite.accept", subject.name)
             uow.emit(SubjectChanged(subject.workspace_id, subject.id))
         return SubjectView.of(subject)
 

@@ -10,7 +10,7 @@ from db.types import utcnow
 from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from equeue_ui.events import MembershipChanged, WorkspaceChanged
 from equeue_ui.i18n import msg
-from equeue_ui.services import permissions, queues
+from equeue_ui.services import audit, permissions, queues
 from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
 from equeue_ui.services.validation import clean_name
 from equeue_ui.services.views import MemberView, UserView, WorkspaceView
@@ -156,29 +156,33 @@ async def reject(workspace_id: int, user_id: int, *, actor: UserView) -> None:
 
 
 async def promote(workspace_id: int, user_id: int, *, actor: UserView) -> None:
-    """Make an approved member an admin."""
+    """Make an approved member an admin. Audited; emits ``MembershipChanged``."""
     async with unit_of_work() as uow:
         member = await _admin_target(uow, workspace_id, user_id, actor)
         if member.status is not MemberStatus.APPROVED:
             raise ConflictError(msg("Only approved members can become admins."))
         member.role = MemberRole.ADMIN
+        await _audit(uow, "workspace.member.promote", member, actor)
         uow.emit(MembershipChanged(workspace_id, user_id))
 
 
 async def demote(workspace_id: int, user_id: int, *, actor: UserView) -> None:
-    """Take admin rights away; refused for the last admin."""
+    """Take admin rights away; refused for the last admin. Audited; emits ``MembershipChanged``."""
     async with unit_of_work() as uow:
         member = await _admin_target(uow, workspace_id, user_id, actor)
         if member.role is MemberRole.ADMIN:
             await _ensure_not_last_admin(uow.session, workspace_id)
         member.role = MemberRole.MEMBER
+        await _audit(uow, "workspace.member.demote", member, actor)
         uow.emit(MembershipChanged(workspace_id, user_id))
 
 
 async def remove_member(workspace_id: int, user_id: int, *, actor: UserView) -> None:
-    """Remove a member: their queue places go (others move up), their submissions stay."""
+    """Remove a member: their queue places go (others move up), their submissions stay.
+    Refused for the last admin. Audited; emits ``MembershipChanged``."""
     async with unit_of_work() as uow:
         member = await _admin_target(uow, workspace_id, user_id, actor)
+        await _audit(uow, "workspace.member.remove", member, actor)
         await _drop_member(uow, member, actor_id=actor.id)
 
 
@@ -193,6 +197,8 @@ async def leave(workspace_id: int, *, actor: UserView) -> None:
 
 
 async def rename_workspace(workspace_id: int, name: str, *, actor: UserView) -> WorkspaceView:
+    """Rename; its admins only, refused when the group has a workspace of that name. Audited;
+    emits ``WorkspaceChanged``."""
     clean = clean_name(name)
     async with unit_of_work(conflict=NAME_TAKEN) as uow:
         user = await permissions.load_actor(uow.session, actor)
@@ -206,16 +212,19 @@ async def rename_workspace(workspace_id: int, name: str, *, actor: UserView) -> 
         )
         if taken is not None:
             raise ConflictError(NAME_TAKEN)
+        audit.record(uow.session, user, "workspace.rename", clean, old_name=workspace.name)
         workspace.name = clean
         uow.emit(WorkspaceChanged(workspace_id))
         return WorkspaceView.of(workspace)
 
 
 async def delete_workspace(workspace_id: int, *, actor: UserView) -> None:
-    """Delete the workspace with everything in it; always possible for its admins."""
+    """Delete the workspace with everything in it; always possible for its admins. Audited;
+    emits ``WorkspaceChanged``."""
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
         workspace = await permissions.ensure_workspace_admin(uow.session, user, workspace_id)
+        audit.record(uow.session, user, "workspace.delete", workspace.name, id=workspace_id)
         await uow.session.delete(workspace)
         uow.emit(WorkspaceChanged(workspace_id))
 
@@ -246,6 +255,7 @@ async def _decide(
         if member.status is MemberStatus.APPROVED and status is MemberStatus.REJECTED:
             raise ConflictError(msg("An approved member is removed, not rejected."))
         member.status = status
+        await _audit(uow, f"workspace.member.{status.value}", member, actor)
         uow.emit(MembershipChanged(workspace_id, user_id))
 
 
@@ -258,6 +268,15 @@ async def _admin_target(
     if member is None:
         raise NotFoundError(msg("This person is not a member of the workspace."))
     return member
+
+
+async def _audit(uow: UnitOfWork, action: str, member: WorkspaceMember, actor: UserView) -> None:
+    """An audit entry naming the workspace and the member acted on (both already loaded)."""
+    admin = await permissions.load_actor(uow.session, actor)
+    workspace = await permissions.get_workspace(uow.session, member.workspace_id)
+    target = await uow.session.get(User, member.user_id)
+    username = target.username if target else str(member.user_id)
+    audit.record(uow.session, admin, action, f"{workspace.name}: {username}")
 
 
 async def _ensure_not_last_admin(session: AsyncSession, workspace_id: int) -> None:
