@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, Signer
 
 from components.i18n import set_language
 from equeue_ui import runtime
-from equeue_ui.services import accounts
+from equeue_ui.services import accounts, site
 from equeue_ui.services.views import UserView
 
 COOKIE = "equeue_session"
@@ -55,8 +55,9 @@ def clear_session_cookie(response: Response) -> None:
 async def current_user(request: Request) -> UserView | None:
     """The signed-in user (and the client's language set from them), or None."""
     user = await accounts.user_for_session(session_token(request))
-    fallback = request.cookies.get(LANGUAGE_COOKIE) or runtime.current().settings.default_language
-    set_language(user.language if user and user.language else fallback)
+    chosen = user.language if user and user.language else request.cookies.get(LANGUAGE_COOKIE)
+    # Only readers who chose nothing cost a read of the site's default (a site admin's setting).
+    set_language(chosen or await site.default_language())
     return user
 
 

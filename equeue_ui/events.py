@@ -70,6 +70,18 @@ class SessionsRevoked:
 
 
 @dataclass(frozen=True)
+class SiteSettingsChanged:
+    """A site admin changed the site settings; readers fetch them again."""
+
+
+@dataclass(frozen=True)
+class GroupsChanged:
+    """Groups were added, renamed or deleted (group_id None: many at once)."""
+
+    group_id: int | None
+
+
+@dataclass(frozen=True)
 class InvitesChanged:
     """Invite links were made or revoked: a workspace's student links (subject_id None) or a
     subject's teacher links."""
