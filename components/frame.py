@@ -19,16 +19,20 @@ from equeue_ui.services.views import UserView
 
 
 @contextmanager
-def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.column]:
-    """Lay out the header and yield the page's content column (mobile-first, max 48rem)."""
+def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.element]:
+    """Lay out the header and yield the page's content column (mobile-first, max 48rem).
+
+    Every element costs memory and page-load time on each of thousands of open pages, so the
+    frame adds as few as it can: plain CSS instead of ui.query, the page's own content column,
+    and a dark-mode switch only for people who chose one (the rest follow their system)."""
     ui.page_title(f"{title} · eQueue")
-    dark = ui.dark_mode(user.dark_mode if user else None)
-    # Plain CSS, not ui.query: every element costs memory on each of thousands of open pages.
+    dark = ui.dark_mode(user.dark_mode) if user and user.dark_mode is not None else None
     ui.add_css("body { background: #fafafa; } body.body--dark { background: #171717; }")
     with ui.header(elevated=True).classes("items-center gap-2 px-3 py-1 bg-primary"):
         ui.link("eQueue", "/").classes("text-white text-lg font-bold no-underline").mark("home")
-        ui.label(title).classes("text-white text-base truncate max-w-[50vw]").mark("page-title")
-        ui.space()
+        ui.label(title).classes("text-white text-base truncate max-w-[50vw] mr-auto").mark(
+            "page-title"
+        )
         if user is None:
             _language_menu(here)
         else:
@@ -37,8 +41,10 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
         turn_alerts.install(user)
         # Logged out everywhere or blocked: open pages stop showing anything at once.
         on_event(SessionsRevoked, lambda e: e.user_id == user.id, _to_sign_in)
-    with ui.column().classes("w-full max-w-3xl mx-auto p-3 gap-4") as column:
-        yield column
+    content = ui.context.client.content
+    content.classes("w-full max-w-3xl mx-auto p-3 gap-4")
+    with content:
+        yield content
 
 
 def _language_menu(here: str) -> None:
@@ -51,10 +57,18 @@ def _language_menu(here: str) -> None:
                 )
 
 
-def _user_menu(user: UserView, dark: ui.dark_mode, here: str) -> None:
+def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
     """The menu is built on first use: most pages are looked at, not configured."""
 
     async def toggle_dark() -> None:
+        nonlocal dark
+        if dark is None:  # following the system so far: ask the browser what it shows now
+            try:
+                shown = await ui.run_javascript("return Quasar.Dark.isActive", timeout=2)
+            except TimeoutError:
+                shown = False
+            with ui.context.client.layout:
+                dark = ui.dark_mode(bool(shown))
         new_value = not bool(dark.value)
         if await attempt(accounts.set_preferences(actor=user, dark_mode=new_value)):
             dark.set_value(new_value)

@@ -38,9 +38,9 @@ class QueuePanel:
         self._drawn_key: tuple[object, ...] | None = None
         self.client = ui.context.client
         with ui.column().classes("w-full gap-3").mark("queue-panel") as self.container:
-            self.summary = ui.column().classes("w-full gap-2")
-            self.actions = ui.column().classes("w-full gap-2")
-            self.listing = ui.card().classes("w-full gap-1").mark("queue-list")
+            # One column for the reader's own part (place, wait, buttons): fewer elements on
+            # each of thousands of open pages; the list itself is one element, drawn by the browser.
+            self.mine = ui.column().classes("w-full gap-2")
 
     async def start(self, *, subject_id: int) -> None:
         self.subject_id = subject_id
@@ -48,8 +48,12 @@ class QueuePanel:
         snapshot = self.following.snapshot
         if snapshot is None:
             return
-        with self.listing:
-            self.view = QueueView(snapshot, me=self.user.id).mark("queue-view")
+        with self.container:
+            self.view = (
+                QueueView(snapshot, me=self.user.id)
+                .classes("q-card w-full gap-1 p-4")
+                .mark("queue-view", "queue-list")
+            )
         self.show(snapshot)
         me = self.user.id
         on_event(
@@ -71,8 +75,7 @@ class QueuePanel:
         was_next = self._is_next(self._drawn_key)
         self._drawn_key = key
         with self.client:
-            self._render_summary(snapshot)
-            self._render_actions(snapshot)
+            self._render_mine(snapshot)
             if self._is_next(key) and not was_next:
                 turn_alerts.heads_up(snapshot.subject_name)
 
@@ -99,7 +102,7 @@ class QueuePanel:
         self.handed_in = await submissions.handed_in_task_ids(self.subject_id, actor=self.user)
         if self.shown is not None:
             self._drawn_key = None
-            self._render_actions(self.shown)
+            self._render_mine(self.shown)
 
     async def _recheck_access(self) -> None:
         """Someone removed from the workspace must stop seeing its queue at once."""
@@ -111,12 +114,17 @@ class QueuePanel:
                 await self.following.stop()
             ui.navigate.reload()
 
+    def _render_mine(self, snapshot: QueueSnapshot) -> None:
+        self.mine.clear()
+        with self.mine:
+            self._render_summary(snapshot)
+            self._render_actions(snapshot)
+
     def _render_summary(self, snapshot: QueueSnapshot) -> None:
-        self.summary.clear()
         mine = snapshot.entry_of(self.user.id)
         if mine is None:
             return
-        with self.summary, ui.card().classes("w-full").mark("queue-summary"):
+        with ui.card().classes("w-full").mark("queue-summary"):
             if mine.status is EntryStatus.CALLED:
                 ui.label(_("It is your turn! Go to the teacher.")).classes(
                     "text-h6 text-positive"
@@ -145,29 +153,27 @@ class QueuePanel:
                 ).mark("frozen-note")
 
     def _render_actions(self, snapshot: QueueSnapshot) -> None:
-        self.actions.clear()
         mine = snapshot.entry_of(self.user.id)
-        with self.actions:
-            if mine is None:
-                self._join_controls(snapshot)
-                return
-            with ui.row().classes("w-full gap-2"):
-                if mine.status is EntryStatus.FROZEN:
-                    ui.button(_("Unfreeze"), icon="play_arrow", on_click=self._unfreeze).mark(
-                        "unfreeze"
-                    )
-                elif mine.status is EntryStatus.WAITING and snapshot.members_can_freeze:
-                    ui.button(
-                        _("Let others go ahead"), icon="ac_unit", on_click=self._freeze
-                    ).props("outline").mark("freeze")
-                ui.button(_("Leave"), icon="logout", on_click=self._leave).props(
-                    "outline color=negative"
-                ).mark("leave")
-                if mine.task_id is not None:
-                    ui.button(
-                        _("Leave and mark handed in"), icon="task_alt", on_click=self._leave_marked
-                    ).props("outline color=positive").mark("leave-and-mark")
-            turn_alerts.offer_notifications()
+        if mine is None:
+            self._join_controls(snapshot)
+            return
+        with ui.row().classes("w-full gap-2"):
+            if mine.status is EntryStatus.FROZEN:
+                ui.button(_("Unfreeze"), icon="play_arrow", on_click=self._unfreeze).mark(
+                    "unfreeze"
+                )
+            elif mine.status is EntryStatus.WAITING and snapshot.members_can_freeze:
+                ui.button(_("Let others go ahead"), icon="ac_unit", on_click=self._freeze).props(
+                    "outline"
+                ).mark("freeze")
+            ui.button(_("Leave"), icon="logout", on_click=self._leave).props(
+                "outline color=negative"
+            ).mark("leave")
+            if mine.task_id is not None:
+                ui.button(
+                    _("Leave and mark handed in"), icon="task_alt", on_click=self._leave_marked
+                ).props("outline color=positive").mark("leave-and-mark")
+        turn_alerts.offer_notifications()
 
     def _join_controls(self, snapshot: QueueSnapshot) -> None:
         if snapshot.state is QueueState.CLOSED:

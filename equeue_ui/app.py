@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import app, background_tasks, ui
 
-from equeue_ui import migrate, runtime
+from equeue_ui import migrate, runtime, socket_shortcut
 from equeue_ui.scheduler import run_schedule
 from equeue_ui.settings import Settings
 
@@ -51,6 +51,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     app.on_startup(startup)
     app.on_shutdown(shutdown)
     register_all(settings)
+    socket_shortcut.install()
 
 
 def _tune_garbage_collector() -> None:
@@ -68,9 +69,13 @@ def run_options(settings: Settings) -> dict[str, Any]:
         "port": settings.port,
         "title": "eQueue",
         "favicon": "🎓",
+        # Quasar follows the system's light or dark unless the user chose (components/frame.py).
+        "dark": None,
         "reload": False,
         "show": False,
-        "storage_secret": settings.resolved_secret,
+        # No storage_secret: eQueue keeps nothing in NiceGUI's per-browser storage (sessions
+        # live in the database), and the secret would add a session middleware and a storage
+        # file to every page load of every browser.
         "show_welcome_message": True,
         "reconnect_timeout": 10.0,
     }

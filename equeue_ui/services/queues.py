@@ -57,22 +57,39 @@ async def page(queue_id: int, *, actor: UserView) -> QueuePage:
     anyone who may not see the subject. The entries come from the live hub."""
     async with read_only() as session:
         user = await permissions.load_actor(session, actor)
-        queue = await _get_queue(session, queue_id)
+        # Queue and subject in one statement (the subject then comes from the identity map),
+        # tasks with the reader's hand-ins in another: this runs on every page load.
+        found = (
+            await session.execute(
+                select(Queue, Subject)
+                .join(Subject, Subject.id == Queue.subject_id)
+                .where(Queue.id == queue_id)
+            )
+        ).first()
+        if found is None:
+            raise NotFoundError(msg("This queue does not exist."))
+        queue = found[0]
         subject = await permissions.ensure_subject_visible(session, user, queue.subject_id)
-        tasks = await session.scalars(
-            select(Task).where(Task.subject_id == subject.id).order_by(Task.order_index, Task.id)
+        rows = await session.execute(
+            select(Task, Submission.id)
+            .outerjoin(
+                Submission, (Submission.task_id == Task.id) & (Submission.user_id == user.id)
+            )
+            .where(Task.subject_id == subject.id)
+            .order_by(Task.order_index, Task.id)
         )
-        handed_in = await session.scalars(
-            select(Submission.task_id)
-            .join(Task, Task.id == Submission.task_id)
-            .where(Submission.user_id == user.id, Task.subject_id == subject.id)
-        )
+        tasks: list[TaskView] = []
+        handed_in: set[int] = set()
+        for task, submission_id in rows:
+            tasks.append(TaskView.of(task))
+            if submission_id is not None:
+                handed_in.add(task.id)
         return QueuePage(
             queue_id=queue.id,
             subject_id=subject.id,
             subject_name=subject.name,
             workspace_id=subject.workspace_id,
-            tasks=tuple(TaskView.of(task) for task in tasks),
+            tasks=tuple(tasks),
             handed_in=frozenset(handed_in),
             can_operate=await permissions.can_operate_queue(session, user, subject),
             can_manage=user.is_site_admin

@@ -65,11 +65,14 @@ async def test_dark_mode_is_saved_for_the_user_and_applied_on_the_next_visit(
     user: User, demo: DemoWorld
 ) -> None:
     await sign_in(user, "student5")
-    (dark,) = elements(user, ui.dark_mode)
-    assert not dark.value
+    # No choice made yet: the page follows the system, without a dark-mode element.
+    assert elements(user, ui.dark_mode) == []
     await in_user_menu(user, "dark-mode")
     user.find(marker="dark-mode").click()
-    await eventually(lambda: dark.value is True, what="dark mode on the page")
+    await eventually(
+        lambda: [d.value for d in elements(user, ui.dark_mode)] == [True],
+        what="dark mode on the page",
+    )
     assert (await account("student5")).dark_mode is True
     await user.open("/groups")
     (dark,) = elements(user, ui.dark_mode)
