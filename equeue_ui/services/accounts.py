@@ -39,6 +39,7 @@ MAX_FAILURES_PER_USERNAME = 5
 MAX_FAILURES_PER_ADDRESS = 30
 MIN_PASSWORD_LENGTH = 8
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+ECOURSES_SUFFIX = "@ecourses"
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified against when the username does not exist, so timing does not reveal which names exist.
@@ -63,6 +64,9 @@ def _check_username(username: str) -> str:
     if not USERNAME_PATTERN.match(name):
         raise invalid("A username has 3 to 150 characters: Latin letters, digits and . _ @ + -")
     name = name.lower()
+    if name.endswith(ECOURSES_SUFFIX):
+        # Reserved for accounts made by eCourses sign-in, so no one can pose as one.
+        raise invalid("Usernames ending in {suffix} are reserved.", suffix=ECOURSES_SUFFIX)
     return name
 
 
@@ -122,17 +126,30 @@ async def sign_in(username: str, password: str, *, address: str = "") -> str:
     """Check a password; returns a one-time ticket that :func:`redeem_ticket` turns into a
     session. Repeated failures per username and per address are rate-limited."""
     name = username.strip()
+    await ensure_not_rate_limited(name, address)
+    async with read_only() as session:
+        user = await _find_user(session, name)
+    if not await _password_matches(user.password_hash if user else None, password):
+        await record_failed_sign_in(name, address)
+        raise AuthenticationError()
+    assert user is not None
+    if user.blocked:
+        raise ForbiddenError(msg("This account is blocked. Contact the site administrator."))
+    return await issue_ticket(user.id)
+
+
+async def ensure_not_rate_limited(name: str, address: str) -> None:
+    """Refuse a sign-in after too many recent failures for this name or from this address."""
     since = utcnow() - LOGIN_WINDOW
     async with read_only() as session:
         by_name = await session.scalar(
             select(func.count()).where(
-                LoginAttempt.username == name.lower(), LoginAttempt.at >= since
+                LoginAttempt.username == name.lower()[:150], LoginAttempt.at >= since
             )
         )
         by_address = await session.scalar(
             select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at >= since)
         )
-        user = await _find_user(session, name)
     if (by_name or 0) >= MAX_FAILURES_PER_USERNAME or (
         address and (by_address or 0) >= MAX_FAILURES_PER_ADDRESS
     ):
@@ -142,14 +159,11 @@ async def sign_in(username: str, password: str, *, address: str = "") -> str:
                 minutes=int(LOGIN_WINDOW.total_seconds() // 60),
             )
         )
-    if not await _password_matches(user.password_hash if user else None, password):
-        async with unit_of_work() as uow:
-            uow.session.add(LoginAttempt(username=name.lower()[:150], address=address[:64]))
-        raise AuthenticationError()
-    assert user is not None
-    if user.blocked:
-        raise ForbiddenError(msg("This account is blocked. Contact the site administrator."))
-    return await issue_ticket(user.id)
+
+
+async def record_failed_sign_in(name: str, address: str) -> None:
+    async with unit_of_work() as uow:
+        uow.session.add(LoginAttempt(username=name.lower()[:150], address=address[:64]))
 
 
 async def issue_ticket(user_id: int) -> str:
