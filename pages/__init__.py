@@ -16,6 +16,7 @@ def register_all(settings: Settings) -> None:
         home,
         invites,
         queue,
+        statistics,
         subject,
         workspace,
     )
@@ -30,6 +31,7 @@ def register_all(settings: Settings) -> None:
         queue,
         board,
         console,
+        statistics,
         invites,
         admin,
     ):

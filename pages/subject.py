@@ -76,6 +76,7 @@ def register() -> None:
                             f"/queues/{subject.queue_id}/board", new_tab=True
                         ),
                     ).props("outline").mark("open-board")
+                    ui.link(_("Statistics"), f"/subjects/{subject.id}/stats").mark("open-stats")
             if context.can_manage:
                 base = runtime.current().settings.public_url or str(request.base_url)
                 await teacher_invites(subject.id, user=user, base_url=base)
