@@ -18,7 +18,9 @@ def register_all(settings: Settings) -> None:
         queue,
         statistics,
         subject,
+        subject_settings,
         workspace,
+        workspace_settings,
     )
 
     for module in (
@@ -27,7 +29,9 @@ def register_all(settings: Settings) -> None:
         home,
         groups,
         workspace,
+        workspace_settings,
         subject,
+        subject_settings,
         queue,
         board,
         console,
