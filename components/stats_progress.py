@@ -15,7 +15,7 @@ NOTHING = "—"
 # a solid background of the page's own colour, or the scrolled cells show through.
 MATRIX_CSS = """
 .stats-matrix th:first-child, .stats-matrix td:first-child {
-  position: sticky; left: 0; z-index: 1; background: #fff;
+  position: sticky; left: 0; z-index: 1; background: #fff; white-space: nowrap;
 }
 .body--dark .stats-matrix th:first-child, .body--dark .stats-matrix td:first-child {
   background: #1d1d1d;

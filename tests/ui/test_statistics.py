@@ -10,7 +10,7 @@ from nicegui import ui
 from nicegui.testing.user import User
 
 from equeue_ui.services import exports
-from tests.ui.helpers import DemoWorld, elements, settle, sign_in
+from tests.ui.helpers import DemoWorld, elements, settle, sign_in, texts
 
 # The demo's open queue had three earlier lab sessions of six services each, all by the teacher.
 PAST_SERVICES = 18
@@ -33,6 +33,8 @@ async def test_the_teacher_sees_the_queues_charts_with_the_demo_sessions(
     queue_id = demo.open_subject.queue_id
     await sign_in(user, "teacher", path=f"/queues/{queue_id}/stats")
     await user.should_see(marker="chart-per-day")
+    (summary,) = texts(user, "stats-summary")
+    assert summary.startswith(f"Served: {PAST_SERVICES} · typical wait ")
     per_day = chart(user, "chart-per-day")
     assert len(per_day["xAxis"]["data"]) == 3
     assert sum(sum(series["data"]) for series in per_day["series"]) == PAST_SERVICES
@@ -41,6 +43,7 @@ async def test_the_teacher_sees_the_queues_charts_with_the_demo_sessions(
         assert sum(bars["data"]) == PAST_SERVICES
     (teacher,) = table_rows(user, "teacher-table")
     assert teacher["name"] == "Ирина Петрова" and teacher["served"] == PAST_SERVICES
+    await settle(user)
 
 
 async def test_the_queues_history_downloads_as_csv_with_cyrillic_names(
@@ -100,6 +103,7 @@ async def test_a_student_is_refused_both_pages(user: User, demo: DemoWorld) -> N
     await user.open(f"/subjects/{subject.id}/stats")
     await user.should_see(marker="refusal")
     await user.should_not_see(marker="progress-matrix")
+    await settle(user)
 
 
 async def test_links_to_statistics_are_shown_to_those_who_may_see_them(
