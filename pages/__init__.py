@@ -11,6 +11,7 @@ def register_all(settings: Settings) -> None:
         auth,
         board,
         console,
+        ecourses_import,
         groups,
         health,
         home,
@@ -38,6 +39,7 @@ def register_all(settings: Settings) -> None:
         statistics,
         invites,
         admin,
+        ecourses_import,
     ):
         module.register()
     if settings.benchmark_hooks:

@@ -38,6 +38,7 @@ class CourseProposal:
     url: str
     visible: bool
     last_access: datetime | None
+    name_taken: bool  # a subject of this name exists: importing would skip the course
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,15 @@ async def propose_subjects(workspace_id: int, *, actor: UserView) -> list[Course
     recently opened. Needs the admin's eCourses sign-in (``EcoursesSignInNeeded``)."""
     courses = await _my_courses(workspace_id, actor)
     async with read_only() as session:
-        imported = set(
-            await session.scalars(
-                select(Subject.ecourses_course_id).where(
-                    Subject.workspace_id == workspace_id, Subject.ecourses_course_id.is_not(None)
+        rows = list(
+            await session.execute(
+                select(Subject.name, Subject.ecourses_course_id).where(
+                    Subject.workspace_id == workspace_id
                 )
             )
         )
+    names = {name for name, _ in rows}
+    imported = {course_id for _, course_id in rows if course_id is not None}
     fresh = [course for course in courses if course.id not in imported]
     fresh.sort(key=lambda c: (not c.visible, -(c.lastaccess or 0), c.fullname.lower()))
     return [
@@ -93,6 +96,7 @@ async def propose_subjects(workspace_id: int, *, actor: UserView) -> list[Course
             url=c.url,
             visible=c.visible,
             last_access=datetime.fromtimestamp(c.lastaccess, UTC) if c.lastaccess else None,
+            name_taken=_name(c.fullname) in names,
         )
         for c in fresh
     ]

@@ -87,3 +87,7 @@ async def ert(database_url: str, tmp_path: Path, fake: Fake) -> AsyncIterator[Ru
     finally:
         runtime.install(None)
         await built.db.dispose()
+
+
+# The UI tests here use the `user` fixture and the demo world of tests/ui.
+from tests.ui.conftest import demo, demo_template, quick_passwords, ui_env, user  # noqa: E402, F401

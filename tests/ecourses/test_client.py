@@ -61,10 +61,10 @@ async def test_site_info_names_the_user_and_their_picture(fake: Fake) -> None:
 async def test_users_courses_lists_the_enrolled_courses_with_links(fake: Fake) -> None:
     ecourses = client(fake)
     courses = await ecourses.users_courses(await token(fake), 3001)
-    assert [c.id for c in courses] == [201, 202, 203, 204]
-    assert courses[0].fullname == "Операционные системы"
+    assert [c.id for c in courses] == [201, 202, 203, 204, 205]
+    assert courses[0].fullname == "Системное программирование"
     assert courses[0].url == f"{fake.url}/course/view.php?id=201"
-    assert [c.visible for c in courses] == [True, True, True, False]
+    assert [c.visible for c in courses] == [True, True, True, False, True]
     assert courses[2].lastaccess is None and courses[0].lastaccess is not None
     (request,) = [r for r in fake.requests() if r["wsfunction"] == "core_enrol_get_users_courses"]
     assert request["body_fields"][3:] == ["userid", "returnusercount"]

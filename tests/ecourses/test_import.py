@@ -26,7 +26,8 @@ from equeue_ui.services.views import UserView
 from tests.ecourses.conftest import Fake
 from tests.services import factories
 
-OS, NETWORKS, WEB, ARCHIVE = 201, 202, 203, 204
+SP, NETWORKS, WEB, ARCHIVE, DATABASES = 201, 202, 203, 204, 205
+SP_NAME = "Системное программирование"
 
 
 async def leader_world(rt: Runtime) -> tuple[UserView, int]:
@@ -38,9 +39,9 @@ async def leader_world(rt: Runtime) -> tuple[UserView, int]:
     return linked, workspace_id
 
 
-async def imported_os(rt: Runtime) -> tuple[UserView, int]:
+async def imported_sp(rt: Runtime) -> tuple[UserView, int]:
     leader, workspace_id = await leader_world(rt)
-    await import_subjects(workspace_id, [OS], actor=leader)
+    await import_subjects(workspace_id, [SP], actor=leader)
     (subject,) = await subjects.list_subjects(workspace_id, actor=leader)
     return leader, subject.id
 
@@ -48,31 +49,39 @@ async def imported_os(rt: Runtime) -> tuple[UserView, int]:
 async def test_proposals_are_the_admins_courses_visible_and_recent_first(ert: Runtime) -> None:
     leader, workspace_id = await leader_world(ert)
     proposals = await propose_subjects(workspace_id, actor=leader)
-    # OS opened 2 h ago, networks 20 h ago, web never; the hidden archive comes last.
-    assert [p.course_id for p in proposals] == [OS, NETWORKS, WEB, ARCHIVE]
-    assert proposals[0].name == "Операционные системы"
+    # Opened 2 h, 20 h, 50 h ago, then never; the hidden archive comes last.
+    assert [p.course_id for p in proposals] == [SP, NETWORKS, DATABASES, WEB, ARCHIVE]
+    assert proposals[0].name == SP_NAME
     assert proposals[0].url.endswith("/course/view.php?id=201")
-    assert [p.visible for p in proposals] == [True, True, True, False]
+    assert [p.visible for p in proposals] == [True, True, True, True, False]
 
 
 async def test_already_imported_courses_are_not_proposed_again(ert: Runtime) -> None:
     leader, workspace_id = await leader_world(ert)
     await import_subjects(workspace_id, [NETWORKS], actor=leader)
     proposals = await propose_subjects(workspace_id, actor=leader)
-    assert [p.course_id for p in proposals] == [OS, WEB, ARCHIVE]
+    assert [p.course_id for p in proposals] == [SP, DATABASES, WEB, ARCHIVE]
+
+
+async def test_a_course_named_like_an_existing_subject_is_flagged(ert: Runtime) -> None:
+    leader, workspace_id = await leader_world(ert)
+    await subjects.create_subject(workspace_id, actor=leader, name="Базы данных")
+    proposals = {p.course_id: p for p in await propose_subjects(workspace_id, actor=leader)}
+    assert proposals[DATABASES].name_taken
+    assert not proposals[SP].name_taken
 
 
 async def test_chosen_courses_become_subjects_linked_to_ecourses(ert: Runtime, fake: Fake) -> None:
     leader, workspace_id = await leader_world(ert)
     heard: list[object] = []
     ert.bus.subscribe(SubjectChanged, heard.append)
-    result = await import_subjects(workspace_id, [WEB, OS], actor=leader)
-    assert set(result.created) == {"Операционные системы", "Web-программирование"}
+    result = await import_subjects(workspace_id, [WEB, SP], actor=leader)
+    assert set(result.created) == {SP_NAME, "Web-программирование"}
     assert result.skipped == ()
     made = {s.name: s for s in await subjects.list_subjects(workspace_id, actor=leader)}
-    assert made["Операционные системы"].ecourses_course_id == OS
-    assert made["Операционные системы"].ecourses_url == f"{fake.url}/course/view.php?id=201"
-    assert made["Операционные системы"].queue_id is not None
+    assert made[SP_NAME].ecourses_course_id == SP
+    assert made[SP_NAME].ecourses_url == f"{fake.url}/course/view.php?id=201"
+    assert made[SP_NAME].queue_id is not None
     assert len(heard) == 2
     async with ert.db.read_session() as session:
         actions = list(await session.scalars(select(AuditLog.action)))
@@ -83,11 +92,11 @@ async def test_importing_again_or_over_a_same_named_subject_skips_and_reports(
     ert: Runtime,
 ) -> None:
     leader, workspace_id = await leader_world(ert)
-    await import_subjects(workspace_id, [OS], actor=leader)
+    await import_subjects(workspace_id, [SP], actor=leader)
     await subjects.create_subject(workspace_id, actor=leader, name="Компьютерные сети")
-    result = await import_subjects(workspace_id, [OS, NETWORKS, WEB], actor=leader)
+    result = await import_subjects(workspace_id, [SP, NETWORKS, WEB], actor=leader)
     assert result.created == ("Web-программирование",)
-    assert set(result.skipped) == {"Операционные системы", "Компьютерные сети"}
+    assert set(result.skipped) == {SP_NAME, "Компьютерные сети"}
 
 
 async def test_courses_the_admin_is_not_enrolled_in_are_ignored(ert: Runtime) -> None:
@@ -112,7 +121,7 @@ async def test_only_workspace_admins_import(ert: Runtime) -> None:
     with pytest.raises(ForbiddenError):
         await propose_subjects(workspace_id, actor=member)
     with pytest.raises(ForbiddenError):
-        await import_subjects(workspace_id, [OS], actor=member)
+        await import_subjects(workspace_id, [SP], actor=member)
 
 
 async def test_an_admin_without_an_ecourses_sign_in_is_asked_for_one(ert: Runtime) -> None:
@@ -138,7 +147,7 @@ async def test_an_expired_token_is_forgotten_and_the_admin_asked_to_sign_in_agai
 async def test_the_task_preview_lists_assignments_in_section_order_with_the_section_rule(
     ert: Runtime,
 ) -> None:
-    leader, subject_id = await imported_os(ert)
+    leader, subject_id = await imported_sp(ert)
     preview = await preview_tasks(subject_id, actor=leader)
     assert [(p.name, p.status) for p in preview] == [
         ("Лабораторная работа 1. Процессы (Лабораторные работы)", TaskStatus.RENAMED),
@@ -155,7 +164,7 @@ async def test_the_task_preview_lists_assignments_in_section_order_with_the_sect
 async def test_tasks_are_imported_in_order_with_due_dates_links_and_ecourses_ids(
     ert: Runtime, fake: Fake
 ) -> None:
-    leader, subject_id = await imported_os(ert)
+    leader, subject_id = await imported_sp(ert)
     await tasks.create_task(subject_id, actor=leader, name="Вводное занятие")
     heard: list[object] = []
     ert.bus.subscribe(TaskChanged, heard.append)
@@ -175,7 +184,7 @@ async def test_tasks_are_imported_in_order_with_due_dates_links_and_ecourses_ids
 
 
 async def test_a_second_import_skips_what_is_there_and_reports_it(ert: Runtime) -> None:
-    leader, subject_id = await imported_os(ert)
+    leader, subject_id = await imported_sp(ert)
     await tasks.create_task(subject_id, actor=leader, name="Реферат")
     first = await import_tasks(subject_id, actor=leader)
     assert first.skipped == ("Реферат",) and len(first.created) == 4
@@ -194,7 +203,7 @@ async def test_a_subject_without_a_course_cannot_import_tasks(ert: Runtime) -> N
 
 
 async def test_a_failed_ecourses_call_imports_nothing(ert: Runtime, fake: Fake) -> None:
-    leader, subject_id = await imported_os(ert)
+    leader, subject_id = await imported_sp(ert)
     fake.control(fault="http500")
     with pytest.raises(Exception, match="HTTP 500"):
         await import_tasks(subject_id, actor=leader)
