@@ -35,14 +35,14 @@ def _task_row(task: TaskView, *, first: bool, last: bool, user: UserView) -> Non
         .mark("task-row", f"task-row-{task.id}")
     ):
         with ui.column().classes("grow gap-0 min-w-0"):
-            ui.label(task.name).classes("truncate").mark("task-row-name")
+            ui.label(task.name).classes("break-words w-full").mark("task-row-name")
             extras = []
             if task.due_at:
                 extras.append(_("Due {when}", when=date_time(task.due_at)))
             if task.url:
                 extras.append(task.url)
             if extras:
-                ui.label(" · ".join(extras)).classes("text-xs text-grey-7 truncate")
+                ui.label(" · ".join(extras)).classes("text-xs text-grey-7 truncate w-full")
         up = ui.button(icon="arrow_upward", on_click=lambda: move(-1))
         up.props(f'flat dense round aria-label="{_("Move up")}"').mark("task-up")
         down = ui.button(icon="arrow_downward", on_click=lambda: move(1))

@@ -66,8 +66,10 @@ async def _content(subject_id: int, user: UserView, *, base_url: str) -> None:
     on_event(QueueChanged, lambda e: e.queue_id == queue_id, refresh_queue)
     on_event(DisplayLinkRevoked, lambda e: e.queue_id == queue_id, refresh_queue)
 
-    await teacher_invites(subject_id, user=user, base_url=base_url)
-    await display_links(queue_id, user=user, base_url=base_url)
+    with ui.card().classes("w-full p-0"):
+        await teacher_invites(subject_id, user=user, base_url=base_url)
+    with ui.card().classes("w-full p-0"):
+        await display_links(queue_id, user=user, base_url=base_url)
 
     async def renamed() -> None:
         current = await attempt(subjects.get_subject(subject_id, actor=user))
