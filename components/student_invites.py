@@ -22,7 +22,7 @@ def invite_maker(workspace_id: int, *, user: UserView, base_url: str) -> None:
         if made is None:
             return
         link.set_text(f"{base_url.rstrip('/')}/invites/workspace/{made.token}")
-        link.classes(remove="hidden")
+        shown.classes(remove="hidden")
 
     ui.label(
         _(
@@ -45,7 +45,16 @@ def invite_maker(workspace_id: int, *, user: UserView, base_url: str) -> None:
         ui.button(_("Make an invite link"), icon="link", on_click=create).props("outline").mark(
             "make-student-invite"
         )
-    link = ui.label("").classes("hidden break-all font-mono text-sm").mark("new-student-invite")
+    with ui.row().classes("hidden w-full items-center gap-2 no-wrap") as shown:
+        link = ui.label("").classes("grow break-all font-mono text-sm").mark("new-student-invite")
+
+        async def copy() -> None:
+            ui.clipboard.write(link.text)
+            ui.notify(_("Copied."), type="positive")
+
+        ui.button(icon="content_copy", on_click=copy).props(
+            f'flat dense round aria-label="{_("Copy")}"'
+        ).mark("copy-student-invite")
 
 
 def invite_list(invites: list[StudentInviteView], *, user: UserView) -> None:

@@ -288,6 +288,8 @@ async def test_a_student_invite_link_lets_someone_of_another_group_join_at_once(
     )
     (url,) = texts(user, "new-student-invite")
     assert url.startswith("http://test/invites/workspace/")
+    user.find(marker="copy-student-invite").click()
+    await wait_for_notice(user, "Copied.")
     await user.should_see(marker="student-invite", retries=PATIENCE)
     await settle(user)
     path = "/invites/workspace/" + url.rsplit("/invites/workspace/", 1)[1]
@@ -352,3 +354,36 @@ async def test_a_member_approved_by_one_admin_appears_in_the_other_admins_open_l
 
     await user.should_see(marker="member-applicant", retries=PATIENCE)
     await user.should_not_see(marker="join-request")
+
+
+async def test_an_admin_who_loses_the_rights_sees_the_refusal_at_once(
+    user: User, demo: DemoWorld
+) -> None:
+    await open_settings(user, demo, "student1")
+    user.find(marker="tab-members").click()
+    await user.should_see(marker="member-admin")
+    await workspaces.demote(
+        demo.workspace_id, demo.users["student1"], actor=await account("leader")
+    )
+    await user.should_see(marker="refusal", retries=PATIENCE)
+    await user.should_not_see(marker="member-admin")
+
+
+async def test_a_subject_made_elsewhere_appears_in_the_open_subject_list(
+    user: User, demo: DemoWorld
+) -> None:
+    await open_settings(user, demo)
+    user.find(marker="tab-subjects").click()
+    await subjects.create_subject(
+        demo.workspace_id, actor=await account("student1"), name="Компьютерные сети"
+    )
+    await user.should_see(marker="subject-row-name", content="Компьютерные сети", retries=PATIENCE)
+
+
+async def test_a_deleted_workspace_turns_other_open_settings_pages_into_a_refusal(
+    user: User, demo: DemoWorld
+) -> None:
+    await open_settings(user, demo, "student1")
+    await workspaces.delete_workspace(demo.workspace_id, actor=await account("leader"))
+    await user.should_see(marker="refusal", retries=PATIENCE)
+    await user.should_see("This workspace does not exist.")
