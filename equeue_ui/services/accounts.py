@@ -23,7 +23,7 @@ from equeue_ui.errors import (
     RateLimitedError,
     invalid,
 )
-from equeue_ui.events import SessionsRevoked
+from equeue_ui.events import SessionsRevoked, UserChanged
 from equeue_ui.i18n import LANGUAGES, msg
 from equeue_ui.services import audit, permissions, site
 from equeue_ui.services.uow import read_only, unit_of_work
@@ -322,7 +322,8 @@ async def _password_matches(password_hash: str | None, password: str) -> bool:
 async def set_roles(
     user_id: int, *, actor: UserView, teacher: bool | None = None, site_admin: bool | None = None
 ) -> UserView:
-    """Site admins grant or take away the teacher and site admin roles."""
+    """Site admins grant or take away the teacher and site admin roles; audited, emits
+    UserChanged."""
     async with unit_of_work() as uow:
         admin = await permissions.load_actor(uow.session, actor)
         permissions.ensure_site_admin(admin)
@@ -343,11 +344,13 @@ async def set_roles(
             teacher=user.is_teacher,
             site_admin=user.is_site_admin,
         )
+        uow.emit(UserChanged(user.id))
         return UserView.of(user)
 
 
 async def set_blocked(user_id: int, blocked: bool, *, actor: UserView) -> UserView:
-    """Site admins block or unblock a user; a blocked user's sessions end at once."""
+    """Site admins block or unblock a user; a blocked user's sessions end at once. Audited;
+    emits SessionsRevoked (on blocking) and UserChanged."""
     async with unit_of_work() as uow:
         admin = await permissions.load_actor(uow.session, actor)
         permissions.ensure_site_admin(admin)
@@ -361,6 +364,7 @@ async def set_blocked(user_id: int, blocked: bool, *, actor: UserView) -> UserVi
             await uow.session.execute(delete(Session).where(Session.user_id == user.id))
             uow.emit(SessionsRevoked(user.id))
         audit.record(uow.session, admin, "user.block" if blocked else "user.unblock", user.username)
+        uow.emit(UserChanged(user.id))
         return UserView.of(user)
 
 
