@@ -1,5 +1,6 @@
 """`/queues/{id}/stats` and `/subjects/{id}/stats`: charts, progress and CSV downloads for the
-people who run a subject (its teachers, the workspace's admins, site admins)."""
+people who run a subject (its teachers, the workspace's admins, site admins);
+`/workspaces/{id}/stats`: every subject at a glance, for the workspace's admins."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from components.i18n import _, language
 from components.notices import attempt, or_refusal
 from components.stats_charts import queue_charts
 from components.stats_progress import leaderboard, progress_matrix
-from equeue_ui.services import exports, statistics
+from components.stats_workspace import subject_summary
+from equeue_ui.services import exports, statistics, workspace_stats
 from equeue_ui.services.exports import CsvFile
 
 
@@ -71,6 +73,29 @@ def register() -> None:
             with ui.card().classes("w-full gap-1"):
                 ui.label(_("Leaderboard")).classes("text-subtitle1 font-bold")
                 leaderboard(stats)
+        return None
+
+    @ui.page("/workspaces/{workspace_id}/stats")
+    async def workspace_stats_page(request: Request, workspace_id: int) -> Response | None:
+        user = await session.current_user(request)
+        if user is None:
+            return session.login_redirect(request)
+        with frame(_("Workspace statistics"), user=user, here=request.url.path):
+            stats = await or_refusal(workspace_stats.workspace_stats(workspace_id, actor=user))
+            if stats is None:
+                return None
+            ui.link(f"← {stats.name}", f"/workspaces/{workspace_id}").classes("text-h6").mark(
+                "stats-workspace"
+            )
+            ui.label(_("Members: {n}", n=stats.students)).classes("text-grey-8")
+            _download_button(
+                _("Download all submissions (CSV)"),
+                lambda: exports.workspace_submissions_csv(
+                    workspace_id, actor=user, language=language()
+                ),
+                "download-workspace-submissions",
+            )
+            subject_summary(stats)
         return None
 
 

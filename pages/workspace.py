@@ -44,6 +44,11 @@ async def _content(workspace_id: int, user: UserView) -> None:
                 icon="settings",
                 on_click=lambda: ui.navigate.to(f"/workspaces/{workspace_id}/settings"),
             ).props("flat dense").mark("workspace-settings-link")
+            ui.button(
+                _("Statistics"),
+                icon="insights",
+                on_click=lambda: ui.navigate.to(f"/workspaces/{workspace_id}/stats"),
+            ).props("flat dense").mark("workspace-stats-link")
 
     @ui.refreshable
     async def subject_section() -> None:

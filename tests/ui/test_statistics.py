@@ -122,3 +122,30 @@ async def test_links_to_statistics_are_shown_to_those_who_may_see_them(
     await teacher.should_see(marker="open-stats")
     teacher.find(marker="open-stats").click()
     await teacher.should_see(marker="chart-per-day")
+
+
+async def test_the_leader_sees_every_subject_and_downloads_all_submissions(
+    user: User, demo: DemoWorld
+) -> None:
+    await sign_in(user, "leader", path=f"/workspaces/{demo.workspace_id}")
+    user.find(marker="workspace-stats-link").click()
+    await user.should_see(marker="workspace-stats")
+    rows = {row["name"]: row for row in table_rows(user, "workspace-stats")}
+    assert set(rows) == {subject.name for subject in demo.subjects}
+    assert rows[demo.open_subject.name]["served"] == PAST_SERVICES
+    user.find(marker="download-workspace-submissions").click()
+    response = await user.download.next(timeout=5)
+    data = exports.read_csv(response.content)
+    assert data[0][:2] == ["Subject", "Username"]
+    assert {row[0] for row in data[1:]} == {demo.open_subject.name}
+    await settle(user)
+
+
+async def test_a_student_sees_no_workspace_statistics(user: User, demo: DemoWorld) -> None:
+    await sign_in(user, "student2", path=f"/workspaces/{demo.workspace_id}")
+    await user.should_see(marker="workspace-name")
+    await user.should_not_see(marker="workspace-stats-link")
+    await user.open(f"/workspaces/{demo.workspace_id}/stats")
+    await user.should_see(marker="refusal")
+    await user.should_not_see(marker="download-workspace-submissions")
+    await settle(user)
