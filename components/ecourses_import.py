@@ -47,7 +47,7 @@ def subject_import(workspace_id: int, *, actor: UserView) -> None:
                 if not course.visible:
                     ui.badge(_("hidden"), color="grey").mark("course-hidden")
                 ui.space()
-                ui.link(_("open"), course.url, new_tab=True).classes("text-sm")
+                ui.link(_("on eCourses"), course.url, new_tab=True).classes("text-sm")
 
         async def create() -> None:
             ids = [course_id for course_id, box in chosen.items() if box.value]

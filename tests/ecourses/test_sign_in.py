@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -185,3 +186,18 @@ async def test_neither_the_password_nor_the_token_is_logged(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert logged  # httpx and httpcore did log the exchange
     assert secret_password not in logged and token not in logged
+
+
+async def test_local_sign_in_goes_through_while_an_ecourses_sign_in_waits(
+    ert: Runtime, fake: Fake
+) -> None:
+    await accounts.register("anna", "correct-horse", enforce_setting=False)
+    fake.control(fault="slow", delay=TIMEOUT + 3)
+    waiting = asyncio.create_task(
+        ecourses_accounts.sign_in_with_ecourses("a.ivanov", DEMO_PASSWORD)
+    )
+    await asyncio.sleep(0.2)
+    assert await accounts.sign_in("anna", "correct-horse")
+    assert not waiting.done()
+    with pytest.raises(errors.EcoursesTimeout):
+        await waiting
