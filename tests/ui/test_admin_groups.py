@@ -111,3 +111,21 @@ async def test_deleting_a_group_says_what_it_affects_first(user: User, demo) -> 
     await wait_for_notice(user, "Group deleted.")
     assert not await stored(demo.group_name)
     await user.should_see(marker="no-groups", retries=PATIENCE)
+
+
+async def test_ten_thousand_groups_from_a_file_are_previewed_and_imported(user: User) -> None:
+    await open_groups(user)
+    names = [f"ГР{year}-{n:04}Б" for year in range(20, 25) for n in range(2000)]
+    await upload(user, "timetable.txt", "\n".join(names).encode())
+    await user.should_see(marker="import-preview", retries=PATIENCE)
+    assert texts(user, "import-counts")[0].startswith("Names read: 10000. New: 10000,")
+    user.find(marker="confirm-import").click()
+    await wait_for_notice(user, "Groups added: 10000; already existed: 0.")
+    assert await stored("ГР24-1999Б")
+    # The list below counts them without a reload.
+    await eventually(lambda: _total_shown(user) > 10_000, what="the list's new total")
+
+
+def _total_shown(user: User) -> int:
+    shown = texts(user, "group-range")
+    return int(shown[0].rsplit(" ", 1)[-1]) if shown else 0
