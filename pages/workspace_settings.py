@@ -55,6 +55,8 @@ async def _content(workspace_id: int, user: UserView, *, base_url: str) -> None:
     with ui.tabs().classes("w-full").props("dense align=left outside-arrows mobile-arrows") as tabs:
         general = ui.tab(_("General"), icon="settings").mark("tab-general")
         requests = ui.tab(_("Join requests"), icon="how_to_reg").mark("tab-requests")
+        with requests:
+            waiting = ui.badge("", color="negative").props("floating").mark("pending-count")
         people = ui.tab(_("Members"), icon="group").mark("tab-members")
         subject_tab = ui.tab(_("Subjects"), icon="menu_book").mark("tab-subjects")
         invites = ui.tab(_("Invite link"), icon="link").mark("tab-invites")
@@ -62,9 +64,14 @@ async def _content(workspace_id: int, user: UserView, *, base_url: str) -> None:
         with ui.tab_panel(general).classes("gap-3 px-0"):
             await general_tab(workspace, user=user)
         with ui.tab_panel(requests).classes("px-0"):
+
+            def draw_requests(pending: list[MemberView]) -> None:
+                waiting.set_text(str(len(pending)))
+                waiting.set_visibility(bool(pending))
+                join_requests(workspace_id, pending, actor=user)
+
             refresh_requests = await section(
-                lambda: _members(workspace_id, user, MemberStatus.PENDING),
-                lambda pending: join_requests(workspace_id, pending, actor=user),
+                lambda: _members(workspace_id, user, MemberStatus.PENDING), draw_requests
             )
         with ui.tab_panel(people).classes("px-0"):
             refresh_members = await section(

@@ -146,11 +146,13 @@ async def test_an_admin_approves_a_request_and_rejects_the_next_one(
     user: User, demo: DemoWorld
 ) -> None:
     await open_settings(user, demo)
+    assert texts(user, "pending-count") == ["1"]  # on the tab, seen from any tab
     user.find(marker="tab-requests").click()
     with user.scope(marker="join-request"):
         await user.should_see("Георгий Орлов")
         user.find(marker="approve").click()
     await user.should_not_see(marker="join-request", retries=PATIENCE)
+    await user.should_not_see(marker="pending-count")
     await user.should_see(marker="member-applicant", retries=PATIENCE)  # now among the members
 
     # A new request shows up on the open page by itself.
