@@ -6,7 +6,7 @@ from nicegui import ui
 
 from components.i18n import _
 from equeue_ui.formatting import local
-from equeue_ui.services.statistics import Cell, SubjectStats
+from equeue_ui.services.progress import Cell, SubjectStats
 
 ACCEPTED_MARK = "✔"
 SELF_REPORTED_MARK = "○"
@@ -47,6 +47,12 @@ def progress_matrix(stats: SubjectStats) -> ui.table:
         .props("flat dense bordered hide-bottom wrap-cells=false")
         .classes("stats-matrix w-full")
         .mark("progress-matrix")
+    )
+    # Accepted work in green, so a glance down a column shows what a teacher has seen.
+    table.add_slot(
+        "body-cell",
+        f"""<q-td :props="props" :class="String(props.value).startsWith('{ACCEPTED_MARK}')
+        ? 'text-positive' : ''">{{{{ props.value }}}}</q-td>""",
     )
     ui.label(
         _(

@@ -17,7 +17,7 @@ from components.notices import attempt, or_refusal
 from components.stats_charts import queue_charts
 from components.stats_progress import leaderboard, progress_matrix
 from components.stats_workspace import subject_summary
-from equeue_ui.services import exports, statistics, workspace_stats
+from equeue_ui.services import exports, progress, statistics, workspace_stats
 from equeue_ui.services.exports import CsvFile
 
 
@@ -51,7 +51,7 @@ def register() -> None:
         if user is None:
             return session.login_redirect(request)
         with frame(_("Subject statistics"), user=user, here=request.url.path):
-            stats = await or_refusal(statistics.subject_stats(subject_id, actor=user))
+            stats = await or_refusal(progress.subject_stats(subject_id, actor=user))
             if stats is None:
                 return None
             _heading(stats.subject_name, stats.subject_id)
