@@ -47,7 +47,7 @@ async def group_admin(*, actor: UserView) -> None:
         .classes("w-full")
         .mark("group-search")
     )
-    results = ui.column().classes("w-full gap-2")
+    results = ui.column().classes("w-full gap-1")
     draw(first)
     # Another admin's import, rename or deletion shows here at once.
     on_event(GroupsChanged, lambda _event: True, coalesced(load))
@@ -74,7 +74,7 @@ def _group_list(page: GroupPage, offset: int, actor: UserView, load: Load) -> No
 
 def _group_row(row: GroupRow, actor: UserView) -> None:
     with (
-        ui.card().classes("w-full").mark("admin-group"),
+        ui.card().props("flat bordered").classes("w-full py-1 px-3").mark("admin-group"),
         ui.row().classes("w-full items-center gap-2 no-wrap"),
     ):
         ui.label(row.name).classes("font-medium grow break-all").mark("group-name")
