@@ -22,9 +22,7 @@ BARS = "#1976d2"
 def queue_charts(stats: QueueStats) -> None:
     """Every chart of the queue, each in its own card; a note instead when nothing was served."""
     if not stats.per_day:
-        ui.label(_("Nobody has been served in this queue yet.")).classes("text-grey-7").mark(
-            "no-services"
-        )
+        ui.label(_("Nobody was served in this period.")).classes("text-grey-7").mark("no-services")
         return
     _summary(stats)
     with _card(_("Served per day")):

@@ -5,6 +5,7 @@ people who run a subject (its teachers, the workspace's admins, site admins);
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -20,15 +21,23 @@ from components.stats_workspace import subject_summary
 from equeue_ui.services import exports, progress, statistics, workspace_stats
 from equeue_ui.services.exports import CsvFile
 
+# Periods of the queue's charts, in days (0: the whole history).
+PERIODS = (7, 30, 0)
+
 
 def register() -> None:
     @ui.page("/queues/{queue_id}/stats")
-    async def queue_stats_page(request: Request, queue_id: int) -> Response | None:
+    async def queue_stats_page(
+        request: Request, queue_id: int, days: str | None = None
+    ) -> Response | None:
         user = await session.current_user(request)
         if user is None:
             return session.login_redirect(request)
+        # Anything but a known period (a hand-edited address) shows the whole history.
+        period = int(days) if days in {str(d) for d in PERIODS} else 0
+        since = datetime.now(UTC) - timedelta(days=period) if period else None
         with frame(_("Queue statistics"), user=user, here=request.url.path):
-            stats = await or_refusal(statistics.queue_stats(queue_id, actor=user))
+            stats = await or_refusal(statistics.queue_stats(queue_id, actor=user, since=since))
             if stats is None:
                 return None
             _heading(stats.subject_name, stats.subject_id)
@@ -42,6 +51,11 @@ def register() -> None:
                 lambda: exports.queue_history_csv(queue_id, actor=user, language=language()),
                 "download-history",
             )
+            ui.toggle(
+                {7: _("Last 7 days"), 30: _("Last 30 days"), 0: _("All time")},
+                value=period,
+                on_change=lambda e: ui.navigate.to(f"/queues/{queue_id}/stats?days={e.value}"),
+            ).props("no-caps").mark("period")
             queue_charts(stats)
         return None
 

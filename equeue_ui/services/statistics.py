@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Queue, QueueEvent, QueueEventKind, Subject, User
@@ -77,8 +77,11 @@ class Bin:
     count: int
 
 
-async def queue_stats(queue_id: int, *, actor: UserView) -> QueueStats:
-    """Served per day, wait and service times and per-teacher throughput of a queue."""
+async def queue_stats(
+    queue_id: int, *, actor: UserView, since: datetime | None = None
+) -> QueueStats:
+    """Served per day, wait and service times and per-teacher throughput of a queue, over its
+    whole history or the services finished ``since`` a moment."""
     async with read_only() as session:
         queue, subject = await queue_for_viewer(session, queue_id, actor)
         # A queue serves some hundreds of students a semester: reading its finished services
@@ -91,7 +94,11 @@ async def queue_stats(queue_id: int, *, actor: UserView) -> QueueStats:
                 QueueEvent.called_at,
                 QueueEvent.actor_id,
             )
-            .where(QueueEvent.queue_id == queue.id, QueueEvent.kind.in_(SERVED))
+            .where(
+                QueueEvent.queue_id == queue.id,
+                QueueEvent.kind.in_(SERVED),
+                QueueEvent.at >= since if since is not None else true(),
+            )
             .order_by(QueueEvent.at, QueueEvent.id)
         )
         services = [_Service(*row) for row in rows]

@@ -131,6 +131,17 @@ async def test_a_long_break_between_services_is_not_desk_time(rt: Runtime, qw: Q
     assert teacher.per_hour == 6.0
 
 
+async def test_a_period_keeps_only_services_finished_since_its_start(
+    rt: Runtime, qw: QueueWorld
+) -> None:
+    await two_sessions(rt, qw)
+    stats = await statistics.queue_stats(qw.queue_id, actor=qw.teacher, since=utc(3, 17, 0))
+    assert stats.per_day == (DayCount(date(2026, 3, 4), accepted=1, returned=0),)
+    assert stats.wait_seconds == (900,)
+    ((teacher),) = stats.teachers
+    assert teacher.served == 1
+
+
 async def test_other_queues_and_unfinished_entries_are_not_counted(
     rt: Runtime, qw: QueueWorld
 ) -> None:

@@ -46,6 +46,24 @@ async def test_the_teacher_sees_the_queues_charts_with_the_demo_sessions(
     await settle(user)
 
 
+async def test_the_period_narrows_the_charts(user: User, demo: DemoWorld) -> None:
+    queue_id = demo.open_subject.queue_id
+    # The demo's sessions were 2, 7 and 14 days ago (at least three hours before seeding).
+    await sign_in(user, "teacher", path=f"/queues/{queue_id}/stats?days=30")
+    await user.should_see(marker="chart-per-day")
+    assert len(chart(user, "chart-per-day")["xAxis"]["data"]) == 3
+    user.find(marker="period").click()  # the simulation cannot pick a toggle's option
+    await user.open(f"/queues/{queue_id}/stats?days=7")
+    await user.should_see(marker="chart-per-day")
+    per_day = chart(user, "chart-per-day")
+    assert len(per_day["xAxis"]["data"]) == 1
+    assert sum(sum(series["data"]) for series in per_day["series"]) == 6
+    await user.open(f"/queues/{queue_id}/stats?days=abc")  # a hand-edited address: all time
+    await user.should_see(marker="chart-per-day")
+    assert len(chart(user, "chart-per-day")["xAxis"]["data"]) == 3
+    await settle(user)
+
+
 async def test_the_queues_history_downloads_as_csv_with_cyrillic_names(
     user: User, demo: DemoWorld
 ) -> None:
