@@ -206,6 +206,7 @@ async def assign_teacher(subject_id: int, user_id: int, *, actor: UserView) -> N
         if await session.get(SubjectTeacher, (subject.id, teacher.id)) is not None:
             return
         session.add(SubjectTeacher(subject_id=subject.id, user_id=teacher.id))
+        audit.record(session, user, "subject.teacher.assign", subject.name, user_id=teacher.id)
         uow.emit(SubjectChanged(subject.workspace_id, subject.id))
 
 

@@ -13,7 +13,7 @@ from equeue_ui import pg_events
 from equeue_ui.errors import ForbiddenError, InvalidError
 from equeue_ui.events import GroupsChanged, SiteSettingsChanged, UserChanged
 from equeue_ui.runtime import Runtime
-from equeue_ui.services import accounts, audit_log, groups, site, status
+from equeue_ui.services import accounts, audit_log, groups, site, status, subjects
 from equeue_ui.services.site import DEFAULTS
 from tests.services import factories
 
@@ -195,3 +195,13 @@ async def test_role_and_block_changes_are_announced(rt: Runtime) -> None:
     await accounts.set_blocked(world.member.id, True, actor=world.site_admin)
 
     assert heard == [UserChanged(world.member.id)] * 2
+
+
+async def test_assigning_a_teacher_is_audited(rt: Runtime) -> None:
+    world = await factories.make_world(rt)
+    subject = await subjects.create_subject(world.workspace_id, actor=world.admin, name="ОС")
+
+    await subjects.assign_teacher(subject.id, world.teacher.id, actor=world.site_admin)
+
+    page = await audit_log.list_entries(actor=world.site_admin, action="subject.teacher.assign")
+    assert [(e.actor, e.target) for e in page.entries] == [("root", "ОС")]
