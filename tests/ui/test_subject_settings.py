@@ -188,3 +188,15 @@ async def test_a_task_added_by_another_admin_appears_without_reload(
     second.find(marker="save-task").click()
     await second.should_see(marker="task-row-name", content="Доклад", retries=PATIENCE)
     await user.should_see(marker="task-row-name", content="Доклад", retries=PATIENCE)
+
+
+async def test_a_board_link_revoked_elsewhere_leaves_the_open_list(
+    user: User, demo: DemoWorld
+) -> None:
+    subject = demo.open_subject
+    teacher = await account("teacher")
+    made = await boards.create_display_link(subject.queue_id, actor=teacher, label="Ауд. 4-12")
+    await open_settings(user, subject.id)
+    await user.should_see(marker="display-link")
+    await boards.revoke_display_link(made.link.id, actor=teacher)
+    await user.should_not_see(marker="display-link", retries=PATIENCE)
