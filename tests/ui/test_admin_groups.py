@@ -10,7 +10,15 @@ from nicegui.testing.user import User
 
 from equeue_ui import demo
 from equeue_ui.services import groups
-from tests.ui.helpers import PATIENCE, account, eventually, sign_in, texts, wait_for_notice
+from tests.ui.helpers import (
+    PATIENCE,
+    DemoWorld,
+    account,
+    eventually,
+    sign_in,
+    texts,
+    wait_for_notice,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -33,8 +41,8 @@ async def stored(name: str) -> bool:
 
 
 async def test_an_uploaded_list_is_previewed_and_written_only_on_confirmation(
-    user: User, demo
-) -> None:  # type: ignore[no-untyped-def]
+    user: User, demo: DemoWorld
+) -> None:
     await open_groups(user)
     names = ["Группа д'Артаньяна", 'The "Best" group', "ИТ🚀-1", "ИТ🚀-1", demo.group_name, ""]
     body = json.dumps([{"name": n} for n in names], ensure_ascii=False).encode()
@@ -81,7 +89,9 @@ async def test_an_unreachable_timetable_address_is_a_clear_message(user: User) -
     await user.should_not_see(marker="import-preview")
 
 
-async def test_renaming_a_group_shows_at_once_and_a_taken_name_is_refused(user: User, demo) -> None:  # type: ignore[no-untyped-def]
+async def test_renaming_a_group_shows_at_once_and_a_taken_name_is_refused(
+    user: User, demo: DemoWorld
+) -> None:
     await open_groups(user)
     user.find(marker="group-search").type(demo.group_name)
     await eventually(lambda: texts(user, "group-name") == [demo.group_name], what="one group")
@@ -97,7 +107,7 @@ async def test_renaming_a_group_shows_at_once_and_a_taken_name_is_refused(user: 
     await eventually(lambda: texts(user, "group-name") == ["КИ99-01Б"], what="the new name")
 
 
-async def test_deleting_a_group_says_what_it_affects_first(user: User, demo) -> None:  # type: ignore[no-untyped-def]
+async def test_deleting_a_group_says_what_it_affects_first(user: User, demo: DemoWorld) -> None:
     await open_groups(user)
     user.find(marker="group-search").type(demo.group_name)
     await eventually(lambda: texts(user, "group-name") == [demo.group_name], what="one group")

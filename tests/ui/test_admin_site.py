@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from nicegui import ui
 from nicegui.testing.user import User
@@ -69,8 +71,8 @@ async def test_a_bad_ecourses_address_is_refused_with_a_message_and_nothing_save
 
 
 async def test_the_default_language_setting_applies_to_visitors_at_once(
-    user: User, another_user
-) -> None:  # type: ignore[no-untyped-def]
+    user: User, another_user: Callable[[], User]
+) -> None:
     admin = await account("admin")
     await site.update_site_settings(actor=admin, default_language="ru")
     visitor = another_user()
@@ -108,4 +110,6 @@ async def test_status_shows_the_database_version_and_clients(user: User) -> None
 
 def _table_text(user: User) -> str:
     tables = user.find(marker="audit-table").elements
-    return " ".join(str(row) for table in tables for row in table.rows)  # type: ignore[attr-defined]
+    return " ".join(
+        str(row) for table in tables if isinstance(table, ui.table) for row in table.rows
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from nicegui.testing.user import User
 
@@ -26,8 +28,8 @@ async def test_a_site_admin_makes_a_student_a_teacher(user: User) -> None:
 
 
 async def test_blocking_a_user_ends_their_session_and_shows_the_badge(
-    user: User, another_user
-) -> None:  # type: ignore[no-untyped-def]
+    user: User, another_user: Callable[[], User]
+) -> None:
     # The student's browser holds a session but no open page: the simulation would hand an
     # open page's live redirect to whichever simulated browser was touched last.
     signed = await accounts.redeem_ticket(
