@@ -42,7 +42,12 @@ def queue_charts(stats: QueueStats) -> None:
         with _card(title):
             bins = histogram(seconds)
             _chart(
-                [f"{b.low_minutes}–{b.high_minutes}" for b in bins],
+                [
+                    f"{b.low_minutes}–{b.high_minutes}"
+                    if b.high_minutes is not None
+                    else f"≥ {b.low_minutes}"
+                    for b in bins
+                ],
                 [_bars(_("Students"), [b.count for b in bins], BARS)],
             ).mark(mark)
     with _card(_("Served per teacher")):

@@ -73,7 +73,7 @@ class QueueStats:
 @dataclass(frozen=True)
 class Bin:
     low_minutes: int
-    high_minutes: int
+    high_minutes: int | None  # None: this long or longer (the last bar, for the few outliers)
     count: int
 
 
@@ -129,14 +129,23 @@ async def queue_stats(
 
 
 def histogram(seconds: tuple[float, ...] | list[float]) -> list[Bin]:
-    """Durations in bars of equal width in minutes, from 0 to the longest; empty when none."""
+    """Durations in bars of equal width in minutes, from 0; empty when there are none.
+
+    The bars are sized to the shortest 95 %: the longest few (a student called and then
+    forgotten at the desk for hours) share one last, open-ended bar instead of squeezing
+    everybody else into the first.
+    """
     if not seconds:
         return []
-    longest = max(seconds) / 60
-    width = next((w for w in BIN_WIDTHS if longest < w * MAX_BINS), BIN_WIDTHS[-1])
-    count = max(1, math.floor(longest / width) + 1)
-    counts = Counter(min(int(value / 60 // width), count - 1) for value in seconds)
-    return [Bin(i * width, (i + 1) * width, counts.get(i, 0)) for i in range(count)]
+    ordered = sorted(seconds)
+    typical = ordered[math.ceil(len(ordered) * 0.95) - 1] / 60
+    width = next((w for w in BIN_WIDTHS if typical < w * (MAX_BINS - 1)), BIN_WIDTHS[-1])
+    count = min(math.floor(typical / width) + 1, MAX_BINS - 1)
+    counts = Counter(min(int(value / 60 // width), count) for value in ordered)
+    bins = [Bin(i * width, (i + 1) * width, counts[i]) for i in range(count)]
+    if counts[count]:
+        bins.append(Bin(count * width, None, counts[count]))
+    return bins
 
 
 async def ensure_stats_viewer(session: AsyncSession, actor: UserView, subject_id: int) -> Subject:

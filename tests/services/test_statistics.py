@@ -188,6 +188,15 @@ def test_histogram_picks_a_width_that_keeps_a_dozen_bars_at_most() -> None:
     assert len(statistics.histogram([10 * 3600.0])) <= statistics.MAX_BINS
 
 
+def test_a_few_very_long_durations_share_the_last_bar() -> None:
+    # Nineteen services of 1–19 minutes and one student forgotten at the desk for ten hours.
+    bins = statistics.histogram([m * 60.0 for m in range(1, 20)] + [10 * 3600.0])
+    assert [(b.low_minutes, b.high_minutes) for b in bins][:2] == [(0, 2), (2, 4)]
+    assert bins[-1] == Bin(20, None, 1)
+    assert [b.count for b in bins] == [1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1]
+    assert len(bins) <= statistics.MAX_BINS
+
+
 async def test_progress_matrix_has_every_approved_member_by_name_and_tasks_in_order(
     rt: Runtime, qw: QueueWorld
 ) -> None:
