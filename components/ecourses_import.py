@@ -17,9 +17,10 @@ from components.notices import attempt
 from equeue_ui.ecourses.errors import EcoursesTokenExpired
 from equeue_ui.errors import DomainError
 from equeue_ui.formatting import date_time
-from equeue_ui.services import ecourses_accounts, ecourses_import
-from equeue_ui.services.ecourses_import import CourseProposal, TaskProposal, TaskStatus
-from equeue_ui.services.views import UserView
+from equeue_ui.services import ecourses_accounts, ecourses_import, ecourses_tasks
+from equeue_ui.services.ecourses_import import CourseProposal
+from equeue_ui.services.ecourses_tasks import TaskProposal, TaskStatus
+from equeue_ui.services.views import SubjectView, UserView
 
 T = TypeVar("T")
 
@@ -70,7 +71,7 @@ def subject_import(workspace_id: int, *, actor: UserView) -> None:
 
 def task_import(subject_id: int, *, actor: UserView) -> None:
     async def preview() -> list[TaskProposal]:
-        return await ecourses_import.preview_tasks(subject_id, actor=actor)
+        return await ecourses_tasks.preview_tasks(subject_id, actor=actor)
 
     def show(found: list[TaskProposal], reload: Callable[[], Awaitable[None]]) -> None:
         if not found:
@@ -92,7 +93,7 @@ def task_import(subject_id: int, *, actor: UserView) -> None:
 
         async def run() -> None:
             button.disable()
-            result = await attempt(ecourses_import.import_tasks(subject_id, actor=actor))
+            result = await attempt(ecourses_tasks.import_tasks(subject_id, actor=actor))
             button.enable()
             if result is not None:
                 _report(result.created, result.skipped)
@@ -103,6 +104,42 @@ def task_import(subject_id: int, *, actor: UserView) -> None:
         )
 
     _loading_panel(preview, show, actor=actor)
+
+
+def course_link(
+    subject: SubjectView, *, actor: UserView, on_linked: Callable[[], Awaitable[None]]
+) -> None:
+    """For a subject made by hand: pick its eCourses course (one not linked here yet)."""
+
+    async def proposals() -> list[CourseProposal]:
+        return await ecourses_import.propose_subjects(subject.workspace_id, actor=actor)
+
+    def show(found: list[CourseProposal], _reload: Callable[[], Awaitable[None]]) -> None:
+        if not found:
+            ui.label(_("None of your eCourses courses is free to link.")).mark("no-courses")
+            return
+        ui.label(_("This subject is not linked to an eCourses course. Choose its course:"))
+        options = {course.course_id: course.name for course in found}
+        same_name = next((c.course_id for c in found if c.name == subject.name), None)
+        choice = (
+            ui.select(options, value=same_name, label=_("Course"))
+            .classes("w-full max-w-md")
+            .mark("course-select")
+        )
+
+        async def link() -> None:
+            if choice.value is None:
+                ui.notify(_("Choose a course."), type="warning", position="top")
+                return
+            linked = await attempt(
+                ecourses_tasks.link_course(subject.id, int(choice.value), actor=actor)
+            )
+            if linked is not None:
+                await on_linked()
+
+        ui.button(_("Link and continue"), icon="link", on_click=link).mark("link-course")
+
+    _loading_panel(proposals, show, actor=actor)
 
 
 def connect_form(*, actor: UserView, on_connected: Callable[[], Awaitable[None]]) -> None:

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from nicegui import ui
 
 from components import session
-from components.ecourses_import import subject_import, task_import
+from components.ecourses_import import course_link, subject_import, task_import
 from components.frame import frame
 from components.i18n import _
 from components.notices import or_refusal
@@ -58,5 +58,16 @@ def register() -> None:
                     "its section name added."
                 )
             ).classes("text-grey-8")
-            task_import(subject_id, actor=user)
+            body = ui.column().classes("w-full gap-2")
+
+            async def show_tasks() -> None:
+                body.clear()
+                with body:
+                    task_import(subject_id, actor=user)
+
+            with body:
+                if subject.ecourses_course_id is not None:
+                    task_import(subject_id, actor=user)
+                else:
+                    course_link(subject, actor=user, on_linked=show_tasks)
         return None

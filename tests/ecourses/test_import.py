@@ -10,17 +10,17 @@ from sqlalchemy import select
 from db.models import AuditLog, User
 from equeue_ui.ecourses.errors import EcoursesTokenExpired
 from equeue_ui.ecourses.fake.data import DEMO_PASSWORD
-from equeue_ui.errors import ForbiddenError, InvalidError
+from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError
 from equeue_ui.events import SubjectChanged, TaskChanged
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import ecourses_accounts, subjects, tasks
 from equeue_ui.services.ecourses_accounts import EcoursesSignInNeeded
-from equeue_ui.services.ecourses_import import (
+from equeue_ui.services.ecourses_import import import_subjects, propose_subjects
+from equeue_ui.services.ecourses_tasks import (
     TaskStatus,
-    import_subjects,
     import_tasks,
+    link_course,
     preview_tasks,
-    propose_subjects,
 )
 from equeue_ui.services.views import UserView
 from tests.ecourses.conftest import Fake
@@ -212,3 +212,34 @@ async def test_a_failed_ecourses_call_imports_nothing(ert: Runtime, fake: Fake) 
         assert await session.scalar(
             select(User.ecourses_token_encrypted).where(User.id == leader.id)
         )
+
+
+async def test_a_hand_made_subject_is_linked_to_a_course_then_imports_its_assignments(
+    ert: Runtime, fake: Fake
+) -> None:
+    leader, workspace_id = await leader_world(ert)
+    manual = await subjects.create_subject(workspace_id, actor=leader, name="Базы данных")
+    linked = await link_course(manual.id, DATABASES, actor=leader)
+    assert linked.ecourses_course_id == DATABASES
+    assert linked.ecourses_url == f"{fake.url}/course/view.php?id=205"
+    preview = await preview_tasks(manual.id, actor=leader)
+    assert [(p.name, p.status) for p in preview] == [
+        ("Лабораторная работа №1. ER-диаграмма", TaskStatus.NEW),
+        ("Индексы и планы запросов", TaskStatus.NEW),
+    ]
+    assert DATABASES not in [
+        p.course_id for p in await propose_subjects(workspace_id, actor=leader)
+    ]
+
+
+async def test_linking_is_refused_for_foreign_taken_or_relinked_courses(ert: Runtime) -> None:
+    leader, workspace_id = await leader_world(ert)
+    await import_subjects(workspace_id, [SP], actor=leader)
+    manual = await subjects.create_subject(workspace_id, actor=leader, name="Физкультура")
+    with pytest.raises(InvalidError):
+        await link_course(manual.id, 999, actor=leader)  # not enrolled
+    with pytest.raises(ConflictError):
+        await link_course(manual.id, SP, actor=leader)  # another subject has it
+    await link_course(manual.id, WEB, actor=leader)
+    with pytest.raises(ConflictError):
+        await link_course(manual.id, NETWORKS, actor=leader)  # linked already

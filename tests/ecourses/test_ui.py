@@ -7,7 +7,7 @@ from nicegui import ui
 from nicegui.testing.user import User
 
 from equeue_ui.ecourses.fake.data import DEMO_PASSWORD
-from equeue_ui.services import accounts, subjects, tasks
+from equeue_ui.services import accounts, ecourses_accounts, subjects, tasks
 from tests.ecourses.conftest import TIMEOUT, Fake
 from tests.ui import helpers
 from tests.ui.helpers import DemoWorld
@@ -130,3 +130,24 @@ async def test_an_ecourses_outage_on_the_import_page_shows_why_and_offers_a_retr
     ecourses_env.control(fault="none")
     user.find(marker="ecourses-retry").click()
     await user.should_see(marker="import-subjects", retries=helpers.PATIENCE)
+
+
+async def test_a_hand_made_demo_subject_is_linked_to_its_course_on_the_import_page(
+    ecourses_env: Fake, user: User, demo: DemoWorld
+) -> None:
+    leader = await helpers.account("leader")
+    await ecourses_accounts.connect_ecourses("a.smirnova", DEMO_PASSWORD, actor=leader)
+    databases = next(s for s in demo.subjects if s.name == "Базы данных")
+    await helpers.sign_in(user, "leader")
+    await user.open(f"/subjects/{databases.id}/import")
+    await user.should_see(marker="link-course", retries=helpers.PATIENCE)
+    user.find(marker="link-course").click()  # the course of the same name is preselected
+    await user.should_see(marker="import-tasks", retries=helpers.PATIENCE)
+    # The demo subject has the first assignment as a task already; the other one is new.
+    await user.should_see(marker="status-duplicate")
+    user.find(marker="import-tasks").click()
+    await helpers.wait_for_notice(
+        user, "Imported: 1. Skipped (already there): Лабораторная работа №1. ER-диаграмма."
+    )
+    names = [t.name for t in await tasks.list_tasks(databases.id, actor=leader)]
+    assert names[-1] == "Индексы и планы запросов"
