@@ -201,3 +201,13 @@ async def test_local_sign_in_goes_through_while_an_ecourses_sign_in_waits(
     assert not waiting.done()
     with pytest.raises(errors.EcoursesTimeout):
         await waiting
+
+
+async def test_an_ecourses_nobody_listens_on_is_reported_unreachable(
+    ert: Runtime, closed_url: str
+) -> None:
+    async with unit_of_work() as uow:
+        await site.put_setting(uow.session, "ecourses_url", closed_url)
+    with pytest.raises(errors.EcoursesUnreachable) as raised:
+        await ecourses_accounts.sign_in_with_ecourses("a.ivanov", DEMO_PASSWORD)
+    assert raised.value.render("en") == "eCourses cannot be reached right now. Try again later."

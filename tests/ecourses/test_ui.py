@@ -151,3 +151,21 @@ async def test_a_hand_made_demo_subject_is_linked_to_its_course_on_the_import_pa
     )
     names = [t.name for t in await tasks.list_tasks(databases.id, actor=leader)]
     assert names[-1] == "Индексы и планы запросов"
+
+
+async def test_an_expired_ecourses_sign_in_is_asked_for_again_on_the_import_page(
+    ecourses_env: Fake, user: User, demo: DemoWorld
+) -> None:
+    leader = await helpers.account("leader")
+    await ecourses_accounts.connect_ecourses("a.smirnova", DEMO_PASSWORD, actor=leader)
+    ecourses_env.control(expire_tokens=True)
+    await helpers.sign_in(user, "leader")
+    await user.open(f"/workspaces/{demo.workspace_id}/import")
+    await user.should_see(
+        "Your eCourses sign-in has expired. Sign in with eCourses again.",
+        retries=helpers.PATIENCE,
+    )
+    user.find(marker="ecourses-username").type("a.smirnova")
+    user.find(marker="ecourses-password").type(DEMO_PASSWORD)
+    user.find(marker="ecourses-connect").click()
+    await user.should_see(marker="import-subjects", retries=helpers.PATIENCE)
