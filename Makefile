@@ -15,7 +15,7 @@ LOADERS ?= 0
 RESTART ?= 0
 BENCH_ARGS ?=
 
-.PHONY: venv run browser test lint clean bench
+.PHONY: venv run run-ecourses browser test lint clean bench
 
 venv: $(STAMP)
 
@@ -34,6 +34,14 @@ $(STAMP): pyproject.toml
 
 run: venv
 	$(VENV)/bin/equeue run --demo
+
+# The demo with a fake eCourses (Moodle) on loopback, so eCourses sign-in and import can be
+# tried (its accounts are in the README). Ctrl+C stops both.
+ECOURSES_PORT ?= 8099
+run-ecourses: venv
+	@$(VENV)/bin/equeue fake-ecourses --port $(ECOURSES_PORT) & fake=$$!; \
+	trap 'kill $$fake 2>/dev/null' EXIT INT TERM; \
+	EQUEUE_ECOURSES_URL=http://127.0.0.1:$(ECOURSES_PORT) $(VENV)/bin/equeue run --demo
 
 # The end-to-end tests drive the system Chromium (Playwright cannot download browsers here).
 browser:

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from components.i18n import _
 from components.notices import attempt
-from equeue_ui.services import accounts
+from equeue_ui.services import accounts, ecourses_accounts
 
 
 def _complete(ticket: str, next_path: str) -> None:
@@ -55,6 +55,53 @@ def sign_in_form(*, next_path: str, address: str, can_register: bool) -> None:
                 ui.link(_("Register"), f"/register?next={quote(next_path, safe='')}").mark(
                     "to-register"
                 )
+
+
+def ecourses_sign_in_form(*, next_path: str, address: str) -> None:
+    """Sign in with the eCourses (Moodle) username and password: the app asks eCourses."""
+
+    async def submit() -> None:
+        if not username.value.strip() or not password.value:
+            ui.notify(_("Enter your eCourses username and password."), type="warning")
+            return
+        button.props("loading")
+        try:
+            ticket = await attempt(
+                ecourses_accounts.sign_in_with_ecourses(
+                    username.value, password.value, address=address
+                )
+            )
+        finally:
+            button.props(remove="loading")
+        if ticket is None:
+            password.set_value("")
+            return
+        _complete(ticket, next_path)
+
+    with ui.card().classes("w-full max-w-sm mx-auto").mark("ecourses-card"):
+        ui.label(_("Sign in with eCourses")).classes("text-h6")
+        ui.label(_("Use your eCourses (e.sfu-kras.ru) username and password.")).classes(
+            "text-sm text-grey-8"
+        )
+        username = (
+            ui.input(_("eCourses username"))
+            .props("autocomplete=username")
+            .classes("w-full")
+            .mark("ecourses-username")
+        )
+        password = (
+            ui.input(_("eCourses password"), password=True, password_toggle_button=True)
+            .props("autocomplete=current-password")
+            .classes("w-full")
+            .mark("ecourses-password")
+        )
+        password.on("keydown.enter", submit)
+        button = (
+            ui.button(_("Sign in with eCourses"), on_click=submit)
+            .classes("w-full")
+            .props("outline")
+            .mark("ecourses-sign-in")
+        )
 
 
 def register_form(*, next_path: str, address: str) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.i18n import _
+from components.live import coalesced, on_event
 from components.notices import attempt, succeeds
+from equeue_ui.events import DisplayLinkRevoked
 from equeue_ui.formatting import date_time
 from equeue_ui.services import boards
 from equeue_ui.services.views import UserView
@@ -49,3 +51,9 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
             ui.button(_("Make a link"), on_click=create).props("outline").mark("make-link")
         shown = ui.label("").classes("hidden break-all font-mono text-sm").mark("new-link")
         await listing()
+
+    # A link revoked on another open page (console or subject settings) goes from this list too.
+    async def redraw() -> None:
+        await listing.refresh()
+
+    on_event(DisplayLinkRevoked, lambda e: e.queue_id == queue_id, coalesced(redraw))

@@ -91,7 +91,9 @@ def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
                     "to-teaching"
                 )
             if user.is_site_admin:
-                ui.menu_item(_("Users"), lambda: ui.navigate.to("/admin/users")).mark("to-users")
+                ui.menu_item(_("Administration"), lambda: ui.navigate.to("/admin/users")).mark(
+                    "to-admin"
+                )
             ui.separator()
             ui.menu_item(_("Log out"), lambda: ui.navigate.to("/auth/logout")).mark("logout")
             ui.menu_item(

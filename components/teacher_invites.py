@@ -5,7 +5,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.i18n import _
+from components.live import coalesced, on_event
 from components.notices import attempt, succeeds
+from equeue_ui.events import InvitesChanged, SubjectChanged
 from equeue_ui.formatting import date_time
 from equeue_ui.services import subjects, teaching
 from equeue_ui.services.views import UserView
@@ -53,3 +55,11 @@ async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> 
         )
         link = ui.label("").classes("hidden break-all font-mono text-sm").mark("new-invite")
         await listing()
+
+    # Another admin's new or revoked link, or a teacher who accepted one, shows here at once.
+    async def redraw() -> None:
+        await listing.refresh()
+
+    refresh = coalesced(redraw)
+    on_event(InvitesChanged, lambda e: e.subject_id == subject_id, refresh)
+    on_event(SubjectChanged, lambda e: e.subject_id == subject_id, refresh)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.i18n import _
+from components.live import coalesced, on_event
 from components.notices import attempt, succeeds
+from equeue_ui.events import UserChanged
 from equeue_ui.services import accounts
 from equeue_ui.services.accounts import UserRow
 from equeue_ui.services.views import UserView
@@ -32,19 +34,20 @@ async def user_admin(*, actor: UserView) -> None:
         user = row.user
 
         async def roles(teacher: bool | None = None, site_admin: bool | None = None) -> None:
-            await succeeds(
+            # Success redraws through UserChanged; a refusal redraws here to undo the switch.
+            if not await succeeds(
                 accounts.set_roles(user.id, actor=actor, teacher=teacher, site_admin=site_admin)
-            )
-            await search()
+            ):
+                await search()
 
         async def block(value: bool) -> None:
-            await succeeds(accounts.set_blocked(user.id, value, actor=actor))
-            await search()
+            if not await succeeds(accounts.set_blocked(user.id, value, actor=actor)):
+                await search()
 
         with ui.card().classes("w-full gap-1").mark("admin-user"):
             with ui.row().classes("w-full items-center gap-2 no-wrap"):
                 ui.label(user.display_name).classes("font-medium grow truncate")
-                ui.label(f"@{user.username}").classes("text-xs text-grey-7")
+                ui.label(f"@{user.username}").classes("text-xs text-grey-7").mark("admin-user-name")
                 if row.blocked:
                     ui.badge(_("blocked"), color="negative")
             with ui.row().classes("items-center gap-3"):
@@ -71,3 +74,5 @@ async def user_admin(*, actor: UserView) -> None:
     )
     results = ui.column().classes("w-full gap-2")
     await search()
+    # Another admin's change (here or in another process) shows at once.
+    on_event(UserChanged, lambda _event: True, coalesced(search))

@@ -1,4 +1,4 @@
-"""The `equeue` command: run, migrate, create-admin, seed-demo, import-groups."""
+"""The `equeue` command: run, migrate, create-admin, seed-demo, import-groups, fake-ecourses."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "run":
         return _run(settings, args)
+    if args.command == "fake-ecourses":
+        from equeue_ui.ecourses.fake.__main__ import serve
+
+        serve(args)
+        return 0
     commands: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]] = {
         "migrate": _migrate,
         "create-admin": _create_admin,
@@ -60,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("seed-demo", help="create the demo group, workspace, users and queue")
     groups = commands.add_parser("import-groups", help="add groups from a JSON or text file")
     groups.add_argument("file", type=Path, help="a JSON array of {name: …} or one name per line")
+    fake = commands.add_parser(
+        "fake-ecourses", help="serve a fake eCourses (Moodle) for trying eCourses sign-in"
+    )
+    from equeue_ui.ecourses.fake.__main__ import add_arguments
+
+    add_arguments(fake)
     return parser
 
 

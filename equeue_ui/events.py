@@ -75,6 +75,13 @@ class SiteSettingsChanged:
 
 
 @dataclass(frozen=True)
+class UserChanged:
+    """A site admin changed a user's roles or blocked flag."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
 class GroupsChanged:
     """Groups were added, renamed or deleted (group_id None: many at once)."""
 
@@ -101,6 +108,9 @@ DomainEvent = (
     | SubmissionChanged
     | SessionsRevoked
     | InvitesChanged
+    | SiteSettingsChanged
+    | UserChanged
+    | GroupsChanged
 )
 Handler = Callable[[Any], Awaitable[None] | None]
 

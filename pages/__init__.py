@@ -11,13 +11,17 @@ def register_all(settings: Settings) -> None:
         auth,
         board,
         console,
+        ecourses_import,
         groups,
         health,
         home,
         invites,
         queue,
+        statistics,
         subject,
+        subject_settings,
         workspace,
+        workspace_settings,
     )
 
     for module in (
@@ -26,12 +30,16 @@ def register_all(settings: Settings) -> None:
         home,
         groups,
         workspace,
+        workspace_settings,
         subject,
+        subject_settings,
         queue,
         board,
         console,
+        statistics,
         invites,
         admin,
+        ecourses_import,
     ):
         module.register()
     if settings.benchmark_hooks:

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 
 from components import session
-from components.auth_forms import register_form, sign_in_form
+from components.auth_forms import ecourses_sign_in_form, register_form, sign_in_form
 from components.frame import frame
 from components.i18n import _
 from equeue_ui import runtime
@@ -90,6 +90,8 @@ async def sign_in_section(request: Request, next_path: str) -> None:
         address=client_address(request),
         can_register=await site.is_registration_open(),
     )
+    if (await site.ecourses_config()).enabled:
+        ecourses_sign_in_form(next_path=next_path, address=client_address(request))
 
 
 def _is_https(request: Request) -> bool:

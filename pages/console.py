@@ -34,6 +34,7 @@ def register() -> None:
                     "text-h6 grow"
                 ).mark("console-subject")
                 ui.link(_("Board"), f"/queues/{queue_id}/board", new_tab=True).mark("open-board")
+                ui.link(_("Statistics"), f"/queues/{queue_id}/stats").mark("open-stats")
             console = Console(context, user=user)
             await console.start()
             base = runtime.current().settings.public_url or str(request.base_url)
@@ -69,4 +70,11 @@ def register() -> None:
                                 f"/queues/{s.queue_id}/board", new_tab=True
                             ),
                         ).props("outline")
+                        ui.button(
+                            _("Statistics"),
+                            icon="insights",
+                            on_click=lambda s=subject: ui.navigate.to(
+                                f"/queues/{s.queue_id}/stats"
+                            ),
+                        ).props("flat").mark("open-stats")
         return None

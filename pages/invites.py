@@ -1,4 +1,5 @@
-"""`/invites/teacher/{token}`: a teacher accepts an invite to a subject."""
+"""`/invites/teacher/{token}`: a teacher accepts an invite to a subject.
+`/invites/workspace/{token}`: a student joins a workspace through an admin's link."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from components import session
 from components.frame import frame
 from components.i18n import _
 from components.notices import attempt, or_refusal
-from equeue_ui.services import teaching
+from equeue_ui.services import student_invites, teaching
+from equeue_ui.services.views import MemberStatus, UserView
 
 
 def register() -> None:
@@ -36,3 +38,37 @@ def register() -> None:
                 ).mark("invite-subject")
                 ui.button(_("Accept"), icon="check", on_click=accept).mark("accept-invite")
         return None
+
+    @ui.page("/invites/workspace/{token}")
+    async def student_invite_page(request: Request, token: str) -> Response | None:
+        user = await session.current_user(request)
+        if user is None:  # sign in first, then come back to this very link
+            return session.login_redirect(request)
+        with frame(_("Invitation"), user=user, here=request.url.path):
+            await _student_invite(token, user)
+        return None
+
+
+async def _student_invite(token: str, user: UserView) -> None:
+    workspace = await or_refusal(student_invites.invite_workspace(token, actor=user))
+    if workspace is None:
+        return
+
+    async def join() -> None:
+        joined = await attempt(student_invites.accept_invite(token, actor=user))
+        if joined is not None:
+            ui.navigate.to(f"/workspaces/{joined.id}")
+
+    with ui.card().classes("w-full items-center text-center gap-3 py-6"):
+        ui.icon("group_add", size="xl").classes("text-primary")
+        ui.label(_("You are invited to the workspace {name}", name=workspace.name)).classes(
+            "text-lg"
+        ).mark("invite-workspace")
+        if workspace.my_status is MemberStatus.APPROVED:
+            ui.label(_("You are already a member of this workspace.")).mark("already-member")
+            ui.button(
+                _("Open the workspace"),
+                on_click=lambda: ui.navigate.to(f"/workspaces/{workspace.id}"),
+            ).mark("open-workspace")
+        else:
+            ui.button(_("Join"), icon="check", on_click=join).mark("accept-student-invite")

@@ -76,7 +76,13 @@ def register() -> None:
                             f"/queues/{subject.queue_id}/board", new_tab=True
                         ),
                     ).props("outline").mark("open-board")
+                    ui.link(_("Statistics"), f"/subjects/{subject.id}/stats").mark("open-stats")
             if context.can_manage:
+                ui.button(
+                    _("Subject settings"),
+                    icon="settings",
+                    on_click=lambda: ui.navigate.to(f"/subjects/{subject_id}/settings"),
+                ).props("flat dense").mark("subject-settings-link")
                 base = runtime.current().settings.public_url or str(request.base_url)
                 await teacher_invites(subject.id, user=user, base_url=base)
             ui.label(_("Queue")).classes("text-subtitle1 font-bold")

@@ -36,7 +36,19 @@ async def _content(workspace_id: int, user: UserView) -> None:
     workspace = await or_refusal(workspaces.get_workspace(workspace_id, actor=user))
     if workspace is None:
         return
-    ui.label(workspace.name).classes("text-h5").mark("workspace-name")
+    with ui.row().classes("w-full items-center no-wrap gap-2"):
+        ui.label(workspace.name).classes("text-h5 grow min-w-0").mark("workspace-name")
+        if workspace.is_admin or user.is_site_admin:
+            ui.button(
+                _("Settings"),
+                icon="settings",
+                on_click=lambda: ui.navigate.to(f"/workspaces/{workspace_id}/settings"),
+            ).props("flat dense").mark("workspace-settings-link")
+            ui.button(
+                _("Statistics"),
+                icon="insights",
+                on_click=lambda: ui.navigate.to(f"/workspaces/{workspace_id}/stats"),
+            ).props("flat dense").mark("workspace-stats-link")
 
     @ui.refreshable
     async def subject_section() -> None:

@@ -40,7 +40,7 @@ def bracket_encode(params: Params, prefix: str = "") -> list[tuple[str, str]]:
         if isinstance(value, Mapping):
             fields += bracket_encode(value, name)
         elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
-            fields += bracket_encode(dict(enumerate(value)), name)
+            fields += bracket_encode({str(i): item for i, item in enumerate(value)}, name)
         elif isinstance(value, bool):
             fields.append((name, "1" if value else "0"))
         elif value is not None:

@@ -23,7 +23,7 @@ from equeue_ui.errors import (
     RateLimitedError,
     invalid,
 )
-from equeue_ui.events import SessionsRevoked
+from equeue_ui.events import SessionsRevoked, UserChanged
 from equeue_ui.i18n import LANGUAGES, msg
 from equeue_ui.services import audit, permissions, site
 from equeue_ui.services.uow import read_only, unit_of_work
@@ -39,6 +39,7 @@ MAX_FAILURES_PER_USERNAME = 5
 MAX_FAILURES_PER_ADDRESS = 30
 MIN_PASSWORD_LENGTH = 8
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+ECOURSES_SUFFIX = "@ecourses"
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified against when the username does not exist, so timing does not reveal which names exist.
@@ -63,6 +64,9 @@ def _check_username(username: str) -> str:
     if not USERNAME_PATTERN.match(name):
         raise invalid("A username has 3 to 150 characters: Latin letters, digits and . _ @ + -")
     name = name.lower()
+    if name.endswith(ECOURSES_SUFFIX):
+        # Reserved for accounts made by eCourses sign-in, so no one can pose as one.
+        raise invalid("Usernames ending in {suffix} are reserved.", suffix=ECOURSES_SUFFIX)
     return name
 
 
@@ -122,17 +126,30 @@ async def sign_in(username: str, password: str, *, address: str = "") -> str:
     """Check a password; returns a one-time ticket that :func:`redeem_ticket` turns into a
     session. Repeated failures per username and per address are rate-limited."""
     name = username.strip()
+    await ensure_not_rate_limited(name, address)
+    async with read_only() as session:
+        user = await _find_user(session, name)
+    if not await _password_matches(user.password_hash if user else None, password):
+        await record_failed_sign_in(name, address)
+        raise AuthenticationError()
+    assert user is not None
+    if user.blocked:
+        raise ForbiddenError(msg("This account is blocked. Contact the site administrator."))
+    return await issue_ticket(user.id)
+
+
+async def ensure_not_rate_limited(name: str, address: str) -> None:
+    """Refuse a sign-in after too many recent failures for this name or from this address."""
     since = utcnow() - LOGIN_WINDOW
     async with read_only() as session:
         by_name = await session.scalar(
             select(func.count()).where(
-                LoginAttempt.username == name.lower(), LoginAttempt.at >= since
+                LoginAttempt.username == name.lower()[:150], LoginAttempt.at >= since
             )
         )
         by_address = await session.scalar(
             select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at >= since)
         )
-        user = await _find_user(session, name)
     if (by_name or 0) >= MAX_FAILURES_PER_USERNAME or (
         address and (by_address or 0) >= MAX_FAILURES_PER_ADDRESS
     ):
@@ -142,14 +159,11 @@ async def sign_in(username: str, password: str, *, address: str = "") -> str:
                 minutes=int(LOGIN_WINDOW.total_seconds() // 60),
             )
         )
-    if not await _password_matches(user.password_hash if user else None, password):
-        async with unit_of_work() as uow:
-            uow.session.add(LoginAttempt(username=name.lower()[:150], address=address[:64]))
-        raise AuthenticationError()
-    assert user is not None
-    if user.blocked:
-        raise ForbiddenError(msg("This account is blocked. Contact the site administrator."))
-    return await issue_ticket(user.id)
+
+
+async def record_failed_sign_in(name: str, address: str) -> None:
+    async with unit_of_work() as uow:
+        uow.session.add(LoginAttempt(username=name.lower()[:150], address=address[:64]))
 
 
 async def issue_ticket(user_id: int) -> str:
@@ -308,7 +322,8 @@ async def _password_matches(password_hash: str | None, password: str) -> bool:
 async def set_roles(
     user_id: int, *, actor: UserView, teacher: bool | None = None, site_admin: bool | None = None
 ) -> UserView:
-    """Site admins grant or take away the teacher and site admin roles."""
+    """Site admins grant or take away the teacher and site admin roles; audited, emits
+    UserChanged."""
     async with unit_of_work() as uow:
         admin = await permissions.load_actor(uow.session, actor)
         permissions.ensure_site_admin(admin)
@@ -329,11 +344,13 @@ async def set_roles(
             teacher=user.is_teacher,
             site_admin=user.is_site_admin,
         )
+        uow.emit(UserChanged(user.id))
         return UserView.of(user)
 
 
 async def set_blocked(user_id: int, blocked: bool, *, actor: UserView) -> UserView:
-    """Site admins block or unblock a user; a blocked user's sessions end at once."""
+    """Site admins block or unblock a user; a blocked user's sessions end at once. Audited;
+    emits SessionsRevoked (on blocking) and UserChanged."""
     async with unit_of_work() as uow:
         admin = await permissions.load_actor(uow.session, actor)
         permissions.ensure_site_admin(admin)
@@ -347,6 +364,7 @@ async def set_blocked(user_id: int, blocked: bool, *, actor: UserView) -> UserVi
             await uow.session.execute(delete(Session).where(Session.user_id == user.id))
             uow.emit(SessionsRevoked(user.id))
         audit.record(uow.session, admin, "user.block" if blocked else "user.unblock", user.username)
+        uow.emit(UserChanged(user.id))
         return UserView.of(user)
 
 

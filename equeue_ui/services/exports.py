@@ -22,13 +22,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from db.models import QueueEvent, Submission, Task, User
+from db.models import QueueEvent, Subject, Submission, Task, User
 from db.types import utcnow
 from equeue_ui.formatting import local
-from equeue_ui.i18n import msg
+from equeue_ui.i18n import Msg, msg
+from equeue_ui.services import permissions
 from equeue_ui.services.statistics import ensure_stats_viewer, queue_for_viewer
 from equeue_ui.services.uow import read_only
 from equeue_ui.services.views import UserView
@@ -44,6 +46,16 @@ TEXT_MARK = "'"
 UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
+SUBMISSION_HEADER = (
+    msg("Username"),
+    msg("Student"),
+    msg("Task"),
+    msg("Kind"),
+    msg("Handed in at"),
+    msg("Accepted by"),
+)
+
+
 @dataclass(frozen=True)
 class CsvFile:
     filename: str
@@ -53,40 +65,28 @@ class CsvFile:
 
 async def submissions_csv(subject_id: int, *, actor: UserView, language: str) -> CsvFile:
     """Every submission of the subject's tasks (former members' too), in task order."""
-    accepter = aliased(User)
     async with read_only() as session:
         subject = await ensure_stats_viewer(session, actor, subject_id)
-        rows = await session.execute(
-            select(Task, Submission, User, accepter)
-            .join(Submission, Submission.task_id == Task.id)
-            .join(User, User.id == Submission.user_id)
-            .outerjoin(accepter, accepter.id == Submission.accepted_by_id)
-            .where(Task.subject_id == subject.id)
-            .order_by(Task.order_index, Task.id, User.last_name, User.first_name, User.id)
-        )
-        body = [
-            [
-                student.username,
-                UserView.of(student).display_name,
-                task.name,
-                submission.kind.value,
-                stamp(submission.submitted_at),
-                UserView.of(teacher).display_name if teacher is not None else "",
-            ]
-            for task, submission, student, teacher in rows
-        ]
+        rows = await _submissions(session, Task.subject_id == subject.id)
         name = subject.name
-    header = [
-        msg("Username"),
-        msg("Student"),
-        msg("Task"),
-        msg("Kind"),
-        msg("Handed in at"),
-        msg("Accepted by"),
-    ]
     return CsvFile(
         filename=file_name(name, msg("submissions").render(language)),
-        data=write_csv([h.render(language) for h in header], body),
+        data=write_csv(_render(SUBMISSION_HEADER, language), [row[1:] for row in rows]),
+    )
+
+
+async def workspace_submissions_csv(
+    workspace_id: int, *, actor: UserView, language: str
+) -> CsvFile:
+    """Every submission in the workspace, subject by subject; for its admins and site admins."""
+    async with read_only() as session:
+        user = await permissions.load_actor(session, actor)
+        workspace = await permissions.ensure_workspace_admin(session, user, workspace_id)
+        rows = await _submissions(session, Subject.workspace_id == workspace.id)
+        name = workspace.name
+    return CsvFile(
+        filename=file_name(name, msg("submissions").render(language)),
+        data=write_csv(_render([msg("Subject"), *SUBMISSION_HEADER], language), rows),
     )
 
 
@@ -130,8 +130,47 @@ async def queue_history_csv(queue_id: int, *, actor: UserView, language: str) ->
     ]
     return CsvFile(
         filename=file_name(name, msg("queue history").render(language)),
-        data=write_csv([h.render(language) for h in header], body),
+        data=write_csv(_render(header, language), body),
     )
+
+
+async def _submissions(session: AsyncSession, where: ColumnElement[bool]) -> list[list[str]]:
+    """Rows of subject, username, student, task, kind, time, accepted by — in subject and
+    task order, then by student."""
+    accepter = aliased(User)
+    rows = await session.execute(
+        select(Subject.name, Task, Submission, User, accepter)
+        .join(Task, Task.subject_id == Subject.id)
+        .join(Submission, Submission.task_id == Task.id)
+        .join(User, User.id == Submission.user_id)
+        .outerjoin(accepter, accepter.id == Submission.accepted_by_id)
+        .where(where)
+        .order_by(
+            Subject.name,
+            Subject.id,
+            Task.order_index,
+            Task.id,
+            User.last_name,
+            User.first_name,
+            User.id,
+        )
+    )
+    return [
+        [
+            subject_name,
+            student.username,
+            UserView.of(student).display_name,
+            task.name,
+            submission.kind.value,
+            stamp(submission.submitted_at),
+            UserView.of(teacher).display_name if teacher is not None else "",
+        ]
+        for subject_name, task, submission, student, teacher in rows
+    ]
+
+
+def _render(header: Sequence[Msg], language: str) -> list[str]:
+    return [cell.render(language) for cell in header]
 
 
 # --- the format ---------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Statistics (SPEC §9): what a queue served and how long it took; who handed in what.
+"""Statistics (SPEC §9): what a queue served, how long people waited and were served, and
+each teacher's throughput. (A subject's progress matrix is in ``progress``.)
 
 Only the people who run a subject see its statistics: its teachers, the workspace's admins and
 site admins. Students see their own progress elsewhere, never everybody's.
@@ -9,35 +10,26 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (
-    MemberStatus,
-    Queue,
-    QueueEvent,
-    QueueEventKind,
-    Subject,
-    Submission,
-    SubmissionKind,
-    Task,
-    User,
-    WorkspaceMember,
-)
+from db.models import Queue, QueueEvent, QueueEventKind, Subject, User
 from equeue_ui.errors import ForbiddenError, NotFoundError
 from equeue_ui.formatting import local
 from equeue_ui.i18n import msg
 from equeue_ui.services import permissions
 from equeue_ui.services.uow import read_only
-from equeue_ui.services.views import TaskView, UserView
+from equeue_ui.services.views import UserView
 
 STATS_REFUSED = msg("Only the subject's teachers and workspace admins can see its statistics.")
 SERVED = (QueueEventKind.ACCEPTED, QueueEventKind.RETURNED)
 # Histogram bar widths in minutes: the smallest that keeps the chart within MAX_BINS bars.
 BIN_WIDTHS = (1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 1440)
 MAX_BINS = 12
+# A longer pause between two services of a teacher is a break (or another day), not desk time.
+SITTING_GAP = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -52,7 +44,7 @@ class TeacherThroughput:
     teacher: UserView | None  # None: the account was deleted
     accepted: int
     returned: int
-    # Sum over local days of first call → last finish of this teacher's services that day.
+    # Time at the desk: each sitting from its first call to its last finish, breaks left out.
     desk_seconds: float
 
     @property
@@ -81,49 +73,15 @@ class QueueStats:
 @dataclass(frozen=True)
 class Bin:
     low_minutes: int
-    high_minutes: int
+    high_minutes: int | None  # None: this long or longer (the last bar, for the few outliers)
     count: int
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One student's submission of one task."""
-
-    accepted: bool  # by a teacher at the queue; otherwise self-reported
-    at: datetime
-
-
-@dataclass(frozen=True)
-class ProgressRow:
-    student: UserView
-    cells: tuple[Cell | None, ...]  # in the subject's task order
-
-    @property
-    def handed_in(self) -> int:
-        return sum(1 for cell in self.cells if cell is not None)
-
-    @property
-    def accepted(self) -> int:
-        return sum(1 for cell in self.cells if cell is not None and cell.accepted)
-
-
-@dataclass(frozen=True)
-class SubjectStats:
-    subject_id: int
-    subject_name: str
-    workspace_id: int
-    queue_id: int | None
-    tasks: tuple[TaskView, ...]
-    rows: tuple[ProgressRow, ...]  # approved members, by name
-
-    @property
-    def leaderboard(self) -> tuple[ProgressRow, ...]:
-        """Most handed in first, then most accepted, then by name."""
-        return tuple(sorted(self.rows, key=lambda row: (-row.handed_in, -row.accepted)))
-
-
-async def queue_stats(queue_id: int, *, actor: UserView) -> QueueStats:
-    """Served per day, wait and service times and per-teacher throughput of a queue."""
+async def queue_stats(
+    queue_id: int, *, actor: UserView, since: datetime | None = None
+) -> QueueStats:
+    """Served per day, wait and service times and per-teacher throughput of a queue, over its
+    whole history or the services finished ``since`` a moment."""
     async with read_only() as session:
         queue, subject = await queue_for_viewer(session, queue_id, actor)
         # A queue serves some hundreds of students a semester: reading its finished services
@@ -136,7 +94,11 @@ async def queue_stats(queue_id: int, *, actor: UserView) -> QueueStats:
                 QueueEvent.called_at,
                 QueueEvent.actor_id,
             )
-            .where(QueueEvent.queue_id == queue.id, QueueEvent.kind.in_(SERVED))
+            .where(
+                QueueEvent.queue_id == queue.id,
+                QueueEvent.kind.in_(SERVED),
+                QueueEvent.at >= since if since is not None else true(),
+            )
             .order_by(QueueEvent.at, QueueEvent.id)
         )
         services = [_Service(*row) for row in rows]
@@ -166,60 +128,24 @@ async def queue_stats(queue_id: int, *, actor: UserView) -> QueueStats:
     )
 
 
-async def subject_stats(subject_id: int, *, actor: UserView) -> SubjectStats:
-    """The students × tasks progress matrix of a subject (and so its leaderboard)."""
-    async with read_only() as session:
-        subject = await ensure_stats_viewer(session, actor, subject_id)
-        tasks = list(
-            await session.scalars(
-                select(Task)
-                .where(Task.subject_id == subject.id)
-                .order_by(Task.order_index, Task.id)
-            )
-        )
-        students = list(
-            await session.scalars(
-                select(User)
-                .join(WorkspaceMember, WorkspaceMember.user_id == User.id)
-                .where(
-                    WorkspaceMember.workspace_id == subject.workspace_id,
-                    WorkspaceMember.status == MemberStatus.APPROVED,
-                )
-            )
-        )
-        submitted = await session.execute(
-            select(Submission.user_id, Submission.task_id, Submission.kind, Submission.submitted_at)
-            .join(Task, Task.id == Submission.task_id)
-            .where(Task.subject_id == subject.id)
-        )
-        cells = {
-            (user_id, task_id): Cell(kind is SubmissionKind.ACCEPTED, at)
-            for user_id, task_id, kind, at in submitted
-        }
-        queue_id = await session.scalar(select(Queue.id).where(Queue.subject_id == subject.id))
-    views = sorted((UserView.of(user) for user in students), key=_by_name)
-    return SubjectStats(
-        subject_id=subject.id,
-        subject_name=subject.name,
-        workspace_id=subject.workspace_id,
-        queue_id=queue_id,
-        tasks=tuple(TaskView.of(task) for task in tasks),
-        rows=tuple(
-            ProgressRow(student, tuple(cells.get((student.id, task.id)) for task in tasks))
-            for student in views
-        ),
-    )
-
-
 def histogram(seconds: tuple[float, ...] | list[float]) -> list[Bin]:
-    """Durations in bars of equal width in minutes, from 0 to the longest; empty when none."""
+    """Durations in bars of equal width in minutes, from 0; empty when there are none.
+
+    The bars are sized to the shortest 95 %: the longest few (a student called and then
+    forgotten at the desk for hours) share one last, open-ended bar instead of squeezing
+    everybody else into the first.
+    """
     if not seconds:
         return []
-    longest = max(seconds) / 60
-    width = next((w for w in BIN_WIDTHS if longest < w * MAX_BINS), BIN_WIDTHS[-1])
-    count = max(1, math.floor(longest / width) + 1)
-    counts = Counter(min(int(value / 60 // width), count - 1) for value in seconds)
-    return [Bin(i * width, (i + 1) * width, counts.get(i, 0)) for i in range(count)]
+    ordered = sorted(seconds)
+    typical = ordered[math.ceil(len(ordered) * 0.95) - 1] / 60
+    width = next((w for w in BIN_WIDTHS if typical < w * (MAX_BINS - 1)), BIN_WIDTHS[-1])
+    count = min(math.floor(typical / width) + 1, MAX_BINS - 1)
+    counts = Counter(min(int(value / 60 // width), count) for value in ordered)
+    bins = [Bin(i * width, (i + 1) * width, counts[i]) for i in range(count)]
+    if counts[count]:
+        bins.append(Bin(count * width, None, counts[count]))
+    return bins
 
 
 async def ensure_stats_viewer(session: AsyncSession, actor: UserView, subject_id: int) -> Subject:
@@ -270,17 +196,13 @@ def _throughput(
     teachers: dict[int, UserView],
 ) -> tuple[TeacherThroughput, ...]:
     counts: dict[int | None, Counter[QueueEventKind]] = defaultdict(Counter)
-    spans: dict[tuple[int | None, date], tuple[datetime, datetime]] = {}
+    spans: dict[int | None, list[tuple[datetime, datetime]]] = defaultdict(list)
     for row in services:
         teacher_id = row.actor_id if row.actor_id in teachers else None
         counts[teacher_id][row.kind] += 1
         start = row.called_at if row.called_at is not None and row.called_at <= row.at else row.at
-        key = (teacher_id, local(row.at).date())
-        first, last = spans.get(key, (start, row.at))
-        spans[key] = (min(first, start), max(last, row.at))
-    desk: dict[int | None, float] = defaultdict(float)
-    for (teacher_id, _), (first, last) in spans.items():
-        desk[teacher_id] += (last - first).total_seconds()
+        spans[teacher_id].append((start, row.at))
+    desk = {teacher_id: _desk_seconds(found) for teacher_id, found in spans.items()}
     result = [
         TeacherThroughput(
             teacher=teachers.get(teacher_id) if teacher_id is not None else None,
@@ -293,6 +215,18 @@ def _throughput(
     return tuple(
         sorted(result, key=lambda t: (-t.served, _by_name(t.teacher) if t.teacher else ""))
     )
+
+
+def _desk_seconds(spans: list[tuple[datetime, datetime]]) -> float:
+    """The length of the sittings these services make up: services less than SITTING_GAP
+    apart belong to one sitting, which runs from its first call to its last finish."""
+    sittings: list[list[datetime]] = []
+    for start, end in sorted(spans):
+        if sittings and start - sittings[-1][1] <= SITTING_GAP:
+            sittings[-1][1] = max(sittings[-1][1], end)
+        else:
+            sittings.append([start, end])
+    return sum((end - start).total_seconds() for start, end in sittings)
 
 
 def _by_name(user: UserView) -> str:

@@ -7,6 +7,7 @@ admins assign teachers. Every change emits ``SubjectChanged`` after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import EllipsisType
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,9 +121,11 @@ async def update_subject(
     teacher_name: str,
     teacher_contact: str,
     requirements: str,
+    ecourses_url: str | EllipsisType | None = ...,
 ) -> SubjectView:
-    """Edit a subject. Workspace admins change everything; the subject's teachers only its
-    requirements. Refused when the new name is taken. Emits ``SubjectChanged``."""
+    """Edit a subject (``ecourses_url`` left out: kept). Workspace admins change everything; the
+    subject's teachers only its requirements. Refused when the new name is taken. Audited;
+    emits ``SubjectChanged``."""
     async with unit_of_work(conflict=SUBJECT_NAME_TAKEN) as uow:
         session = uow.session
         user = await permissions.load_actor(session, actor)
@@ -132,7 +135,10 @@ async def update_subject(
             session, user, subject.workspace_id
         )
         details = _Details.clean(name, teacher_name, teacher_contact, requirements)
-        if not is_admin and not details.only_requirements_differ(subject):
+        url = subject.ecourses_url if ecourses_url is ... else clean_url(ecourses_url)
+        if not is_admin and (
+            not details.only_requirements_differ(subject) or url != subject.ecourses_url
+        ):
             raise ForbiddenError(msg("A subject's teachers may change only its requirements."))
         if details.name != subject.name:
             await _ensure_name_free(session, subject.workspace_id, details.name)
@@ -140,6 +146,7 @@ async def update_subject(
         subject.teacher_name = details.teacher_name
         subject.teacher_contact = details.teacher_contact
         subject.requirements = details.requirements
+        subject.ecourses_url = url
         await session.flush()
         audit.record(session, user, "subject.update", subject.name, id=subject.id)
         uow.emit(SubjectChanged(subject.workspace_id, subject.id))
@@ -199,6 +206,7 @@ async def assign_teacher(subject_id: int, user_id: int, *, actor: UserView) -> N
         if await session.get(SubjectTeacher, (subject.id, teacher.id)) is not None:
             return
         session.add(SubjectTeacher(subject_id=subject.id, user_id=teacher.id))
+        audit.record(session, user, "subject.teacher.assign", subject.name, user_id=teacher.id)
         uow.emit(SubjectChanged(subject.workspace_id, subject.id))
 
 

@@ -26,8 +26,12 @@ TRICKY = ["Группа д'Артаньяна", 'The "Best" group', "ИТ🚀-1"
 # --- a loopback HTTP server answering with whatever a test puts in `pages` -------------------
 
 
+Pages = dict[str, tuple[int, bytes]]  # path → (status, body)
+Server = tuple[str, Pages]
+
+
 class _Handler(BaseHTTPRequestHandler):
-    pages: ClassVar[dict[str, tuple[int, bytes]]] = {}
+    pages: ClassVar[Pages] = {}
 
     def do_GET(self) -> None:
         status, body = self.pages.get(self.path, (404, b"not found"))
@@ -42,8 +46,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def timetable_server() -> Iterator[tuple[str, dict[str, tuple[int, bytes]]]]:
-    pages: ClassVar[dict[str, tuple[int, bytes]]] = {}
+def timetable_server() -> Iterator[Server]:
+    pages: Pages = {}
     handler = type("Handler", (_Handler,), {"pages": pages})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -206,7 +210,7 @@ async def test_only_site_admins_preview_or_import(rt: Runtime) -> None:
 # --- from a URL -------------------------------------------------------------------------------
 
 
-async def test_a_timetable_url_is_fetched_and_read(timetable_server, rt: Runtime) -> None:  # type: ignore[no-untyped-def]
+async def test_a_timetable_url_is_fetched_and_read(timetable_server: Server, rt: Runtime) -> None:
     base, pages = timetable_server
     body = [{"name": name} for name in ["КИ21-16/2Б", *TRICKY]]
     pages["/api/timetable/groups"] = (200, json.dumps(body, ensure_ascii=False).encode())
@@ -224,8 +228,8 @@ async def test_a_timetable_url_is_fetched_and_read(timetable_server, rt: Runtime
         ("/gone", 503, b"[]", "answered with HTTP status 503."),
     ],
 )
-async def test_a_url_with_a_bad_answer_gives_a_clear_reason(  # type: ignore[no-untyped-def]
-    timetable_server, rt: Runtime, path: str, status: int, body: bytes, message: str
+async def test_a_url_with_a_bad_answer_gives_a_clear_reason(
+    timetable_server: Server, rt: Runtime, path: str, status: int, body: bytes, message: str
 ) -> None:
     base, pages = timetable_server
     pages[path] = (status, body)

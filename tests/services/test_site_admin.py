@@ -9,10 +9,11 @@ from sqlalchemy import update
 
 from db.models import AuditLog
 from db.types import utcnow
+from equeue_ui import pg_events
 from equeue_ui.errors import ForbiddenError, InvalidError
-from equeue_ui.events import SiteSettingsChanged
+from equeue_ui.events import GroupsChanged, SiteSettingsChanged, UserChanged
 from equeue_ui.runtime import Runtime
-from equeue_ui.services import accounts, audit_log, groups, site, status
+from equeue_ui.services import accounts, audit_log, groups, site, status, subjects
 from equeue_ui.services.site import DEFAULTS
 from tests.services import factories
 
@@ -172,3 +173,35 @@ async def test_status_reports_the_database_schema_version_and_counts(rt: Runtime
     assert (shown.users, shown.groups, shown.workspaces) == (7, 2, 1)
     with pytest.raises(ForbiddenError):
         await status.site_status(actor=world.admin)
+
+
+# --- events reach the other app processes ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "event", [SiteSettingsChanged(), GroupsChanged(3), GroupsChanged(None), UserChanged(5)]
+)
+def test_admin_events_travel_between_processes(event: object) -> None:
+    [payload] = pg_events.encode([event], origin="other")
+    assert pg_events.decode(payload) == ("other", [event])
+
+
+async def test_role_and_block_changes_are_announced(rt: Runtime) -> None:
+    world = await factories.make_world(rt)
+    heard: list[UserChanged] = []
+    rt.bus.subscribe(UserChanged, heard.append)
+
+    await accounts.set_roles(world.member.id, actor=world.site_admin, teacher=True)
+    await accounts.set_blocked(world.member.id, True, actor=world.site_admin)
+
+    assert heard == [UserChanged(world.member.id)] * 2
+
+
+async def test_assigning_a_teacher_is_audited(rt: Runtime) -> None:
+    world = await factories.make_world(rt)
+    subject = await subjects.create_subject(world.workspace_id, actor=world.admin, name="ОС")
+
+    await subjects.assign_teacher(subject.id, world.teacher.id, actor=world.site_admin)
+
+    page = await audit_log.list_entries(actor=world.site_admin, action="subject.teacher.assign")
+    assert [(e.actor, e.target) for e in page.entries] == [("root", "ОС")]

@@ -11,7 +11,7 @@ import pytest
 from db.models import QueueEvent, QueueEventKind
 from equeue_ui.errors import ForbiddenError, NotFoundError
 from equeue_ui.runtime import Runtime
-from equeue_ui.services import queues, statistics
+from equeue_ui.services import progress, queues, statistics
 from equeue_ui.services.statistics import Bin, DayCount
 from equeue_ui.services.views import UserView
 from tests.services import factories, queue_world
@@ -108,18 +108,38 @@ async def test_wait_is_join_to_call_and_service_is_call_to_finish(
     assert stats.service_seconds == (360, 240, 600, 600, 600)
 
 
-async def test_throughput_per_teacher_counts_desk_time_per_local_day(
-    rt: Runtime, qw: QueueWorld
-) -> None:
+async def test_throughput_per_teacher_counts_time_at_the_desk(rt: Runtime, qw: QueueWorld) -> None:
     helper = await two_sessions(rt, qw)
     main, second = (await statistics.queue_stats(qw.queue_id, actor=qw.teacher)).teachers
     assert main.teacher is not None and main.teacher.id == qw.teacher.id
     assert (main.accepted, main.returned, main.served) == (3, 1, 4)
-    # 10 minutes at the desk on each of three local days.
-    assert main.desk_seconds == 1800
-    assert main.per_hour == 8.0
+    # 10:00–10:10 on 2 March, and 23:40–00:10 across local midnight (a 10-minute pause in it).
+    assert main.desk_seconds == 600 + 1800
+    assert main.per_hour == 6.0
     assert second.teacher is not None and second.teacher.id == helper.id
     assert (second.served, second.desk_seconds, second.per_hour) == (1, 600, 6.0)
+
+
+async def test_a_long_break_between_services_is_not_desk_time(rt: Runtime, qw: QueueWorld) -> None:
+    s1, s2, *_ = qw.students
+    await served(rt, qw.queue_id, s1, by=qw.teacher, joined=utc(2, 2, 0), called=utc(2, 3, 0),
+                 finished=utc(2, 3, 15))  # fmt: skip
+    await served(rt, qw.queue_id, s2, by=qw.teacher, joined=utc(2, 2, 0), called=utc(2, 5, 0),
+                 finished=utc(2, 5, 5))  # fmt: skip
+    (teacher,) = (await statistics.queue_stats(qw.queue_id, actor=qw.teacher)).teachers
+    assert teacher.desk_seconds == 15 * 60 + 5 * 60
+    assert teacher.per_hour == 6.0
+
+
+async def test_a_period_keeps_only_services_finished_since_its_start(
+    rt: Runtime, qw: QueueWorld
+) -> None:
+    await two_sessions(rt, qw)
+    stats = await statistics.queue_stats(qw.queue_id, actor=qw.teacher, since=utc(3, 17, 0))
+    assert stats.per_day == (DayCount(date(2026, 3, 4), accepted=1, returned=0),)
+    assert stats.wait_seconds == (900,)
+    ((teacher),) = stats.teachers
+    assert teacher.served == 1
 
 
 async def test_other_queues_and_unfinished_entries_are_not_counted(
@@ -168,6 +188,15 @@ def test_histogram_picks_a_width_that_keeps_a_dozen_bars_at_most() -> None:
     assert len(statistics.histogram([10 * 3600.0])) <= statistics.MAX_BINS
 
 
+def test_a_few_very_long_durations_share_the_last_bar() -> None:
+    # Nineteen services of 1–19 minutes and one student forgotten at the desk for ten hours.
+    bins = statistics.histogram([m * 60.0 for m in range(1, 20)] + [10 * 3600.0])
+    assert [(b.low_minutes, b.high_minutes) for b in bins][:2] == [(0, 2), (2, 4)]
+    assert bins[-1] == Bin(20, None, 1)
+    assert [b.count for b in bins] == [1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1]
+    assert len(bins) <= statistics.MAX_BINS
+
+
 async def test_progress_matrix_has_every_approved_member_by_name_and_tasks_in_order(
     rt: Runtime, qw: QueueWorld
 ) -> None:
@@ -177,7 +206,7 @@ async def test_progress_matrix_has_every_approved_member_by_name_and_tasks_in_or
     await factories.add_submission(rt, s1, lab3)
     await factories.add_submission(rt, s2, lab2)
     await factories.add_submission(rt, qw.world.pending, lab1)  # not a member: not shown
-    stats = await statistics.subject_stats(qw.subject_id, actor=qw.teacher)
+    stats = await progress.subject_stats(qw.subject_id, actor=qw.teacher)
     assert [task.name for task in stats.tasks] == ["Lab 1", "Lab 2", "Lab 3"]
     assert [row.student.username for row in stats.rows] == [
         "admin",  # Ada Admin
@@ -204,7 +233,7 @@ async def test_leaderboard_ranks_by_handed_in_then_accepted_then_name(
     await factories.add_submission(rt, s2, lab1, kind="accepted", accepted_by=qw.teacher)
     await factories.add_submission(rt, s1, lab1)
     await factories.add_submission(rt, s1, lab2)
-    stats = await statistics.subject_stats(qw.subject_id, actor=qw.world.admin)
+    stats = await progress.subject_stats(qw.subject_id, actor=qw.world.admin)
     top = [(r.student.username, r.handed_in, r.accepted) for r in stats.leaderboard[:4]]
     assert top == [
         ("student001", 2, 0),
@@ -218,7 +247,7 @@ async def test_leaderboard_ranks_by_handed_in_then_accepted_then_name(
 async def test_teachers_and_admins_see_statistics(qw: QueueWorld, role: str) -> None:
     viewer = qw.by_role(role)
     assert (await statistics.queue_stats(qw.queue_id, actor=viewer)).queue_id == qw.queue_id
-    assert (await statistics.subject_stats(qw.subject_id, actor=viewer)).rows
+    assert (await progress.subject_stats(qw.subject_id, actor=viewer)).rows
 
 
 @pytest.mark.parametrize("role", NOT_VIEWERS)
@@ -227,7 +256,7 @@ async def test_students_and_strangers_are_refused(qw: QueueWorld, role: str) -> 
     with pytest.raises(ForbiddenError):
         await statistics.queue_stats(qw.queue_id, actor=viewer)
     with pytest.raises(ForbiddenError):
-        await statistics.subject_stats(qw.subject_id, actor=viewer)
+        await progress.subject_stats(qw.subject_id, actor=viewer)
 
 
 async def test_blocked_teacher_is_refused(rt: Runtime, qw: QueueWorld) -> None:
@@ -240,4 +269,4 @@ async def test_missing_queue_or_subject_is_not_found(qw: QueueWorld) -> None:
     with pytest.raises(NotFoundError):
         await statistics.queue_stats(qw.queue_id + 1000, actor=qw.world.site_admin)
     with pytest.raises(NotFoundError):
-        await statistics.subject_stats(qw.subject_id + 1000, actor=qw.world.site_admin)
+        await progress.subject_stats(qw.subject_id + 1000, actor=qw.world.site_admin)

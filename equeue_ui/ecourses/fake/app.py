@@ -80,7 +80,11 @@ def create_app(*, fault: str = "none", delay: float = 30.0) -> Starlette:
     async def control(request: Request) -> Response:
         if not _from_loopback(request):
             return PlainTextResponse("loopback only", status_code=403)
-        return JSONResponse(_control.apply(state, await request.json()))
+        try:
+            command = await request.json()
+        except ValueError:
+            return JSONResponse({"error": "a JSON object expected"}, status_code=400)
+        return JSONResponse(_control.apply(state, command))
 
     async def requests_log(request: Request) -> Response:
         if not _from_loopback(request):

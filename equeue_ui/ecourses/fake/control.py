@@ -24,6 +24,8 @@ def apply(state: FakeEcourses, command: Any) -> dict[str, Any]:
             return {"error": f"unknown fault; one of {', '.join(FAULTS)}"}
         state.fault = command["fault"]
     if "delay" in command:
+        if not isinstance(command["delay"], int | float) or command["delay"] < 0:
+            return {"error": "delay: seconds expected"}
         state.delay = float(command["delay"])
     if command.get("expire_tokens"):
         state.tokens.clear()

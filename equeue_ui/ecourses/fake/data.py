@@ -89,9 +89,9 @@ def demo_courses() -> list[FakeCourse]:
     return [
         FakeCourse(
             201,
-            "ОС-2026",
-            "Операционные системы",
-            "<p>Процессы, потоки, память и файловые системы.</p>",
+            "СП-2026",
+            "Системное программирование",
+            "<p>Процессы, потоки и синхронизация в POSIX.</p>",
             category=12,
             visible=True,
             enrolled={3001: 2, 3002: 30, 3004: 1},
@@ -191,5 +191,26 @@ def demo_courses() -> list[FakeCourse]:
             sections=[FakeSection(2040, 0, "Общее", [])],
             startdate=_at("2025-09-01", "00:00"),
             enddate=_at("2026-01-31", "00:00"),
+        ),
+        # Named like a subject of eQueue's demo workspace: shows how a taken name is handled.
+        FakeCourse(
+            205,
+            "БД-2026",
+            "Базы данных",
+            "<p>Проектирование и SQL.</p>",
+            category=12,
+            visible=True,
+            enrolled={3001: 50},
+            sections=[
+                FakeSection(
+                    2050,
+                    1,
+                    "Лабораторные работы",
+                    [
+                        _assign(7311, "Лабораторная работа №1. ER-диаграмма", _at("2026-09-30")),
+                        _assign(7312, "Индексы и планы запросов", _at("2026-10-28")),
+                    ],
+                ),
+            ],
         ),
     ]

@@ -1,0 +1,139 @@
+"""Importing groups from a timetable URL or an uploaded list, previewed before any write."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from nicegui import ui
+from nicegui.events import UploadEventArguments
+
+from components.i18n import _, render
+from components.notices import attempt
+from equeue_ui.services import group_import as service
+from equeue_ui.services.group_import import ImportPreview
+from equeue_ui.services.views import UserView
+
+SHOWN_REJECTED = 20
+
+
+async def group_import(*, actor: UserView) -> None:
+    """An expansion with the two sources and, once a list is read, its preview."""
+
+    async def read(names: Awaitable[list[str]], source: str) -> None:
+        preview_box.clear()
+        found = await attempt(names)
+        if found is None:
+            return
+        preview = await attempt(service.preview_import(found, actor=actor))
+        if preview is None:
+            return
+        with preview_box:
+            _preview(preview, found, source)
+
+    async def from_url() -> None:
+        address = (url.value or "").strip()
+        fetch.props("loading")
+        try:
+            await read(service.fetch_group_list(address), address)
+        finally:
+            fetch.props(remove="loading")
+
+    async def from_file(event: UploadEventArguments) -> None:
+        data = await event.file.read()
+        name = event.file.name
+
+        async def parse() -> list[str]:
+            return service.parse_group_list(data, filename=name)
+
+        await read(parse(), name)
+        upload.reset()
+
+    def _preview(preview: ImportPreview, names: list[str], source: str) -> None:
+        async def write() -> None:
+            result = await attempt(service.import_groups(names, actor=actor, source=source))
+            if result is not None:
+                ui.notify(
+                    _(
+                        "Groups added: {created}; already existed: {existing}.",
+                        created=result.created,
+                        existing=result.existing,
+                    ),
+                    type="positive",
+                    position="top",
+                )
+                preview_box.clear()  # last: it deletes the button this handler runs in
+
+        with ui.card().classes("w-full gap-1 bg-blue-50 dark:bg-blue-950").mark("import-preview"):
+            ui.label(_("Preview: nothing is written yet")).classes("font-medium")
+            ui.label(
+                _(
+                    "Names read: {read}. New: {new}, already exist: {existing}, "
+                    "repeated: {duplicates}, invalid: {rejected}.",
+                    read=preview.read,
+                    new=len(preview.new_names),
+                    existing=preview.existing,
+                    duplicates=preview.duplicates,
+                    rejected=len(preview.rejected),
+                )
+            ).mark("import-counts")
+            if preview.rejected:
+                ui.label(_("Invalid names (left out):")).classes("text-sm pt-2")
+                for item in preview.rejected[:SHOWN_REJECTED]:
+                    ui.label(f"«{item.name}» — {render(item.reason)}").classes(
+                        "text-sm text-negative break-all"
+                    ).mark("import-rejected")
+                if len(preview.rejected) > SHOWN_REJECTED:
+                    ui.label(_("…and {n} more.", n=len(preview.rejected) - SHOWN_REJECTED))
+            if preview.sample:
+                ui.label(_("New groups, for example:")).classes("text-sm pt-2")
+                ui.label(", ".join(preview.sample)).classes("text-sm break-all").mark(
+                    "import-sample"
+                )
+            with ui.row().classes("w-full justify-end pt-2"):
+                ui.button(_("Cancel"), on_click=preview_box.clear).props("flat").mark(
+                    "cancel-import"
+                )
+                ui.button(
+                    _("Import new groups: {n}", n=len(preview.new_names)), on_click=write
+                ).props("unelevated" + ("" if preview.new_names else " disable")).mark(
+                    "confirm-import"
+                )
+
+    with ui.expansion(_("Import groups"), icon="upload").classes("w-full").mark("group-import"):
+        ui.label(
+            _(
+                'A timetable address answering with a JSON array of objects with a "name" '
+                "field, or a file: .json in that format, .csv (first column) or .txt "
+                "(one name a line)."
+            )
+        ).classes("text-sm text-grey-8")
+        with ui.row().classes("w-full items-center gap-2 no-wrap"):
+            url = (
+                ui.input(
+                    _("Timetable address"),
+                    placeholder="https://edu.sfu-kras.ru/api/timetable/groups",
+                )
+                .classes("grow")
+                .mark("import-url")
+            )
+            fetch = ui.button(_("Load"), on_click=from_url).props("unelevated").mark("import-fetch")
+        upload = (
+            ui.upload(
+                label=_("Or upload a file"),
+                auto_upload=True,
+                max_file_size=service.MAX_BYTES,
+                on_upload=from_file,
+                on_rejected=lambda: ui.notify(
+                    _(
+                        "The list is too large (at most {limit} MB).",
+                        limit=service.MAX_BYTES // 1_000_000,
+                    ),
+                    type="warning",
+                    position="top",
+                ),
+            )
+            .props('accept=".txt,.csv,.json,text/plain,text/csv,application/json"')
+            .classes("w-full")
+            .mark("import-file")
+        )
+    preview_box = ui.column().classes("w-full")

@@ -1,0 +1,192 @@
+"""Tasks from eCourses: a subject's course assignments, previewed and imported (SPEC §8), and
+linking a hand-made subject to its course first.
+
+Assignments come in the course's section order with due dates from
+``mod_assign_get_assignments``; a task keeps its assignment's course-module id (the id in
+eCourses links) in ``ecourses_id``. A name that repeats within the course gets its section name
+appended (every occurrence, so each says where it comes from). eCourses is asked before the
+write transaction, never inside it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Subject, Task, User
+from equeue_ui.errors import ConflictError, InvalidError, NotFoundError
+from equeue_ui.events import SubjectChanged, TaskChanged
+from equeue_ui.i18n import msg
+from equeue_ui.services import audit, ecourses_accounts, permissions
+from equeue_ui.services.ecourses_import import guarded, import_name, my_courses, user_token_or_ask
+from equeue_ui.services.subjects import COURSE_TAKEN
+from equeue_ui.services.uow import read_only, unit_of_work
+from equeue_ui.services.views import SubjectView, UserView
+
+
+class TaskStatus(enum.StrEnum):
+    NEW = "new"
+    RENAMED = "renamed"  # new; its name repeats in the course, so the section name is added
+    DUPLICATE = "duplicate"  # already in the subject (same assignment or same name): skipped
+
+
+@dataclass(frozen=True)
+class TaskProposal:
+    ecourses_id: int
+    name: str
+    section: str
+    url: str
+    due_at: datetime | None
+    status: TaskStatus
+
+
+@dataclass(frozen=True)
+class TaskImport:
+    created: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+async def preview_tasks(subject_id: int, *, actor: UserView) -> list[TaskProposal]:
+    """The course's assignments in section order, each marked new, renamed or duplicate."""
+    course_id, user = await _subject_course(subject_id, actor)
+    ecourses, token = await ecourses_accounts.client(), user_token_or_ask(user)
+    sections = await guarded(user, lambda: ecourses.course_contents(token, course_id))
+    assignments = await guarded(user, lambda: ecourses.assignments(token, [course_id]))
+    due = {a.cmid: a.due_at for a in assignments}
+    found = [
+        (module, section.name)
+        for section in sorted(sections, key=lambda s: s.number)
+        for module in section.modules
+        if module.modname == "assign"
+    ]
+    repeats = Counter(module.name.strip() for module, _ in found)
+    async with read_only() as session:
+        existing = list(
+            await session.execute(
+                select(Task.name, Task.ecourses_id).where(Task.subject_id == subject_id)
+            )
+        )
+    taken_names = {name for name, _ in existing}
+    taken_ids = {ecourses_id for _, ecourses_id in existing}
+    proposals: list[TaskProposal] = []
+    for module, section in found:
+        renamed = repeats[module.name.strip()] > 1 and bool(section.strip())
+        name = import_name(f"{module.name} ({section.strip()})" if renamed else module.name)
+        if module.id in taken_ids or name in taken_names:
+            status = TaskStatus.DUPLICATE
+        else:
+            status = TaskStatus.RENAMED if renamed else TaskStatus.NEW
+            taken_names.add(name)
+        proposals.append(
+            TaskProposal(module.id, name, section, module.url, due.get(module.id), status)
+        )
+    return proposals
+
+
+async def import_tasks(subject_id: int, *, actor: UserView) -> TaskImport:
+    """Append the course's new assignments to the subject's tasks, in section order with
+    their due dates; those already present are skipped and reported. Emits ``TaskChanged``."""
+    proposals = await preview_tasks(subject_id, actor=actor)
+    created: list[str] = []
+    skipped = [p.name for p in proposals if p.status is TaskStatus.DUPLICATE]
+    async with unit_of_work() as uow:
+        session = uow.session
+        subject = await _lock_subject(session, subject_id, actor)
+        user = await permissions.load_actor(session, actor)
+        # Checked again under the lock: someone may have added tasks since the preview.
+        rows = list(
+            await session.execute(
+                select(Task.name, Task.ecourses_id).where(Task.subject_id == subject_id)
+            )
+        )
+        names, ids = {r[0] for r in rows}, {r[1] for r in rows}
+        last = await session.scalar(
+            select(func.max(Task.order_index)).where(Task.subject_id == subject_id)
+        )
+        order = 0 if last is None else last + 1
+        for proposal in proposals:
+            if proposal.status is TaskStatus.DUPLICATE:
+                continue
+            if proposal.name in names or proposal.ecourses_id in ids:
+                skipped.append(proposal.name)
+                continue
+            session.add(
+                Task(
+                    subject_id=subject_id,
+                    name=proposal.name,
+                    url=proposal.url[:1024] or None,
+                    order_index=order,
+                    due_at=proposal.due_at,
+                    ecourses_id=proposal.ecourses_id,
+                )
+            )
+            order += 1
+            names.add(proposal.name)
+            created.append(proposal.name)
+        if created:
+            audit.record(session, user, "ecourses.import_tasks", subject.name, created=created)
+            uow.emit(TaskChanged(subject_id, None))
+    return TaskImport(tuple(created), tuple(skipped))
+
+
+async def link_course(subject_id: int, course_id: int, *, actor: UserView) -> SubjectView:
+    """Link a subject made by hand to one of the admin's eCourses courses, so its assignments
+    can be imported. Refused when the subject is linked already or the course is linked to
+    another subject of the workspace. Emits ``SubjectChanged``."""
+    async with read_only() as session:
+        user = await permissions.load_actor(session, actor)
+        subject = await permissions.get_subject(session, subject_id)
+        await permissions.ensure_workspace_admin(session, user, subject.workspace_id)
+        workspace_id = subject.workspace_id
+    courses = await my_courses(workspace_id, actor)
+    course = next((c for c in courses if c.id == course_id), None)
+    if course is None:
+        raise InvalidError(msg("You are not enrolled in this course on eCourses."))
+    async with unit_of_work(conflict=COURSE_TAKEN) as uow:
+        session = uow.session
+        subject = await _lock_subject(session, subject_id, actor)
+        if subject.ecourses_course_id is not None:
+            raise ConflictError(msg("This subject is already linked to an eCourses course."))
+        taken = await session.scalar(
+            select(Subject.id).where(
+                Subject.workspace_id == subject.workspace_id,
+                Subject.ecourses_course_id == course.id,
+            )
+        )
+        if taken is not None:
+            raise ConflictError(COURSE_TAKEN)
+        subject.ecourses_course_id = course.id
+        subject.ecourses_url = course.url[:1024]
+        admin = await permissions.load_actor(session, actor)
+        audit.record(session, admin, "ecourses.link_course", subject.name, course=course.id)
+        uow.emit(SubjectChanged(subject.workspace_id, subject.id))
+        return SubjectView.of(subject)
+
+
+# --- helpers ---
+
+
+async def _subject_course(subject_id: int, actor: UserView) -> tuple[int, User]:
+    async with read_only() as session:
+        user = await permissions.load_actor(session, actor)
+        subject = await permissions.get_subject(session, subject_id)
+        await permissions.ensure_workspace_admin(session, user, subject.workspace_id)
+        if subject.ecourses_course_id is None:
+            raise InvalidError(msg("This subject is not linked to an eCourses course."))
+        return subject.ecourses_course_id, user
+
+
+async def _lock_subject(session: AsyncSession, subject_id: int, actor: UserView) -> Subject:
+    subject = await session.scalar(
+        select(Subject).where(Subject.id == subject_id).with_for_update()
+    )
+    if subject is None:
+        raise NotFoundError(msg("This subject does not exist."))
+    user = await permissions.load_actor(session, actor)
+    await permissions.ensure_workspace_admin(session, user, subject.workspace_id)
+    return subject

@@ -1,0 +1,73 @@
+"""Import from eCourses (workspace admins): `/workspaces/{id}/import` proposes courses as
+subjects, `/subjects/{id}/import` previews and imports a course's assignments as tasks."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+from nicegui import ui
+
+from components import session
+from components.ecourses_import import course_link, subject_import, task_import
+from components.frame import frame
+from components.i18n import _
+from components.notices import or_refusal
+from equeue_ui.services import subjects, workspaces
+
+
+def register() -> None:
+    @ui.page("/workspaces/{workspace_id}/import")
+    async def subjects_page(request: Request, workspace_id: int) -> Response | None:
+        user = await session.current_user(request)
+        if user is None:
+            return session.login_redirect(request)
+        with frame(_("Import from eCourses"), user=user, here=request.url.path):
+            workspace = await or_refusal(workspaces.get_workspace(workspace_id, actor=user))
+            if workspace is None:
+                return None
+            ui.link(_("← Workspace"), f"/workspaces/{workspace_id}").classes("text-sm")
+            ui.label(_("Subjects from your eCourses courses")).classes("text-h6")
+            ui.label(
+                _(
+                    "Courses you are enrolled in on eCourses; those already imported into "
+                    "this workspace are not shown."
+                )
+            ).classes("text-grey-8")
+            subject_import(workspace_id, actor=user)
+        return None
+
+    @ui.page("/subjects/{subject_id}/import")
+    async def tasks_page(request: Request, subject_id: int) -> Response | None:
+        user = await session.current_user(request)
+        if user is None:
+            return session.login_redirect(request)
+        with frame(_("Import from eCourses"), user=user, here=request.url.path):
+            subject = await or_refusal(subjects.get_subject(subject_id, actor=user))
+            if subject is None:
+                return None
+            ui.link(_("← Subject"), f"/subjects/{subject_id}").classes("text-sm")
+            ui.label(_("Tasks from the assignments of “{name}”", name=subject.name)).classes(
+                "text-h6"
+            )
+            if subject.ecourses_url:
+                ui.link(_("The course on eCourses"), subject.ecourses_url, new_tab=True)
+            ui.label(
+                _(
+                    "Assignments come in the course's section order with their due dates. "
+                    "Those already here are skipped; a name that repeats in the course gets "
+                    "its section name added."
+                )
+            ).classes("text-grey-8")
+            body = ui.column().classes("w-full gap-2")
+
+            async def show_tasks() -> None:
+                body.clear()
+                with body:
+                    task_import(subject_id, actor=user)
+
+            with body:
+                if subject.ecourses_course_id is not None:
+                    task_import(subject_id, actor=user)
+                else:
+                    course_link(subject, actor=user, on_linked=show_tasks)
+        return None
