@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db.sqlite_inline import inline_connector
+
 
 class Database:
     """Owns the engines of one database; built at start-up, disposed at shutdown.
@@ -29,7 +31,7 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
-            self.engine = _sqlite_engine(self.url, echo=echo, begin="BEGIN")
+            self.engine = _sqlite_engine(self.url, echo=echo, begin="BEGIN", inline=True)
             self._write_engine = _sqlite_engine(self.url, echo=echo, begin="BEGIN IMMEDIATE")
         else:
             self.engine = create_async_engine(
@@ -77,8 +79,11 @@ class Database:
             await self._write_engine.dispose()
 
 
-def _sqlite_engine(url: URL, *, echo: bool, begin: str) -> AsyncEngine:
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+def _sqlite_engine(url: URL, *, echo: bool, begin: str, inline: bool = False) -> AsyncEngine:
+    if inline and url.database and url.database != ":memory:":
+        engine = create_async_engine(url, echo=echo, async_creator=inline_connector(url.database))
+    else:
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
