@@ -230,3 +230,11 @@ async def test_a_slow_ecourses_times_out_within_the_configured_time(fake: Fake) 
         await client(fake).get_token(LEADER, DEMO_PASSWORD)
     assert time.monotonic() - started < TIMEOUT + 1
     assert raised.value.render("en") == f"eCourses did not answer within {TIMEOUT:g} seconds."
+
+
+async def test_a_redirect_is_not_followed_and_points_at_the_address_setting(fake: Fake) -> None:
+    fake.control(fault="redirect")
+    with pytest.raises(errors.EcoursesBadAnswer) as raised:
+        await client(fake).get_token(LEADER, DEMO_PASSWORD)
+    assert "HTTP 301" in raised.value.render("en")
+    assert "site settings" in raised.value.render("en")

@@ -14,7 +14,13 @@ import secrets
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from equeue_ui.ecourses.fake import control as _control
@@ -134,6 +140,9 @@ async def _fault(state: FakeEcourses, *, token_endpoint: bool) -> Response | Non
     elif state.fault == "down":
         # What the university's reverse proxy answers while Moodle behind it is down.
         return HTMLResponse("<html><body><h1>502 Bad Gateway</h1></body></html>", 502)
+    elif state.fault == "redirect":
+        # A site that moved to https answers plain http with a permanent redirect.
+        return RedirectResponse("https://ecourses.invalid/login/token.php", status_code=301)
     elif state.fault == "http500":
         return HTMLResponse("<h1>Internal Server Error</h1>", 500)
     elif state.fault == "badjson":
