@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from equeue_ui.ecourses.fake import control as _control
 from equeue_ui.ecourses.fake import functions as _functions
-from equeue_ui.ecourses.fake import protocol, shapes
+from equeue_ui.ecourses.fake import pictures, protocol, shapes
 from equeue_ui.ecourses.fake.data import SITE_NAME
 from equeue_ui.ecourses.fake.state import FakeEcourses
 
@@ -77,7 +77,7 @@ def create_app(*, fault: str = "none", delay: float = 30.0) -> Starlette:
         context = int(request.path_params["context"])
         user = state.user(context - 5000)
         initials = (user.firstname[:1] + user.lastname[:1]) if user else "?"
-        return Response(shapes.avatar_svg(initials, context), media_type="image/svg+xml")
+        return Response(pictures.avatar_svg(initials, context), media_type="image/svg+xml")
 
     async def page(request: Request) -> Response:
         what = html.escape(f"{request.url.path}?{request.url.query}")
