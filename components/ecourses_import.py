@@ -152,13 +152,18 @@ def course_link(
 def connect_form(*, actor: UserView, on_connected: Callable[[], Awaitable[None]]) -> None:
     """eCourses username and password, to link the account or renew an expired sign-in."""
 
+    # Failed attempts count per address too, as on the sign-in page.
+    address = ui.context.client.ip
+
     async def submit() -> None:
         if not username.value.strip() or not password.value:
             ui.notify(_("Enter your eCourses username and password."), type="warning")
             return
         button.disable()
         linked = await attempt(
-            ecourses_accounts.connect_ecourses(username.value, password.value, actor=actor)
+            ecourses_accounts.connect_ecourses(
+                username.value, password.value, actor=actor, address=address
+            )
         )
         button.enable()
         password.set_value("")
