@@ -63,7 +63,12 @@ async def group_import(*, actor: UserView) -> None:
                 )
                 preview_box.clear()  # last: it deletes the button this handler runs in
 
-        with ui.card().classes("w-full gap-1 bg-blue-50 dark:bg-blue-950").mark("import-preview"):
+        with (
+            ui.card()
+            .props("bordered")
+            .classes("w-full gap-1 border-primary")
+            .mark("import-preview")
+        ):
             ui.label(_("Preview: nothing is written yet")).classes("font-medium")
             ui.label(
                 _(

@@ -77,14 +77,15 @@ def _group_row(row: GroupRow, actor: UserView) -> None:
         ui.card().props("flat bordered").classes("w-full py-1 px-3").mark("admin-group"),
         ui.row().classes("w-full items-center gap-2 no-wrap"),
     ):
-        ui.label(row.name).classes("font-medium grow break-all").mark("group-name")
-        ui.label(
-            _(
-                "Users: {users} · workspaces: {workspaces}",
-                users=row.users,
-                workspaces=row.workspaces,
-            )
-        ).classes("text-xs text-grey-7")
+        with ui.column().classes("grow min-w-0 gap-0"):
+            ui.label(row.name).classes("font-medium break-words").mark("group-name")
+            ui.label(
+                _(
+                    "Users: {users} · workspaces: {workspaces}",
+                    users=row.users,
+                    workspaces=row.workspaces,
+                )
+            ).classes("text-xs text-grey-7")
         ui.button(icon="edit", on_click=lambda: _rename(row, actor)).props(
             f'flat round dense aria-label="{_("Rename")}"'
         ).mark("rename-group")

@@ -18,15 +18,15 @@ def admin_nav(here: str) -> None:
     ]
     with (
         ui.element("nav")
-        .classes("w-full flex flex-wrap gap-1")
+        .classes("w-full flex flex-nowrap overflow-x-auto gap-1")
         .props(f'aria-label="{_("Administration")}"')
     ):
         for key, label, icon in sections:
             path = f"/admin/{key}"
             current = here == path
             button = ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p))
-            button.props("no-caps " + ("unelevated" if current else "flat")).mark(
-                f"admin-nav-{key}"
-            )
+            button.classes("shrink-0").props(
+                "no-caps " + ("unelevated" if current else "flat")
+            ).mark(f"admin-nav-{key}")
             if current:
                 button.props('aria-current="page"')

@@ -17,7 +17,7 @@ from components.notices import attempt
 from equeue_ui.ecourses.errors import EcoursesTokenExpired
 from equeue_ui.errors import DomainError
 from equeue_ui.formatting import date_time
-from equeue_ui.services import ecourses_accounts, ecourses_import, ecourses_tasks
+from equeue_ui.services import ecourses_accounts, ecourses_import, ecourses_tasks, subjects
 from equeue_ui.services.ecourses_import import CourseProposal
 from equeue_ui.services.ecourses_tasks import TaskProposal, TaskStatus
 from equeue_ui.services.views import SubjectView, UserView
@@ -26,10 +26,17 @@ T = TypeVar("T")
 
 
 def subject_import(workspace_id: int, *, actor: UserView) -> None:
-    async def proposals() -> list[CourseProposal]:
-        return await ecourses_import.propose_subjects(workspace_id, actor=actor)
+    async def proposals() -> tuple[list[CourseProposal], list[SubjectView]]:
+        found = await ecourses_import.propose_subjects(workspace_id, actor=actor)
+        made = await subjects.list_subjects(workspace_id, actor=actor)
+        return found, [subject for subject in made if subject.ecourses_course_id is not None]
 
-    def show(found: list[CourseProposal], reload: Callable[[], Awaitable[None]]) -> None:
+    def show(
+        loaded: tuple[list[CourseProposal], list[SubjectView]],
+        reload: Callable[[], Awaitable[None]],
+    ) -> None:
+        found, linked = loaded
+        _linked_subjects(linked)
         if not found:
             ui.label(_("Every course of yours is already imported here.")).mark("no-proposals")
             return
@@ -145,13 +152,18 @@ def course_link(
 def connect_form(*, actor: UserView, on_connected: Callable[[], Awaitable[None]]) -> None:
     """eCourses username and password, to link the account or renew an expired sign-in."""
 
+    # Failed attempts count per address too, as on the sign-in page.
+    address = ui.context.client.ip
+
     async def submit() -> None:
         if not username.value.strip() or not password.value:
             ui.notify(_("Enter your eCourses username and password."), type="warning")
             return
         button.disable()
         linked = await attempt(
-            ecourses_accounts.connect_ecourses(username.value, password.value, actor=actor)
+            ecourses_accounts.connect_ecourses(
+                username.value, password.value, actor=actor, address=address
+            )
         )
         button.enable()
         password.set_value("")
@@ -205,6 +217,21 @@ def _loading_panel(
             show(found, reload)
 
     ui.timer(0, reload, once=True)
+
+
+def _linked_subjects(linked: list[SubjectView]) -> None:
+    """Subjects of the workspace that come from eCourses, each with its task import."""
+    if not linked:
+        return
+    ui.label(_("Subjects from eCourses here:")).classes("font-bold")
+    for subject in linked:
+        with ui.row().classes("items-center gap-2 w-full no-wrap").mark("linked-subject"):
+            ui.link(subject.name, f"/subjects/{subject.id}")
+            ui.space()
+            ui.link(_("Import tasks"), f"/subjects/{subject.id}/import").classes("text-sm").mark(
+                "import-tasks-link"
+            )
+    ui.separator()
 
 
 def _status_badge(status: TaskStatus) -> None:

@@ -141,6 +141,15 @@ class EcoursesClient:
             raise EcoursesUnreachable() from error
         if response.status_code in _GATEWAY_STATUSES:
             raise EcoursesUnreachable()
+        if response.is_redirect:
+            # Not followed: a redirected POST loses its body (typically http → https).
+            raise EcoursesBadAnswer(
+                msg(
+                    "eCourses redirected the request (HTTP {status}). "
+                    "Check the eCourses address in the site settings.",
+                    status=response.status_code,
+                )
+            )
         if response.status_code != 200:
             raise EcoursesBadAnswer(
                 msg(

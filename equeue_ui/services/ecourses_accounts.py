@@ -68,10 +68,15 @@ async def sign_in_with_ecourses(username: str, password: str, *, address: str = 
     return await accounts.issue_ticket(user_id)
 
 
-async def connect_ecourses(username: str, password: str, *, actor: UserView) -> UserView:
+async def connect_ecourses(
+    username: str, password: str, *, actor: UserView, address: str = ""
+) -> UserView:
     """Link the actor's account to an eCourses account (or renew its token) by signing in to
-    eCourses. Refused when that eCourses account belongs to another eQueue account."""
-    info, token = await _authenticate(username, password, "")
+    eCourses. Refused when that eCourses account belongs to another eQueue account; failures
+    are rate-limited like sign-ins."""
+    async with read_only() as session:
+        await permissions.load_actor(session, actor)
+    info, token = await _authenticate(username, password, address)
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
         owner = await uow.session.scalar(

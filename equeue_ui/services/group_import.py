@@ -152,7 +152,7 @@ async def import_groups(names: list[str], *, actor: UserView, source: str = "") 
             uow.session,
             admin,
             "group.import",
-            source,
+            _without_credentials(source),
             created=len(new),
             existing=len(existing),
             rejected=len(rejected),
@@ -213,6 +213,15 @@ def _decode(data: bytes) -> str:
 
 def _too_big() -> InvalidError:
     return invalid("The list is too large (at most {limit} MB).", limit=MAX_BYTES // 1_000_000)
+
+
+def _without_credentials(source: str) -> str:
+    """A URL for the audit log: a password in it must not be kept there."""
+    parsed = urlparse(source)
+    if parsed.scheme in ("http", "https") and (parsed.username or parsed.password):
+        host = parsed.hostname or ""
+        return parsed._replace(netloc=f"{host}:{parsed.port}" if parsed.port else host).geturl()
+    return source
 
 
 def _shown(raw: str) -> str:

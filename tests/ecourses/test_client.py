@@ -7,6 +7,7 @@ import re
 import time
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from equeue_ui.ecourses import errors
@@ -230,3 +231,20 @@ async def test_a_slow_ecourses_times_out_within_the_configured_time(fake: Fake) 
         await client(fake).get_token(LEADER, DEMO_PASSWORD)
     assert time.monotonic() - started < TIMEOUT + 1
     assert raised.value.render("en") == f"eCourses did not answer within {TIMEOUT:g} seconds."
+
+
+async def test_a_redirect_is_not_followed_and_points_at_the_address_setting(fake: Fake) -> None:
+    fake.control(fault="redirect")
+    with pytest.raises(errors.EcoursesBadAnswer) as raised:
+        await client(fake).get_token(LEADER, DEMO_PASSWORD)
+    assert "HTTP 301" in raised.value.render("en")
+    assert "site settings" in raised.value.render("en")
+
+
+async def test_the_fake_serves_the_pictures_its_profiles_point_at(fake: Fake) -> None:
+    info = await client(fake).site_info(await token(fake))
+    async with httpx.AsyncClient() as http:
+        picture = await http.get(info.userpictureurl)
+    assert picture.status_code == 200
+    assert picture.headers["content-type"].startswith("image/svg+xml")
+    assert "АС" in picture.text

@@ -91,9 +91,11 @@ async def test_the_leader_links_ecourses_then_imports_a_course_and_its_assignmen
         if s.ecourses_course_id == 201
     ]
     assert len(made) == 1
-    await user.should_not_see("Системное программирование", retries=helpers.PATIENCE)
-
-    await user.open(f"/subjects/{made[0].id}/import")
+    await user.should_see(marker="import-tasks-link", retries=helpers.PATIENCE)
+    assert not helpers.elements(user, ui.checkbox, marker="course-choice")[0].text.startswith(
+        "Системное"
+    )
+    user.find(marker="import-tasks-link").click()
     await user.should_see(marker="import-tasks", retries=helpers.PATIENCE)
     assert len(helpers.elements(user, marker="task-proposal")) == 5
     assert len(helpers.elements(user, marker="status-renamed")) == 2

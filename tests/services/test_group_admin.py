@@ -312,3 +312,15 @@ async def test_deleting_a_group_counts_and_removes_its_workspaces_and_keeps_its_
     assert (await audit_actions(rt))[-1] == "group.delete"
     with pytest.raises(NotFoundError):
         await groups.delete_group(group.id, actor=world.site_admin)
+
+
+async def test_the_audit_log_keeps_no_password_from_an_import_address(rt: Runtime) -> None:
+    root = await factories.make_user(rt, "root", site_admin=True)
+
+    await group_import.import_groups(
+        ["А-1"], actor=root, source="https://bot:s3cret@edu.example:8443/api/groups"
+    )
+
+    async with rt.db.read_session() as session:
+        target = await session.scalar(select(AuditLog.target))
+    assert target == "https://edu.example:8443/api/groups"

@@ -43,6 +43,11 @@ async def test_the_user_menu_leads_to_the_administration_and_its_sections(user: 
         await user.should_see(marker=shown, retries=PATIENCE)
 
 
+async def test_the_administration_address_opens_the_users_tab(user: User) -> None:
+    await sign_in_admin(user, "/admin")
+    await user.should_see(marker="user-search", retries=PATIENCE)
+
+
 async def test_switching_registration_off_applies_without_restart_and_is_audited(
     user: User,
 ) -> None:

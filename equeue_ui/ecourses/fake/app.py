@@ -14,12 +14,18 @@ import secrets
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from equeue_ui.ecourses.fake import control as _control
 from equeue_ui.ecourses.fake import functions as _functions
-from equeue_ui.ecourses.fake import protocol, shapes
+from equeue_ui.ecourses.fake import pictures, protocol, shapes
 from equeue_ui.ecourses.fake.data import SITE_NAME
 from equeue_ui.ecourses.fake.state import FakeEcourses
 
@@ -71,7 +77,7 @@ def create_app(*, fault: str = "none", delay: float = 30.0) -> Starlette:
         context = int(request.path_params["context"])
         user = state.user(context - 5000)
         initials = (user.firstname[:1] + user.lastname[:1]) if user else "?"
-        return Response(shapes.avatar_svg(initials, context), media_type="image/svg+xml")
+        return Response(pictures.avatar_svg(initials, context), media_type="image/svg+xml")
 
     async def page(request: Request) -> Response:
         what = html.escape(f"{request.url.path}?{request.url.query}")
@@ -134,6 +140,9 @@ async def _fault(state: FakeEcourses, *, token_endpoint: bool) -> Response | Non
     elif state.fault == "down":
         # What the university's reverse proxy answers while Moodle behind it is down.
         return HTMLResponse("<html><body><h1>502 Bad Gateway</h1></body></html>", 502)
+    elif state.fault == "redirect":
+        # A site that moved to https answers plain http with a permanent redirect.
+        return RedirectResponse("https://ecourses.invalid/login/token.php", status_code=301)
     elif state.fault == "http500":
         return HTMLResponse("<h1>Internal Server Error</h1>", 500)
     elif state.fault == "badjson":

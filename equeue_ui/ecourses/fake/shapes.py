@@ -3,10 +3,10 @@ only those eQueue reads — so the client is tested against what a real eCourses
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
+from equeue_ui.ecourses.fake import pictures
 from equeue_ui.ecourses.fake.data import SITE_NAME, FakeCourse, FakeModule, FakeUser
 
 RELEASE = "4.5.1 (Build: 20241209)"
@@ -94,7 +94,7 @@ def user_course(course: FakeCourse, lastaccess: int | None, *, count: bool) -> d
         "summary": course.summary,
         "summaryformat": 1,
         "format": "topics",
-        "courseimage": _course_image(course.id),
+        "courseimage": pictures.course_image(course.id),
         "showgrades": True,
         "lang": "",
         "enablecompletion": True,
@@ -300,23 +300,3 @@ def _assignment(course: FakeCourse, module: FakeModule) -> dict[str, Any]:
 
 def course_time(course: FakeCourse) -> int:
     return course.startdate - 86400
-
-
-def _course_image(course_id: int) -> str:
-    # Moodle draws a patterned SVG as a data URI for courses without an image.
-    hue = (course_id * 47) % 360
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
-        f'<rect width="100" height="100" fill="hsl({hue},45%,55%)"/></svg>'
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
-def avatar_svg(initials: str, user_id: int) -> str:
-    hue = (user_id * 71) % 360
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
-        f'<circle cx="50" cy="50" r="50" fill="hsl({hue},50%,45%)"/>'
-        '<text x="50" y="62" font-size="36" text-anchor="middle" fill="white" '
-        f'font-family="sans-serif">{initials}</text></svg>'
-    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from equeue_ui.ecourses.fake.data import FakeCourse, FakeUser, demo_courses, demo_users
 
-FAULTS = ("none", "slow", "down", "http500", "badjson", "maintenance", "noservice")
+FAULTS = ("none", "slow", "down", "http500", "badjson", "maintenance", "noservice", "redirect")
 
 
 @dataclass
