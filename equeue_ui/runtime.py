@@ -9,10 +9,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from db.engine import Database
-from equeue_ui.events import EventBus
+from equeue_ui.events import EventBus, SiteSettingsChanged
 from equeue_ui.live import LiveHub
 from equeue_ui.pg_events import PgEventListener
 from equeue_ui.settings import Settings
+from equeue_ui.settings_cache import SiteSettingsCache
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Runtime:
     # Names this process in PostgreSQL notifications, so its listener skips its own events.
     origin: str = field(default_factory=lambda: uuid.uuid4().hex)
     listener: PgEventListener | None = None  # PostgreSQL only; started by the app, not here
+    site_settings: SiteSettingsCache = field(default_factory=SiteSettingsCache)
 
 
 _current: Runtime | None = None
@@ -47,7 +49,22 @@ def build(settings: Settings) -> Runtime:
     db = Database(settings.resolved_database_url)
     hub = LiveHub(bus, load_snapshot)
     origin = uuid.uuid4().hex
+    site_settings = SiteSettingsCache()
+    bus.subscribe(SiteSettingsChanged, site_settings.forget)
     listener = None
     if db.dialect == "postgresql":
-        listener = PgEventListener(db.url, bus, origin=origin, on_reconnect=hub.resync_all)
-    return Runtime(settings=settings, db=db, bus=bus, hub=hub, origin=origin, listener=listener)
+
+        async def on_reconnect() -> None:
+            site_settings.forget()
+            await hub.resync_all()
+
+        listener = PgEventListener(db.url, bus, origin=origin, on_reconnect=on_reconnect)
+    return Runtime(
+        settings=settings,
+        db=db,
+        bus=bus,
+        hub=hub,
+        origin=origin,
+        listener=listener,
+        site_settings=site_settings,
+    )

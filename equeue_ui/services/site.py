@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import SiteSetting
@@ -49,8 +50,7 @@ async def registration_enabled(session: AsyncSession) -> bool:
 
 
 async def is_registration_open() -> bool:
-    async with read_only() as session:
-        return await registration_enabled(session)
+    return bool(await _cached("registration_enabled"))
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,20 @@ async def ecourses_config() -> EcoursesConfig:
 
 async def default_language() -> str:
     """The language for visitors and users who chose none: the site setting, else the process's."""
-    async with read_only() as session:
-        stored = await get_setting(session, "default_language")
+    stored = await _cached("default_language")
     return stored if stored in LANGUAGES else runtime.current().settings.default_language
+
+
+async def _cached(key: str) -> Any:
+    """A setting from this process's cache (read on every page load; see settings_cache)."""
+    values = await runtime.current().site_settings.values(_load_all)
+    return values.get(key, DEFAULTS.get(key))
+
+
+async def _load_all() -> dict[str, Any]:
+    async with read_only() as session:
+        rows = await session.scalars(select(SiteSetting))
+        return {row.key: json.loads(row.value) for row in rows}
 
 
 # --- site administration ------------------------------------------------------------------------
