@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from nicegui import ui
+from nicegui import Client, ui
 
 from components import turn_alerts
 from components.i18n import _, language
@@ -16,6 +16,8 @@ from equeue_ui.events import SessionsRevoked
 from equeue_ui.i18n import LANGUAGES
 from equeue_ui.services import accounts
 from equeue_ui.services.views import UserView
+
+_BODY_CSS = "body { background: #fafafa; } body.body--dark { background: #171717; }"
 
 
 @contextmanager
@@ -27,7 +29,6 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
     and a dark-mode switch only for people who chose one (the rest follow their system)."""
     ui.page_title(f"{title} · eQueue")
     dark = ui.dark_mode(user.dark_mode) if user and user.dark_mode is not None else None
-    ui.add_css("body { background: #fafafa; } body.body--dark { background: #171717; }")
     with ui.header(elevated=True).classes("items-center gap-2 px-3 py-1 bg-primary"):
         ui.link("eQueue", "/").classes("text-white text-lg font-bold no-underline").mark("home")
         ui.label(title).classes("text-white text-base truncate max-w-[50vw] mr-auto").mark(
@@ -45,6 +46,13 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
     content.classes("w-full max-w-3xl mx-auto p-3 gap-4")
     with content:
         yield content
+
+
+def share_assets() -> None:
+    """Once per process: what every page needs goes into one shared head, not into each page."""
+    if _BODY_CSS not in Client.shared_head_html:
+        ui.add_css(_BODY_CSS, shared=True)
+    turn_alerts.share_script()
 
 
 def _language_menu(here: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nicegui import ui
+from nicegui import Client, ui
 
 from components.i18n import _
 from components.live import on_each_event
@@ -17,9 +17,15 @@ from equeue_ui.services.views import UserView
 _SCRIPT = "<script>" + (Path(__file__).with_suffix(".js")).read_text(encoding="utf-8") + "</script>"
 
 
+def share_script() -> None:
+    """Once per process: the alert functions go into every page's head from one shared string
+    (added per page, each open page kept its own 6 KB copy of it)."""
+    if _SCRIPT not in Client.shared_head_html:
+        ui.add_head_html(_SCRIPT, shared=True)
+
+
 def install(user: UserView) -> None:
     """On a signed-in page: alert the user wherever they are when a teacher calls them."""
-    ui.add_head_html(_SCRIPT)
     client = ui.context.client
     banner: list[ui.label] = []  # made on the first call only: most pages never need one
 

@@ -51,6 +51,9 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     app.on_startup(startup)
     app.on_shutdown(shutdown)
     register_all(settings)
+    from components.frame import share_assets
+
+    share_assets()
     socket_shortcut.install()
 
 
