@@ -34,7 +34,7 @@ async def group_import(*, actor: UserView) -> None:
         address = (url.value or "").strip()
         fetch.props("loading")
         try:
-            await read(service.fetch_group_list(address), address)
+            await read(service.fetch_group_list(address, actor=actor), address)
         finally:
             fetch.props(remove="loading")
 

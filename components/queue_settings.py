@@ -55,6 +55,9 @@ def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool |
         )
 
         async def save() -> None:
+            # The page may redraw this part live while saving (the settings changed), so the
+            # notice goes to the client and the dialog may be gone already.
+            client, saved_text = ui.context.client, _("Saved.")
             try:
                 opens_at, closes_at = from_input(opens.value), from_input(closes.value)
             except ValueError:
@@ -76,8 +79,10 @@ def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool |
                     boards.set_board_names(snapshot.subject_id, full, actor=user)
                 )
             if saved:
-                ui.notify(_("Saved."), type="positive")
-                dialog.close()
+                with client:
+                    ui.notify(saved_text, type="positive")
+                if not dialog.is_deleted:
+                    dialog.close()
 
         with ui.row().classes("w-full justify-end"):
             ui.button(_("Cancel"), on_click=dialog.close).props("flat")

@@ -92,8 +92,11 @@ def names_from_json(text: str) -> list[str]:
     return names
 
 
-async def fetch_group_list(url: str) -> list[str]:
-    """The names at a timetable URL (http or https only), with a short timeout and size cap."""
+async def fetch_group_list(url: str, *, actor: UserView) -> list[str]:
+    """The names at a timetable URL (http or https only), with a short timeout and size cap;
+    site admins only, checked before anything is fetched (the server fetches what it is told)."""
+    async with read_only() as session:
+        permissions.ensure_site_admin(await permissions.load_actor(session, actor))
     address = (url or "").strip()
     parsed = urlparse(address)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:

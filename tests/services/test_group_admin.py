@@ -215,7 +215,8 @@ async def test_a_timetable_url_is_fetched_and_read(timetable_server: Server, rt:
     body = [{"name": name} for name in ["КИ21-16/2Б", *TRICKY]]
     pages["/api/timetable/groups"] = (200, json.dumps(body, ensure_ascii=False).encode())
 
-    names = await group_import.fetch_group_list(f"{base}/api/timetable/groups")
+    root = await factories.make_user(rt, "root", site_admin=True)
+    names = await group_import.fetch_group_list(f"{base}/api/timetable/groups", actor=root)
 
     assert names == ["КИ21-16/2Б", *TRICKY]
 
@@ -233,22 +234,25 @@ async def test_a_url_with_a_bad_answer_gives_a_clear_reason(
 ) -> None:
     base, pages = timetable_server
     pages[path] = (status, body)
+    root = await factories.make_user(rt, "root", site_admin=True)
     with pytest.raises(InvalidError) as refused:
-        await group_import.fetch_group_list(base + path)
+        await group_import.fetch_group_list(base + path, actor=root)
     assert message in str(refused.value)
 
 
 @pytest.mark.parametrize(
     "url", ["ftp://127.0.0.1/groups.json", "file:///etc/passwd", "javascript:alert(1)", "groups"]
 )
-async def test_only_http_and_https_urls_are_fetched(url: str) -> None:
+async def test_only_http_and_https_urls_are_fetched(rt: Runtime, url: str) -> None:
+    root = await factories.make_user(rt, "root", site_admin=True)
     with pytest.raises(InvalidError, match="http:// or https://"):
-        await group_import.fetch_group_list(url)
+        await group_import.fetch_group_list(url, actor=root)
 
 
 async def test_an_unreachable_url_is_a_clear_error_and_writes_nothing(rt: Runtime) -> None:
+    root = await factories.make_user(rt, "root", site_admin=True)
     with pytest.raises(InvalidError, match=r"Could not reach 127\.0\.0\.1\."):
-        await group_import.fetch_group_list(f"http://127.0.0.1:{closed_port()}/groups")
+        await group_import.fetch_group_list(f"http://127.0.0.1:{closed_port()}/groups", actor=root)
     assert await group_count(rt) == 0
 
 
