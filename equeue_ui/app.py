@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import app, background_tasks, ui
 
-from equeue_ui import migrate, runtime, socket_shortcut
+from equeue_ui import migrate, runtime, signature_cache, socket_shortcut
 from equeue_ui.scheduler import run_schedule
 from equeue_ui.settings import Settings
 
@@ -55,6 +55,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
 
     share_assets()
     socket_shortcut.install()
+    signature_cache.install()
 
 
 def _tune_garbage_collector() -> None:
