@@ -11,8 +11,9 @@ from components import session
 from components.ecourses_import import course_link, subject_import, task_import
 from components.frame import frame
 from components.i18n import _
-from components.notices import or_refusal
+from components.notices import or_refusal, refusal
 from equeue_ui.services import subjects, workspaces
+from equeue_ui.services.views import UserView, WorkspaceView
 
 
 def register() -> None:
@@ -23,7 +24,7 @@ def register() -> None:
             return session.login_redirect(request)
         with frame(_("Import from eCourses"), user=user, here=request.url.path):
             workspace = await or_refusal(workspaces.get_workspace(workspace_id, actor=user))
-            if workspace is None:
+            if workspace is None or not _may_import(workspace, user):
                 return None
             ui.link(_("← Workspace"), f"/workspaces/{workspace_id}").classes("text-sm")
             ui.label(_("Subjects from your eCourses courses")).classes("text-h6")
@@ -44,6 +45,9 @@ def register() -> None:
         with frame(_("Import from eCourses"), user=user, here=request.url.path):
             subject = await or_refusal(subjects.get_subject(subject_id, actor=user))
             if subject is None:
+                return None
+            workspace = await or_refusal(workspaces.get_workspace(subject.workspace_id, actor=user))
+            if workspace is None or not _may_import(workspace, user):
                 return None
             ui.link(_("← Subject"), f"/subjects/{subject_id}").classes("text-sm")
             ui.label(_("Tasks from the assignments of “{name}”", name=subject.name)).classes(
@@ -71,3 +75,12 @@ def register() -> None:
                 else:
                     course_link(subject, actor=user, on_linked=show_tasks)
         return None
+
+
+def _may_import(workspace: WorkspaceView, user: UserView) -> bool:
+    """Importing creates subjects and tasks: the workspace's admins only (SPEC §2). The services
+    refuse anyone else too; this shows the refusal instead of an import form that cannot work."""
+    if workspace.is_admin or user.is_site_admin:
+        return True
+    refusal(_("Only the workspace's admins can do that."))
+    return False

@@ -148,16 +148,7 @@ PAGES = {
 }
 
 # Pages that do not show what SPEC §2 and the matrix say: (page, role) -> why.
-_IMPORT_BUG = (
-    "the eCourses import page checks only that the user may see the workspace/subject: a "
-    "non-admin gets the page's heading and an eCourses panel whose error line is the "
-    "service's refusal, with a 'Try again' button, instead of the refusal"
-)
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("workspace_import", "student"): _IMPORT_BUG,
-    ("subject_import", "student"): _IMPORT_BUG,
-    ("subject_import", "teacher"): _IMPORT_BUG,
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _parse(table: str) -> dict[str, dict[str, bool]]:
