@@ -48,6 +48,9 @@ async def _content(subject_id: int, user: UserView, *, base_url: str) -> None:
     with ui.row().classes("gap-3 text-sm"):
         ui.link(_("← Subject"), f"/subjects/{subject_id}")
         ui.link(_("Workspace settings"), f"/workspaces/{subject.workspace_id}/settings")
+        ui.link(_("Import from eCourses"), f"/subjects/{subject_id}/import").mark(
+            "ecourses-import-link"
+        )
     title = ui.label(subject.name).classes("text-h5").mark("settings-subject-name")
 
     with ui.card().classes("w-full gap-2").mark("task-settings"):

@@ -79,6 +79,9 @@ async def _content(workspace_id: int, user: UserView, *, base_url: str) -> None:
                 lambda members: member_admin(workspace_id, members, user=user),
             )
         with ui.tab_panel(subject_tab).classes("px-0 gap-2"):
+            ui.link(_("Import from eCourses"), f"/workspaces/{workspace_id}/import").mark(
+                "ecourses-import-link"
+            )
             refresh_subjects = await section(
                 lambda: _subjects(workspace_id, user),
                 lambda items: subject_admin(workspace_id, items, user=user),

@@ -171,3 +171,19 @@ async def test_an_expired_ecourses_sign_in_is_asked_for_again_on_the_import_page
     user.find(marker="ecourses-password").type(DEMO_PASSWORD)
     user.find(marker="ecourses-connect").click()
     await user.should_see(marker="import-subjects", retries=helpers.PATIENCE)
+
+
+async def test_the_settings_pages_link_to_the_import_pages(
+    ecourses_env: Fake, user: User, demo: DemoWorld
+) -> None:
+    await helpers.sign_in(user, "leader")
+    await user.open(f"/workspaces/{demo.workspace_id}/settings")
+    await user.should_see(marker="tab-subjects", retries=helpers.PATIENCE)
+    user.find(marker="tab-subjects").click()
+    user.find(marker="ecourses-import-link").click()
+    await user.should_see(marker="ecourses-connect-form", retries=helpers.PATIENCE)
+    subject = demo.open_subject
+    await user.open(f"/subjects/{subject.id}/settings")
+    await user.should_see(marker="ecourses-import-link", retries=helpers.PATIENCE)
+    user.find(marker="ecourses-import-link").click()
+    await user.should_see("Tasks from the assignments of", retries=helpers.PATIENCE)
