@@ -10,9 +10,12 @@ from nicegui import ui
 from nicegui.events import KeyEventArguments
 
 from components.i18n import _
+from components.live import coalesced, on_event
 from components.notices import attempt, succeeds
-from components.queue_follow import follow_queue
+from components.queue_follow import Following, follow_queue
 from components.queue_settings import open_settings
+from equeue_ui.errors import DomainError
+from equeue_ui.events import MembershipChanged, SubjectChanged, UserChanged
 from equeue_ui.services import boards, queues
 from equeue_ui.services.views import (
     EntryStatus,
@@ -46,6 +49,7 @@ class Console:
         self.shown: QueueSnapshot | None = None
         self.timers: list[tuple[ui.label, float]] = []
         self.client = ui.context.client
+        self.following: Following | None = None
         with ui.column().classes("w-full gap-3").mark("console"):
             self.header = ui.row().classes("w-full items-center gap-2")
             self.desk = ui.column().classes("w-full gap-2")
@@ -59,9 +63,26 @@ class Console:
         ui.timer(1.0, self._tick)
 
     async def start(self) -> None:
-        snapshot = (await follow_queue(self.queue_id, self.show)).snapshot
-        if snapshot is not None:
-            self.show(snapshot)
+        self.following = await follow_queue(self.queue_id, self.show)
+        if self.following.snapshot is not None:
+            self.show(self.following.snapshot)
+        # Unassigned from the subject, removed from the workspace or stripped of a role: the
+        # open console stops at once (the services refuse its actions anyway).
+        recheck = coalesced(self._recheck_access)
+        me, subject_id = self.user.id, self.context.subject_id
+        on_event(SubjectChanged, lambda e: e.subject_id == subject_id, recheck)
+        on_event(MembershipChanged, lambda e: e.user_id == me, recheck)
+        on_event(UserChanged, lambda e: e.user_id == me, recheck)
+
+    async def _recheck_access(self) -> None:
+        try:
+            allowed = (await queues.page(self.queue_id, actor=self.user)).can_operate
+        except DomainError:
+            allowed = False
+        if not allowed:
+            if self.following is not None:
+                await self.following.stop()
+            ui.navigate.reload()
 
     def show(self, snapshot: QueueSnapshot) -> None:
         if self.shown is not None and snapshot.version <= self.shown.version:

@@ -11,7 +11,7 @@ from nicegui.testing.user import User
 
 from db.models import EntryStatus, QueueState
 from equeue_ui.formatting import to_input
-from equeue_ui.services import boards, queues, submissions
+from equeue_ui.services import boards, queues, subjects, submissions
 from equeue_ui.services.views import QueueSnapshot
 from tests.ui.helpers import (
     PATIENCE,
@@ -211,6 +211,16 @@ async def test_a_change_made_elsewhere_shows_on_the_console_without_reload(
     await queues.accept(called.id, actor=await account("leader"))
     await _desk_becomes(user, [])
     assert user.client is page
+
+
+async def test_a_teacher_taken_off_the_subject_loses_the_open_console_at_once(
+    user: User, demo: DemoWorld
+) -> None:
+    await _open_console(user, demo)
+    teacher = await account("teacher")
+    await subjects.unassign_teacher(demo.open_subject.id, teacher.id, actor=await account("leader"))
+    await user.should_see(marker="refusal", retries=PATIENCE)
+    assert elements(user, marker="call-next") == []
 
 
 async def test_call_next_with_nobody_waiting_says_so(user: User, demo: DemoWorld) -> None:
