@@ -7,7 +7,7 @@ from nicegui import ui
 from components.i18n import _
 from components.live import coalesced, on_event
 from components.notices import attempt, succeeds
-from equeue_ui.events import DisplayLinkRevoked
+from equeue_ui.events import DisplayLinkCreated, DisplayLinkRevoked
 from equeue_ui.formatting import date_time
 from equeue_ui.services import boards
 from equeue_ui.services.views import UserView
@@ -52,8 +52,10 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
         shown = ui.label("").classes("hidden break-all font-mono text-sm").mark("new-link")
         await listing()
 
-    # A link revoked on another open page (console or subject settings) goes from this list too.
+    # A link made or revoked on another open page (console or subject settings) shows here too.
     async def redraw() -> None:
         await listing.refresh()
 
-    on_event(DisplayLinkRevoked, lambda e: e.queue_id == queue_id, coalesced(redraw))
+    refresh = coalesced(redraw)
+    on_event(DisplayLinkRevoked, lambda e: e.queue_id == queue_id, refresh)
+    on_event(DisplayLinkCreated, lambda e: e.queue_id == queue_id, refresh)

@@ -97,6 +97,14 @@ class InvitesChanged:
     subject_id: int | None
 
 
+@dataclass(frozen=True)
+class DisplayLinkCreated:
+    """An operator made a board link; open lists of the queue's links show it."""
+
+    queue_id: int
+    link_id: int
+
+
 DomainEvent = (
     QueueChanged
     | StudentCalled
@@ -105,6 +113,7 @@ DomainEvent = (
     | SubjectChanged
     | TaskChanged
     | DisplayLinkRevoked
+    | DisplayLinkCreated
     | SubmissionChanged
     | SessionsRevoked
     | InvitesChanged

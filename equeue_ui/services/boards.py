@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import DisplayLink, Queue, Subject
 from db.types import utcnow
 from equeue_ui.errors import NotFoundError
-from equeue_ui.events import DisplayLinkRevoked
+from equeue_ui.events import DisplayLinkCreated, DisplayLinkRevoked
 from equeue_ui.i18n import msg
 from equeue_ui.services import audit, permissions, site
 from equeue_ui.services.accounts import hash_token
@@ -49,7 +49,8 @@ class NewDisplayLink:
 
 
 async def create_display_link(queue_id: int, *, actor: UserView, label: str = "") -> NewDisplayLink:
-    """A secret link that shows the board without signing in; the queue's operators only."""
+    """A secret link that shows the board without signing in; the queue's operators only.
+    Emits ``DisplayLinkCreated``."""
     name = clean_text(label, max_length=255)
     token = secrets.token_urlsafe(24)
     async with unit_of_work() as uow:
@@ -66,6 +67,7 @@ async def create_display_link(queue_id: int, *, actor: UserView, label: str = ""
         uow.session.add(link)
         await uow.session.flush()
         audit.record(uow.session, user, "queue.display_link.create", subject.name, label=name)
+        uow.emit(DisplayLinkCreated(queue_id, link.id))
         return NewDisplayLink(_view(link), token)
 
 

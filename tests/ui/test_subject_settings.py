@@ -190,6 +190,18 @@ async def test_a_task_added_by_another_admin_appears_without_reload(
     await user.should_see(marker="task-row-name", content="Доклад", retries=PATIENCE)
 
 
+async def test_a_board_link_made_elsewhere_appears_in_the_open_list(
+    user: User, demo: DemoWorld
+) -> None:
+    subject = demo.open_subject
+    await open_settings(user, subject.id)
+    await user.should_not_see(marker="display-link")
+    await boards.create_display_link(
+        subject.queue_id, actor=await account("teacher"), label="Ауд. 4-12"
+    )
+    await user.should_see(marker="display-link", retries=PATIENCE)
+
+
 async def test_a_board_link_revoked_elsewhere_leaves_the_open_list(
     user: User, demo: DemoWorld
 ) -> None:
