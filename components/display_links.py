@@ -14,6 +14,13 @@ from equeue_ui.services.views import UserView
 
 
 async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None:
+    # One redraw at a time: this page's own change and its event (a link made or revoked here
+    # or on another open page) would otherwise redraw the list twice at once, doubling it.
+    async def redraw() -> None:
+        await listing.refresh()
+
+    refresh = coalesced(redraw)
+
     @ui.refreshable
     async def listing() -> None:
         links = await attempt(boards.list_display_links(queue_id, actor=user)) or []
@@ -26,7 +33,7 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
 
                 async def revoke(link_id: int = link.id) -> None:
                     if await succeeds(boards.revoke_display_link(link_id, actor=user)):
-                        await listing.refresh()
+                        await refresh()
 
                 ui.button(_("Revoke"), on_click=revoke).props("flat dense color=negative").mark(
                     "revoke-link"
@@ -40,7 +47,7 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
         shown.set_text(url)
         shown.classes(remove="hidden")
         label.set_value("")
-        await listing.refresh()
+        await refresh()
 
     with ui.expansion(_("Board links for the projector"), icon="cast").classes("w-full"):
         ui.label(
@@ -52,10 +59,5 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
         shown = ui.label("").classes("hidden break-all font-mono text-sm").mark("new-link")
         await listing()
 
-    # A link made or revoked on another open page (console or subject settings) shows here too.
-    async def redraw() -> None:
-        await listing.refresh()
-
-    refresh = coalesced(redraw)
     on_event(DisplayLinkRevoked, lambda e: e.queue_id == queue_id, refresh)
     on_event(DisplayLinkCreated, lambda e: e.queue_id == queue_id, refresh)

@@ -17,6 +17,7 @@ from tests.ui.helpers import (
     PATIENCE,
     DemoWorld,
     account,
+    elements,
     eventually,
     settle,
     sign_in,
@@ -174,6 +175,8 @@ async def test_teacher_invites_and_board_links_are_made_here(user: User, demo: D
     await eventually(lambda: "/board/" in "".join(texts(user, "new-link")), what="board link")
     await user.should_see(marker="display-link", retries=PATIENCE)
     await settle(user)
+    # Its own redraw and the DisplayLinkCreated event must not list the new link twice.
+    assert len(elements(user, marker="display-link")) == 1
 
 
 async def test_a_task_added_by_another_admin_appears_without_reload(
