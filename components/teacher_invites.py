@@ -14,6 +14,13 @@ from equeue_ui.services.views import UserView
 
 
 async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> None:
+    # One redraw at a time: this page's own change and its InvitesChanged event would otherwise
+    # redraw the list twice at once, doubling it.
+    async def redraw() -> None:
+        await listing.refresh()
+
+    refresh = coalesced(redraw)
+
     @ui.refreshable
     async def listing() -> None:
         teachers = await attempt(subjects.list_teachers(subject_id, actor=user)) or []
@@ -32,7 +39,7 @@ async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> 
 
                 async def revoke(invite_id: int = invite.id) -> None:
                     if await succeeds(teaching.revoke_invite(invite_id, actor=user)):
-                        await listing.refresh()
+                        await refresh()
 
                 ui.button(_("Revoke"), on_click=revoke).props("flat dense color=negative").mark(
                     "revoke-invite"
@@ -44,7 +51,7 @@ async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> 
             return
         link.set_text(f"{base_url.rstrip('/')}/invites/teacher/{made.token}")
         link.classes(remove="hidden")
-        await listing.refresh()
+        await refresh()
 
     with ui.expansion(_("Teachers"), icon="school").classes("w-full").mark("teachers"):
         ui.label(
@@ -57,9 +64,5 @@ async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> 
         await listing()
 
     # Another admin's new or revoked link, or a teacher who accepted one, shows here at once.
-    async def redraw() -> None:
-        await listing.refresh()
-
-    refresh = coalesced(redraw)
     on_event(InvitesChanged, lambda e: e.subject_id == subject_id, refresh)
     on_event(SubjectChanged, lambda e: e.subject_id == subject_id, refresh)

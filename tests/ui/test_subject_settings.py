@@ -175,8 +175,9 @@ async def test_teacher_invites_and_board_links_are_made_here(user: User, demo: D
     await eventually(lambda: "/board/" in "".join(texts(user, "new-link")), what="board link")
     await user.should_see(marker="display-link", retries=PATIENCE)
     await settle(user)
-    # Its own redraw and the DisplayLinkCreated event must not list the new link twice.
+    # Its own redraw and the event must not list a new link twice.
     assert len(elements(user, marker="display-link")) == 1
+    assert len(elements(user, marker="teacher-invite")) == 1
 
 
 async def test_a_task_added_by_another_admin_appears_without_reload(
