@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,26 +18,18 @@ from equeue_ui.events import InvitesChanged, MembershipChanged
 from equeue_ui.i18n import msg
 from equeue_ui.services import audit, permissions
 from equeue_ui.services.accounts import hash_token
+from equeue_ui.services.invite_links import INVITE_INVALID, InviteLinkView, find_working
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.views import UserView, WorkspaceView
 
 # The lifetimes an admin chooses from, in days.
 LIFETIME_DAYS = (1, 7, 30)
-INVITE_INVALID = msg("This invite link is not valid: it was revoked, has expired or never existed.")
 ALREADY_MEMBER = msg("You are already a member of this workspace.")
 
 
 @dataclass(frozen=True)
-class StudentInviteView:
-    id: int
+class StudentInviteView(InviteLinkView):
     workspace_id: int
-    created_at: datetime
-    expires_at: datetime
-    revoked: bool
-
-    @property
-    def active(self) -> bool:
-        return not self.revoked and self.expires_at > utcnow()
 
 
 @dataclass(frozen=True)
@@ -147,11 +139,7 @@ async def accept_invite(token: str, *, actor: UserView) -> WorkspaceView:
 
 
 async def _valid(session: AsyncSession, token: str) -> tuple[StudentInvite, Workspace]:
-    invite = await session.scalar(
-        select(StudentInvite).where(StudentInvite.token_hash == hash_token(token))
-    )
-    if invite is None or invite.revoked_at is not None or invite.expires_at <= utcnow():
-        raise NotFoundError(INVITE_INVALID)
+    invite = await find_working(session, StudentInvite, token)
     return invite, await permissions.get_workspace(session, invite.workspace_id)
 
 

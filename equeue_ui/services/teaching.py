@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,25 +17,17 @@ from equeue_ui.events import InvitesChanged, SubjectChanged
 from equeue_ui.i18n import msg
 from equeue_ui.services import audit, permissions
 from equeue_ui.services.accounts import hash_token
+from equeue_ui.services.invite_links import INVITE_INVALID, InviteLinkView, find_working
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.views import SubjectView, UserView
 
 DEFAULT_LIFETIME = timedelta(days=14)
 MAX_LIFETIME = timedelta(days=180)
-INVITE_INVALID = msg("This invite link is not valid: it was revoked, has expired or never existed.")
 
 
 @dataclass(frozen=True)
-class InviteView:
-    id: int
+class InviteView(InviteLinkView):
     subject_id: int
-    created_at: datetime
-    expires_at: datetime
-    revoked: bool
-
-    @property
-    def active(self) -> bool:
-        return not self.revoked and self.expires_at > utcnow()
 
 
 @dataclass(frozen=True)
@@ -121,11 +113,7 @@ async def accept_invite(token: str, *, actor: UserView) -> SubjectView:
 
 
 async def _valid(session: AsyncSession, token: str) -> tuple[TeacherInvite, Subject]:
-    invite = await session.scalar(
-        select(TeacherInvite).where(TeacherInvite.token_hash == hash_token(token))
-    )
-    if invite is None or invite.revoked_at is not None or invite.expires_at <= utcnow():
-        raise NotFoundError(INVITE_INVALID)
+    invite = await find_working(session, TeacherInvite, token)
     return invite, await permissions.get_subject(session, invite.subject_id)
 
 
