@@ -9,7 +9,14 @@ from typing import Any
 
 from nicegui import app, background_tasks, ui
 
-from equeue_ui import migrate, runtime, signature_cache, socket_shortcut
+from equeue_ui import (
+    light_middleware,
+    migrate,
+    open_page_memory,
+    runtime,
+    signature_cache,
+    socket_shortcut,
+)
 from equeue_ui.scheduler import run_schedule
 from equeue_ui.settings import Settings
 
@@ -55,7 +62,9 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
 
     share_assets()
     socket_shortcut.install()
+    light_middleware.install()
     signature_cache.install()
+    open_page_memory.install()
 
 
 def _tune_garbage_collector() -> None:
