@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from nicegui import ui
+from nicegui.events import GenericEventArguments
 
 from components import turn_alerts
 from components.i18n import _
 from components.live import coalesced, on_event
 from components.notices import attempt
 from components.queue_follow import Following, follow_queue
-from components.queue_view import QueueView
+from components.queue_view import JoinOffer, QueueView
 from equeue_ui.errors import DomainError
 from equeue_ui.events import MembershipChanged, SubmissionChanged
 from equeue_ui.services import queues, submissions
@@ -37,10 +38,11 @@ class QueuePanel:
         self.following: Following | None = None
         self._drawn_key: tuple[object, ...] | None = None
         self.client = ui.context.client
-        with ui.column().classes("w-full gap-3").mark("queue-panel") as self.container:
-            # One column for the reader's own part (place, wait, buttons): fewer elements on
-            # each of thousands of open pages; the list itself is one element, drawn by the browser.
-            self.mine = ui.column().classes("w-full gap-2")
+        # Straight into the page's slot, with no wrapping column: every element costs memory on
+        # each of thousands of open pages. One column holds the reader's own part (place, wait,
+        # buttons); the list itself is one element, drawn by the browser.
+        self.slot = ui.context.slot
+        self.mine = ui.column().classes("w-full gap-2").mark("queue-panel")
 
     async def start(self, *, subject_id: int) -> None:
         self.subject_id = subject_id
@@ -48,12 +50,18 @@ class QueuePanel:
         snapshot = self.following.snapshot
         if snapshot is None:
             return
-        with self.container:
+        with self.slot:
             self.view = (
                 QueueView(snapshot, me=self.user.id)
                 .classes("q-card w-full gap-1 p-4")
                 .mark("queue-view", "queue-list")
             )
+        self.view.on("join", self._join)
+        # A newer snapshot may have come while following began, drawn before the view (which
+        # holds the offer to join) existed: draw the newest one again, now with the view.
+        if self.shown is not None and self.shown.version > snapshot.version:
+            snapshot = self.shown
+        self.shown, self._drawn_key = None, None
         self.show(snapshot)
         me = self.user.id
         on_event(
@@ -154,8 +162,12 @@ class QueuePanel:
 
     def _render_actions(self, snapshot: QueueSnapshot) -> None:
         mine = snapshot.entry_of(self.user.id)
+        self._offer_join(snapshot if mine is None else None)
         if mine is None:
-            self._join_controls(snapshot)
+            if snapshot.state is QueueState.CLOSED:
+                ui.label(_("The queue is closed: joining is not possible now.")).classes(
+                    "text-grey-8"
+                ).mark("queue-closed")
             return
         with ui.row().classes("w-full gap-2"):
             if mine.status is EntryStatus.FROZEN:
@@ -175,27 +187,21 @@ class QueuePanel:
                 ).props("outline color=positive").mark("leave-and-mark")
         turn_alerts.offer_notifications()
 
-    def _join_controls(self, snapshot: QueueSnapshot) -> None:
-        if snapshot.state is QueueState.CLOSED:
-            ui.label(_("The queue is closed: joining is not possible now.")).classes(
-                "text-grey-8"
-            ).mark("queue-closed")
+    def _offer_join(self, snapshot: QueueSnapshot | None) -> None:
+        """The task picker and the join button are drawn by the list element in the browser:
+        two heavy elements less on each open page of someone who is not in the queue."""
+        if self.view is None:
             return
-        options = {task.id: task.name for task in self.tasks}
+        if snapshot is None or snapshot.state is QueueState.CLOSED:
+            self.view.offer_join(None)
+            return
         default = next((t.id for t in self.tasks if t.id not in self.handed_in), None)
-        with ui.row().classes("w-full items-center gap-2 no-wrap"):
-            picker = (
-                ui.select(options, value=default, label=_("Task you hand in"))
-                .classes("grow")
-                .mark("task-picker")
-            )
+        self.view.offer_join(JoinOffer(tasks=[(t.id, t.name) for t in self.tasks], task=default))
 
-            async def join() -> None:
-                await attempt(
-                    queues.join_queue(self.queue_id, actor=self.user, task_id=picker.value)
-                )
-
-            ui.button(_("Join the queue"), icon="person_add", on_click=join).mark("join")
+    async def _join(self, event: GenericEventArguments) -> None:
+        # The service checks the task is one of this subject's; anything else means the default.
+        task_id = event.args if isinstance(event.args, int) else None
+        await attempt(queues.join_queue(self.queue_id, actor=self.user, task_id=task_id))
 
     async def _freeze(self) -> None:
         await attempt(queues.freeze(self.queue_id, actor=self.user))

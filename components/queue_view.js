@@ -1,16 +1,29 @@
 // The queue's list, drawn in the browser. Every viewer of a queue receives the same
 // "queue_snapshot" socket.io message (encoded once per change on the server) and keeps
-// the newest version; older or other queues' messages are ignored.
+// the newest version; older or other queues' messages are ignored. While the server offers
+// it (the reader is not in the queue and it is not closed), a task picker and a join button sit above the list.
 export default {
   template: `
     <div class="w-full column no-wrap" style="gap: 4px">
+      <div v-if="offer" class="row items-center no-wrap q-mb-sm" style="gap: 8px">
+        <q-select
+          v-model="task"
+          :options="taskOptions"
+          emit-value
+          map-options
+          :label="text.task"
+          class="col"
+          style="min-width: 0"
+        />
+        <q-btn color="primary" icon="person_add" :label="text.join" @click="$emit('join', task)" />
+      </div>
       <div class="row items-center no-wrap" style="gap: 8px">
-        <q-badge :color="stateColor" class="text-sm" :label="labels[current.state]" />
-        <span>{{ labels.size.replace("{n}", current.entries.length) }}</span>
+        <q-badge :color="stateColor" class="text-sm" :label="text[current.state]" />
+        <span>{{ text.size.replace("{n}", current.entries.length) }}</span>
         <q-space />
         <span class="text-xs text-grey-6">v{{ current.version }}</span>
       </div>
-      <div v-if="!current.entries.length" class="text-grey-7 q-py-sm">{{ labels.empty }}</div>
+      <div v-if="!current.entries.length" class="text-grey-7 q-py-sm">{{ text.empty }}</div>
       <div
         v-for="(entry, index) in current.entries"
         :key="entry.id"
@@ -25,8 +38,8 @@ export default {
           <span class="ellipsis">{{ entry.name }}</span>
           <span v-if="entry.task" class="text-caption text-grey-7 ellipsis">{{ entry.task }}</span>
         </div>
-        <q-badge v-if="entry.status === 'called'" color="positive" :label="labels.called" />
-        <q-badge v-else-if="entry.status === 'frozen'" color="info" :label="labels.frozen" />
+        <q-badge v-if="entry.status === 'called'" color="positive" :label="text.called" />
+        <q-badge v-else-if="entry.status === 'frozen'" color="info" :label="text.frozen" />
       </div>
     </div>
   `,
@@ -34,12 +47,27 @@ export default {
     initial: String,
     queueId: Number,
     me: Number,
-    labels: Object,
+    labels: String, // JSON, shared by every page in one language
+    join: String, // JSON {tasks: [[id, name]], task: id} while the reader may join, else null
   },
   data() {
-    return { current: JSON.parse(this.initial) };
+    return { current: JSON.parse(this.initial), task: this.join ? JSON.parse(this.join).task : null };
+  },
+  watch: {
+    join(value) {
+      if (value) this.task = JSON.parse(value).task;
+    },
   },
   computed: {
+    offer() {
+      return this.join ? JSON.parse(this.join) : null;
+    },
+    taskOptions() {
+      return this.offer ? this.offer.tasks.map(([value, label]) => ({ value, label })) : [];
+    },
+    text() {
+      return JSON.parse(this.labels);
+    },
     stateColor() {
       return { open: "positive", paused: "warning", closed: "grey" }[this.current.state];
     },

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import cache
+
 from nicegui import ui
 
-from components.i18n import _
+from components.i18n import _, language
 from components.queue_broadcast import payload_json
 from equeue_ui.services.views import QueueSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class JoinOffer:
+    """What the reader may join with: the subject's tasks in order and the one to preselect."""
+
+    tasks: list[tuple[int, str]]
+    task: int | None
 
 
 class QueueView(ui.element, component="queue_view.js"):
@@ -14,15 +26,36 @@ class QueueView(ui.element, component="queue_view.js"):
 
     ``snapshot`` is what this client was last sent, for tests and for the page's own logic; it
     is kept as a plain attribute (not a prop) so a change costs no per-client work here.
+    Below the list, while ``join`` is set, the browser draws a task picker and a join button;
+    choosing emits ``join`` with the task's id.
     """
 
     def __init__(self, snapshot: QueueSnapshot, *, me: int | None) -> None:
         super().__init__()
         self.snapshot = snapshot
+        self.offer: JoinOffer | None = None
         self.props["initial"] = payload_json(snapshot)
         self.props["queue-id"] = snapshot.queue_id
         self.props["me"] = me
-        self.props["labels"] = {
+        # One JSON text per language, shared by every page: a dict prop would be copied into
+        # an observable dict on each of thousands of open pages.
+        self.props["labels"] = _labels(language())
+        self.props["join"] = None
+
+    def offer_join(self, offer: JoinOffer | None) -> None:
+        """Show the picker and button with these choices, or hide them (``None``)."""
+        if offer == self.offer:
+            return
+        self.offer = offer
+        text = None if offer is None else json.dumps({"tasks": offer.tasks, "task": offer.task})
+        self.props["join"] = text
+
+
+@cache
+def _labels(code: str) -> str:
+    """The view's words in one language (the argument keys the cache; ``_`` reads the client's)."""
+    return json.dumps(
+        {
             "open": _("open"),
             "paused": _("paused"),
             "closed": _("closed"),
@@ -30,4 +63,8 @@ class QueueView(ui.element, component="queue_view.js"):
             "empty": _("Nobody is in the queue."),
             "called": _("at the desk"),
             "frozen": _("frozen"),
-        }
+            "task": _("Task you hand in"),
+            "join": _("Join the queue"),
+        },
+        ensure_ascii=False,
+    )

@@ -17,7 +17,7 @@ from nicegui.testing.user import User
 from sqlalchemy.engine import make_url
 
 from components.board import BoardView
-from components.queue_view import QueueView
+from components.queue_view import JoinOffer, QueueView
 from equeue_ui import demo, runtime
 from equeue_ui.services import accounts, subjects, tasks, workspaces
 from equeue_ui.services.views import QueueSnapshot, UserView
@@ -211,6 +211,26 @@ async def queue_snapshot_when(
     """Wait until the snapshot sent to this page's list satisfies ``check``; return it."""
     await eventually(lambda: check(queue_snapshot(user)), what=what)
     return queue_snapshot(user)
+
+
+def join_offer(user: User) -> JoinOffer | None:
+    """The task picker and join button the page's list draws above itself, if it does."""
+    found = elements(user, QueueView, marker="queue-view")
+    return found[0].offer if len(found) == 1 else None
+
+
+async def join_offered(user: User, *, offered: bool = True) -> JoinOffer | None:
+    """Wait until the list offers to join (or, with ``offered=False``, no longer does)."""
+    await eventually(
+        lambda: (join_offer(user) is not None) is offered,
+        what="the offer to join" if offered else "no offer to join",
+    )
+    return join_offer(user)
+
+
+def press_join(user: User, task_id: int | None = None) -> None:
+    """What the browser sends when the join button under the picker is pressed."""
+    user.find(kind=QueueView, marker="queue-view").trigger("join", task_id)
 
 
 def entry_names(snapshot: QueueSnapshot) -> list[str]:

@@ -18,6 +18,7 @@ from tests.ui.helpers import (
     elements,
     entry_names,
     eventually,
+    join_offered,
     settle,
     sign_in,
     texts,
@@ -182,6 +183,6 @@ async def test_the_teacher_opens_the_board_of_their_queue(user: User, demo: Demo
 async def test_the_short_join_link_leads_to_the_queue(user: User, demo: DemoWorld) -> None:
     queue_id = demo.open_subject.queue_id
     await sign_in(user, "student8", path=f"/q/{queue_id}")
-    await user.should_see(marker="join", retries=PATIENCE)
+    await join_offered(user)
     await user.should_see(marker="queue-view")
     assert texts(user, "queue-subject") == [demo.open_subject.name]

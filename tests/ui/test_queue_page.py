@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from nicegui import ui
 from nicegui.testing.user import User
 
 from db.models import EntryStatus, QueueState
@@ -16,9 +15,11 @@ from tests.ui.helpers import (
     PATIENCE,
     DemoWorld,
     account,
-    elements,
     entry_names,
     eventually,
+    join_offer,
+    join_offered,
+    press_join,
     queue_snapshot,
     queue_snapshot_when,
     queue_view,
@@ -120,10 +121,11 @@ async def test_joining_offers_the_first_task_not_handed_in_and_puts_me_last(
 ) -> None:
     subject = demo.open_subject
     await sign_in(user, "student8", path=f"/queues/{subject.queue_id}")  # handed in task 1
-    (picker,) = elements(user, ui.select, marker="task-picker")
-    assert picker.value == subject.task_ids[1]
-    assert picker.options == dict(zip(subject.task_ids, subject.task_names, strict=True))
-    user.find(marker="join").click()
+    offer = await join_offered(user)
+    assert offer is not None
+    assert offer.task == subject.task_ids[1]
+    assert offer.tasks == list(zip(subject.task_ids, subject.task_names, strict=True))
+    press_join(user, offer.task)
     await user.should_see(marker="my-position", retries=PATIENCE)
     assert texts(user, "my-position") == ["8"]
     snapshot = await queue_snapshot_when(
@@ -131,7 +133,7 @@ async def test_joining_offers_the_first_task_not_handed_in_and_puts_me_last(
     )
     assert snapshot.entries[-1].position == 8
     assert snapshot.entries[-1].user_id == demo.users["student8"]
-    await user.should_not_see(marker="join")
+    await join_offered(user, offered=False)
     snapshot = await queues.get_snapshot(subject.queue_id, actor=await account("student8"))
     assert snapshot.entries[-1].task_id == subject.task_ids[1]
 
@@ -139,10 +141,8 @@ async def test_joining_offers_the_first_task_not_handed_in_and_puts_me_last(
 async def test_joining_with_another_task_chosen_in_the_picker(user: User, demo: DemoWorld) -> None:
     subject = demo.open_subject
     await sign_in(user, "student8", path=f"/queues/{subject.queue_id}")
-    (picker,) = elements(user, ui.select, marker="task-picker")
-    with user:
-        picker.set_value(subject.task_ids[3])
-    user.find(marker="join").click()
+    await join_offered(user)
+    press_join(user, subject.task_ids[3])
     await user.should_see(marker="my-position", retries=PATIENCE)
     snapshot = await queues.get_snapshot(subject.queue_id, actor=await account("student8"))
     assert snapshot.entries[-1].task_id == subject.task_ids[3]
@@ -194,7 +194,7 @@ async def test_leaving_the_queue(user: User, demo: DemoWorld) -> None:
     queue_id = demo.open_subject.queue_id
     await sign_in(user, "student5", path=f"/queues/{queue_id}")
     user.find(marker="leave").click()
-    await user.should_see(marker="join", retries=PATIENCE)
+    await join_offered(user)
     await user.should_not_see(marker="my-position")
     shown = await queue_snapshot_when(
         user, lambda s: "Никита Лебедев" not in entry_names(s), what="me off the list"
@@ -211,7 +211,7 @@ async def test_leaving_and_marking_the_task_handed_in(user: User, demo: DemoWorl
     await sign_in(user, "student5", path=f"/queues/{subject.queue_id}")
     user.find(marker="leave-and-mark").click()
     await wait_for_notice(user, "Marked as handed in.")
-    await user.should_see(marker="join", retries=PATIENCE)
+    await join_offered(user)
     await queue_snapshot_when(
         user, lambda s: "Никита Лебедев" not in entry_names(s), what="me off the list"
     )
@@ -225,9 +225,9 @@ async def test_after_leaving_and_marking_the_picker_offers_the_next_task(
     subject = demo.open_subject
     await sign_in(user, "student5", path=f"/queues/{subject.queue_id}")
     user.find(marker="leave-and-mark").click()
-    await user.should_see(marker="join", retries=PATIENCE)
-    (picker,) = elements(user, ui.select, marker="task-picker")
-    assert picker.value == subject.task_ids[2]
+    offer = await join_offered(user)
+    assert offer is not None
+    assert offer.task == subject.task_ids[2]
 
 
 async def test_another_students_join_appears_without_reload(user: User, demo: DemoWorld) -> None:
@@ -273,7 +273,7 @@ async def test_a_teachers_call_appears_without_reload_and_tells_me_it_is_my_turn
 async def test_a_closed_queue_cannot_be_joined(user: User, demo: DemoWorld) -> None:
     await sign_in(user, "student5", path=f"/queues/{demo.closed_subject.queue_id}")
     await user.should_see(marker="queue-closed")
-    await user.should_not_see(marker="join")
+    assert join_offer(user) is None
     snapshot = queue_snapshot(user)
     assert snapshot.entries == ()  # "Nobody is in the queue."
     assert snapshot.state is QueueState.CLOSED
@@ -282,7 +282,8 @@ async def test_a_closed_queue_cannot_be_joined(user: User, demo: DemoWorld) -> N
 async def test_a_paused_queue_can_still_be_joined(user: User, demo: DemoWorld) -> None:
     await sign_in(user, "student1", path=f"/queues/{demo.paused_subject.queue_id}")
     assert queue_snapshot(user).state is QueueState.PAUSED
-    user.find(marker="join").click()
+    await join_offered(user)
+    press_join(user)
     await user.should_see(marker="my-position", retries=PATIENCE)
     assert texts(user, "my-position") == ["4"]
 
@@ -296,9 +297,9 @@ async def test_a_refused_join_shows_the_reason_as_a_notice(user: User, demo: Dem
     )
     shown = await queue_snapshot_when(user, lambda s: s.version > version, what="the new version")
     assert shown.max_size == 7
-    user.find(marker="join").click()
+    press_join(user)
     await wait_for_notice(user, "The queue is full.")
-    await user.should_see(marker="join")
+    assert join_offer(user) is not None
     await user.should_not_see(marker="my-position")
 
 
@@ -322,7 +323,7 @@ async def test_a_refusal_is_shown_even_when_the_queue_changed_while_it_was_on_it
         return await real_join(queue, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(queues, "join_queue", someone_is_quicker)
-    user.find(marker="join").click()
+    press_join(user)
     try:
         await wait_for_notice(user, "The queue is full.", patience=30)
     finally:
