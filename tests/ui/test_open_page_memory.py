@@ -1,0 +1,143 @@
+"""An open page keeps a detached copy of its request: what it reads, without the exchange."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from nicegui import core
+from nicegui.testing.user import User
+from starlette.requests import Request
+from starlette.types import Message
+
+from components import session
+from equeue_ui import open_page_memory
+from equeue_ui.open_page_memory import DETACHED, detached
+from tests.ui.helpers import DemoWorld, sign_in
+
+HEAVY_KEYS = ("fastapi_astack", "app", "router", "endpoint", "state")
+
+
+async def _receive() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _loaded_page_request() -> Request:
+    """A request as it reaches a page: the parts a page reads, and what carried it."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "https",
+        "server": ("equeue.example", 443),
+        "client": ("1.2.3.4", 5),
+        "root_path": "",
+        "path": "/queues/5",
+        "raw_path": b"/queues/5",
+        "query_string": b"x=1",
+        "headers": [
+            (b"host", b"equeue.example"),
+            (b"cookie", b"equeue_session=signed.token; equeue_language=ru"),
+            (b"accept-language", b"ru,en;q=0.8"),
+        ],
+        "path_params": {"queue_id": 5},
+        "fastapi_astack": object(),
+        "app": object(),
+        "router": object(),
+        "endpoint": object(),
+        "state": {"big": bytearray(10_000)},
+    }
+    return Request(scope, _receive)
+
+
+# --- the detached copy ---------------------------------------------------------------------------
+
+
+def test_a_detached_request_reads_the_same_url_cookies_headers_client_and_path_params() -> None:
+    request = _loaded_page_request()
+    copy = detached(request)
+    assert copy.url == request.url
+    assert str(copy.url) == "https://equeue.example/queues/5?x=1"
+    assert (
+        copy.cookies
+        == request.cookies
+        == {"equeue_session": "signed.token", "equeue_language": "ru"}
+    )
+    assert copy.headers == request.headers
+    assert copy.client is not None and copy.client.host == "1.2.3.4"
+    assert copy.path_params == {"queue_id": 5}
+    assert copy.query_params["x"] == "1"
+    assert copy.method == "GET"
+
+
+def test_a_detached_request_keeps_nothing_of_the_exchange_that_carried_it() -> None:
+    request = _loaded_page_request()
+    copy = detached(request)
+    assert not set(HEAVY_KEYS) & set(copy.scope), sorted(set(HEAVY_KEYS) & set(copy.scope))
+    assert copy.receive is not request.receive
+    assert copy.scope[DETACHED] is True
+    assert DETACHED not in request.scope  # the original is not changed
+
+
+# --- on an open page -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trimming_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the app's setup install the trimming again for this test's simulated app.
+
+    `open_page_memory.install()` runs once per process, guarded by a flag on NiceGUI's `app`.
+    The simulation's `app.reset()` between tests drops the connect handlers but not the flag, so
+    without this only the first simulated app of a test run would trim its pages. Requested
+    before `user`, so it runs before `tests/ui/main_app.py` calls the app's setup.
+    """
+    monkeypatch.delattr(core.app, "_equeue_open_page_memory", raising=False)
+
+
+async def _open_queue_page(user: User, demo: DemoWorld) -> str:
+    path = f"/queues/{demo.open_subject.queue_id}"
+    await sign_in(user, "student5", path=path)
+    await user.should_see(marker="queue-view")
+    return path
+
+
+async def test_an_open_page_keeps_only_a_detached_copy_of_its_request(
+    trimming_installed: None, user: User, demo: DemoWorld
+) -> None:
+    path = await _open_queue_page(user, demo)
+    assert user.client is not None
+    # The simulation's `User.open` runs NiceGUI's handshake, which calls the app's connect
+    # handlers, so nothing here calls `_trim`: the app's own installation did it.
+    request = user.client.request
+    assert DETACHED in request.scope
+    assert not set(HEAVY_KEYS) & set(request.scope), sorted(set(HEAVY_KEYS) & set(request.scope))
+    assert request.url.path == path
+
+
+async def test_the_detached_request_still_tells_who_is_signed_in(
+    trimming_installed: None, user: User, demo: DemoWorld
+) -> None:
+    await _open_queue_page(user, demo)
+    assert user.client is not None
+    assert DETACHED in user.client.request.scope
+    with user:  # the language is kept in the client's storage
+        found = await session.current_user(user.client.request)
+    assert found is not None and found.id == demo.users["student5"]
+
+
+async def test_trimming_twice_keeps_the_same_request_and_drops_the_engineio_body_reader(
+    trimming_installed: None, user: User, demo: DemoWorld
+) -> None:
+    await _open_queue_page(user, demo)
+    client = user.client
+    assert client is not None and client.environ is not None
+    request = client.request
+    # The simulation has no engine.io environ of its own; give it the reader a socket would have.
+    client.environ["wsgi.input"] = object()
+
+    open_page_memory._trim(client)
+    open_page_memory._trim(client)
+
+    assert client.request is request
+    assert "wsgi.input" not in client.environ
