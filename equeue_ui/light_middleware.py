@@ -79,10 +79,11 @@ REPLACEMENTS: dict[type, type] = {
 
 def lightened(middleware: list[Middleware]) -> list[Middleware]:
     """The same stack in the same order, with NiceGUI's middlewares swapped for the plain ones."""
-    return [
-        Middleware(REPLACEMENTS[entry.cls]) if entry.cls in REPLACEMENTS else entry  # type: ignore[arg-type]
-        for entry in middleware
-    ]
+    swapped: list[Middleware] = []
+    for entry in middleware:
+        replacement = REPLACEMENTS.get(entry.cls)  # type: ignore[call-overload]
+        swapped.append(entry if replacement is None else Middleware(replacement))
+    return swapped
 
 
 def install() -> None:

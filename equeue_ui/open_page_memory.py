@@ -54,8 +54,7 @@ def _trim(client: Client) -> None:
 
 
 def install() -> None:
-    """Once per process; later calls do nothing."""
-    if getattr(app, "_equeue_open_page_memory", False):
-        return
-    app.on_connect(_trim)
-    app._equeue_open_page_memory = True  # type: ignore[attr-defined]
+    """Once per app; a later call does nothing. (Checked on the handler list itself: NiceGUI's
+    test harness resets the app's handlers between tests.)"""
+    if _trim not in app._connect_handlers:
+        app.on_connect(_trim)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from nicegui import core
 from nicegui.testing.user import User
 from starlette.requests import Request
 from starlette.types import Message
@@ -83,18 +81,6 @@ def test_a_detached_request_keeps_nothing_of_the_exchange_that_carried_it() -> N
 # --- on an open page -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def trimming_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let the app's setup install the trimming again for this test's simulated app.
-
-    `open_page_memory.install()` runs once per process, guarded by a flag on NiceGUI's `app`.
-    The simulation's `app.reset()` between tests drops the connect handlers but not the flag, so
-    without this only the first simulated app of a test run would trim its pages. Requested
-    before `user`, so it runs before `tests/ui/main_app.py` calls the app's setup.
-    """
-    monkeypatch.delattr(core.app, "_equeue_open_page_memory", raising=False)
-
-
 async def _open_queue_page(user: User, demo: DemoWorld) -> str:
     path = f"/queues/{demo.open_subject.queue_id}"
     await sign_in(user, "student5", path=path)
@@ -103,7 +89,7 @@ async def _open_queue_page(user: User, demo: DemoWorld) -> str:
 
 
 async def test_an_open_page_keeps_only_a_detached_copy_of_its_request(
-    trimming_installed: None, user: User, demo: DemoWorld
+    user: User, demo: DemoWorld
 ) -> None:
     path = await _open_queue_page(user, demo)
     assert user.client is not None
@@ -116,7 +102,7 @@ async def test_an_open_page_keeps_only_a_detached_copy_of_its_request(
 
 
 async def test_the_detached_request_still_tells_who_is_signed_in(
-    trimming_installed: None, user: User, demo: DemoWorld
+    user: User, demo: DemoWorld
 ) -> None:
     await _open_queue_page(user, demo)
     assert user.client is not None
@@ -127,7 +113,7 @@ async def test_the_detached_request_still_tells_who_is_signed_in(
 
 
 async def test_trimming_twice_keeps_the_same_request_and_drops_the_engineio_body_reader(
-    trimming_installed: None, user: User, demo: DemoWorld
+    user: User, demo: DemoWorld
 ) -> None:
     await _open_queue_page(user, demo)
     client = user.client
