@@ -23,10 +23,22 @@ NOT_A_MEMBER = msg("Only approved members of this workspace can see it.")
 
 async def load_actor(session: AsyncSession, actor: UserView) -> User:
     """The acting user as stored now: roles and the blocked flag are never taken from the UI."""
-    user = await session.get(User, actor.id)
+    return active_actor(await session.get(User, actor.id))
+
+
+def active_actor(user: User | None) -> User:
+    """The acting user, read from the database by the caller, if it may act at all."""
     if user is None or user.blocked:
         raise ForbiddenError(msg("Your account is blocked or no longer exists."))
     return user
+
+
+def remember_membership(session: AsyncSession, member: WorkspaceMember | None) -> None:
+    """A membership the caller read along with other rows: later checks in this session use it
+    instead of asking again (see :func:`membership`)."""
+    if member is not None:
+        known: dict[tuple[int, int], WorkspaceMember] = session.info.setdefault("memberships", {})
+        known[(member.user_id, member.workspace_id)] = member
 
 
 async def membership(

@@ -24,6 +24,7 @@ from db.models import (
     SubmissionKind,
     Task,
     User,
+    WorkspaceMember,
 )
 from db.types import utcnow
 from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
@@ -56,19 +57,29 @@ async def page(queue_id: int, *, actor: UserView) -> QueuePage:
     """The queue's subject, its tasks and the actor's handed-in ones, in one read; refused to
     anyone who may not see the subject. The entries come from the live hub."""
     async with read_only() as session:
-        user = await permissions.load_actor(session, actor)
-        # Queue and subject in one statement (the subject then comes from the identity map),
-        # tasks with the reader's hand-ins in another: this runs on every page load.
+        # This runs on every queue page load, so it takes two statements. The first reads the
+        # queue, its subject, the actor and the actor's membership of the subject's workspace
+        # (the checks below then find them in the session); the second the tasks with the
+        # reader's hand-ins.
         found = (
             await session.execute(
-                select(Queue, Subject)
+                select(Queue, Subject, User, WorkspaceMember)
                 .join(Subject, Subject.id == Queue.subject_id)
+                .join(User, User.id == actor.id)
+                .outerjoin(
+                    WorkspaceMember,
+                    (WorkspaceMember.workspace_id == Subject.workspace_id)
+                    & (WorkspaceMember.user_id == actor.id),
+                )
                 .where(Queue.id == queue_id)
             )
         ).first()
         if found is None:
+            await permissions.load_actor(session, actor)  # a vanished actor is told so first
             raise NotFoundError(msg("This queue does not exist."))
-        queue = found[0]
+        queue, _subject, stored_actor, member = found
+        user = permissions.active_actor(stored_actor)
+        permissions.remember_membership(session, member)
         subject = await permissions.ensure_subject_visible(session, user, queue.subject_id)
         rows = await session.execute(
             select(Task, Submission.id)
