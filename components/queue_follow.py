@@ -21,18 +21,26 @@ class Following:
 async def follow_queue(queue_id: int, on_snapshot: Callable[[QueueSnapshot], None]) -> Following:
     """Call ``on_snapshot`` with every newer snapshot while the page lives. Subscribes before
     reading, so a change in between is not lost; on every (re)connection the browser joins the
-    queue's room and is brought up to date."""
+    queue's room and is brought up to date.
+
+    Pages draw ``Following.snapshot`` into the browser, so on the page's first connection the
+    browser already holds that version and is sent a snapshot only if a newer one came since.
+    After a reconnection it may have missed any, so it is always sent the current one."""
     client = ui.context.client
     hub = runtime.current().hub
     unwatch = hub.watch(queue_id, on_snapshot)
     client.on_delete(unwatch)
     following = True
+    browser_holds: int | None = None  # the version the browser is known to hold
 
     async def connected() -> None:
+        nonlocal browser_holds
         if not following:
             return
         latest = await hub.current(queue_id)
-        await queue_broadcast.join(client, queue_id, latest)
+        held, browser_holds = browser_holds, None
+        behind = latest is not None and (held is None or latest.version > held)
+        await queue_broadcast.join(client, queue_id, latest if behind else None)
         if latest is not None:
             on_snapshot(latest)
 
@@ -43,4 +51,6 @@ async def follow_queue(queue_id: int, on_snapshot: Callable[[QueueSnapshot], Non
         await queue_broadcast.leave(client, queue_id)
 
     client.on_connect(lambda: background_tasks.create(connected(), name="queue room"))
-    return Following(await hub.current(queue_id), stop)
+    first = await hub.current(queue_id)
+    browser_holds = None if first is None else first.version
+    return Following(first, stop)
