@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Group, LoginAttempt, LoginTicket, Session, User
@@ -209,17 +209,21 @@ async def redeem_ticket(ticket: str, *, address: str = "", user_agent: str = "")
         return SignedIn(UserView.of(user), token)
 
 
+# Built once: every page load runs it (see queues._PAGE_ROWS).
+_SESSION_USER = (
+    select(Session, User)
+    .join(User, User.id == Session.user_id)
+    .where(Session.token_hash == bindparam("token_hash"))
+)
+
+
 async def user_for_session(token: str | None) -> UserView | None:
     """The signed-in user of a session token, or None when it is unknown, expired or blocked."""
     if not token:
         return None
     now = utcnow()
     async with read_only() as session:
-        row = await session.execute(
-            select(Session, User)
-            .join(User, User.id == Session.user_id)
-            .where(Session.token_hash == hash_token(token))
-        )
+        row = await session.execute(_SESSION_USER, {"token_hash": hash_token(token)})
         found = row.first()
     if found is None:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -53,6 +53,30 @@ async def get_snapshot(queue_id: int, *, actor: UserView) -> QueueSnapshot:
         return await _snapshot(session, queue)
 
 
+# Built once: a page load then skips building the statements and computing their cache keys
+# (py-spy: about 6 % of a queue page load's CPU).
+_PAGE_ROWS = (
+    select(Queue, Subject, User, WorkspaceMember)
+    .join(Subject, Subject.id == Queue.subject_id)
+    .join(User, User.id == bindparam("actor_id"))
+    .outerjoin(
+        WorkspaceMember,
+        (WorkspaceMember.workspace_id == Subject.workspace_id)
+        & (WorkspaceMember.user_id == bindparam("actor_id")),
+    )
+    .where(Queue.id == bindparam("queue_id"))
+)
+_PAGE_TASKS = (
+    select(Task, Submission.id)
+    .outerjoin(
+        Submission,
+        (Submission.task_id == Task.id) & (Submission.user_id == bindparam("user_id")),
+    )
+    .where(Task.subject_id == bindparam("subject_id"))
+    .order_by(Task.order_index, Task.id)
+)
+
+
 async def page(queue_id: int, *, actor: UserView) -> QueuePage:
     """The queue's subject, its tasks and the actor's handed-in ones, in one read; refused to
     anyone who may not see the subject. The entries come from the live hub."""
@@ -62,17 +86,7 @@ async def page(queue_id: int, *, actor: UserView) -> QueuePage:
         # (the checks below then find them in the session); the second the tasks with the
         # reader's hand-ins.
         found = (
-            await session.execute(
-                select(Queue, Subject, User, WorkspaceMember)
-                .join(Subject, Subject.id == Queue.subject_id)
-                .join(User, User.id == actor.id)
-                .outerjoin(
-                    WorkspaceMember,
-                    (WorkspaceMember.workspace_id == Subject.workspace_id)
-                    & (WorkspaceMember.user_id == actor.id),
-                )
-                .where(Queue.id == queue_id)
-            )
+            await session.execute(_PAGE_ROWS, {"queue_id": queue_id, "actor_id": actor.id})
         ).first()
         if found is None:
             await permissions.load_actor(session, actor)  # a vanished actor is told so first
@@ -81,14 +95,7 @@ async def page(queue_id: int, *, actor: UserView) -> QueuePage:
         user = permissions.active_actor(stored_actor)
         permissions.remember_membership(session, member)
         subject = await permissions.ensure_subject_visible(session, user, queue.subject_id)
-        rows = await session.execute(
-            select(Task, Submission.id)
-            .outerjoin(
-                Submission, (Submission.task_id == Task.id) & (Submission.user_id == user.id)
-            )
-            .where(Task.subject_id == subject.id)
-            .order_by(Task.order_index, Task.id)
-        )
+        rows = await session.execute(_PAGE_TASKS, {"subject_id": subject.id, "user_id": user.id})
         tasks: list[TaskView] = []
         handed_in: set[int] = set()
         for task, submission_id in rows:
