@@ -16,6 +16,7 @@ from equeue_ui import (
     runtime,
     signature_cache,
     socket_shortcut,
+    startup_gate,
 )
 from equeue_ui.scheduler import run_schedule
 from equeue_ui.settings import Settings
@@ -42,8 +43,10 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         if listener is not None:
             await listener.start()
         jobs.append(background_tasks.create(run_schedule(), name="queue schedule"))
+        runtime.set_ready(True)
 
     async def shutdown() -> None:
+        runtime.set_ready(False)
         for job in jobs:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
@@ -63,6 +66,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     share_assets()
     socket_shortcut.install()
     light_middleware.install()
+    startup_gate.install()  # the outermost: after the other stack wrappers
     signature_cache.install()
     open_page_memory.install()
 

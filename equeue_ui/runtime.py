@@ -29,11 +29,22 @@ class Runtime:
 
 
 _current: Runtime | None = None
+_ready = False
 
 
 def install(runtime: Runtime | None) -> None:
     global _current
     _current = runtime
+
+
+def ready() -> bool:
+    """Started and serving: the runtime is installed and the app's start-up has finished."""
+    return _current is not None and _ready
+
+
+def set_ready(value: bool) -> None:
+    global _ready
+    _ready = value
 
 
 def current() -> Runtime:

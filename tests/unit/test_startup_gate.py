@@ -1,0 +1,76 @@
+"""Requests that come while the app is starting wait for it, or are told to come back."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from equeue_ui import startup_gate
+from equeue_ui.startup_gate import StartupGate
+
+
+async def served(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"page"})
+
+
+def client(gate: StartupGate) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=gate), base_url="http://t")
+
+
+async def test_a_request_during_start_up_waits_and_is_then_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(startup_gate, "POLL_S", 0.01)
+    state = {"ready": False}
+    gate = StartupGate(served, ready=lambda: state["ready"], wait_s=5)
+
+    async def finish_start_up() -> None:
+        await asyncio.sleep(0.1)
+        state["ready"] = True
+
+    async with client(gate) as http:
+        response, _ = await asyncio.gather(http.get("/queues/1"), finish_start_up())
+    assert response.status_code == 200
+    assert response.text == "page"
+
+
+async def test_a_start_up_that_takes_too_long_answers_503_with_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(startup_gate, "POLL_S", 0.01)
+    gate = StartupGate(served, ready=lambda: False, wait_s=0.05)
+    async with client(gate) as http:
+        response = await http.get("/queues/1")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == str(startup_gate.RETRY_AFTER_S)
+    assert "eQueue запускается" in response.text  # Russian first, the default
+    assert "eQueue is starting" in response.text
+
+
+async def test_a_websocket_during_a_too_long_start_up_is_closed_with_try_again_later() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.connect"}
+
+    gate = StartupGate(served, ready=lambda: False, wait_s=0.0)
+    await gate({"type": "websocket", "path": "/_nicegui_ws/socket.io/"}, receive, send)
+    assert sent == [{"type": "websocket.close", "code": 1013}]
+
+
+async def test_lifespan_and_a_started_app_pass_straight_through() -> None:
+    seen: list[str] = []
+
+    async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["type"])
+
+    await StartupGate(inner, ready=lambda: False, wait_s=0.0)({"type": "lifespan"}, None, None)
+    await StartupGate(inner, ready=lambda: True, wait_s=0.0)({"type": "http"}, None, None)
+    assert seen == ["lifespan", "http"]
