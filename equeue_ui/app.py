@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import app, background_tasks, ui
 
 from equeue_ui import (
+    engineio_poll,
     light_middleware,
     migrate,
     open_page_memory,
@@ -68,6 +69,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     light_middleware.install()
     startup_gate.install()  # the outermost: after the other stack wrappers
     signature_cache.install()
+    engineio_poll.install()
     open_page_memory.install()
 
 

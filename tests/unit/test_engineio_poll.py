@@ -1,0 +1,60 @@
+"""eQueue's engine.io poll answers exactly as engine.io's own, without a task per packet."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from engineio import exceptions
+
+from equeue_ui.engineio_poll import ENGINEIO_POLL, poll
+
+CASES = {
+    "one packet": ["a"],
+    "a batch": ["a", "b", "c"],
+    "a batch, then the close": ["a", "b", None, "c"],
+    "the close alone": [None],
+    "nothing until the timeout": [],
+}
+
+
+def fake_socket(queued: list[Any]) -> Any:
+    socket = SimpleNamespace(
+        server=SimpleNamespace(ping_interval=0.02, ping_timeout=0.01), queue=asyncio.Queue()
+    )
+    for item in queued:
+        socket.queue.put_nowait(item)
+    return socket
+
+
+async def outcome(poll_function: Any, queued: list[Any]) -> tuple[Any, list[Any]]:
+    socket = fake_socket(queued)
+    try:
+        result: Any = await poll_function(socket)
+    except exceptions.QueueEmpty:
+        result = "QueueEmpty"
+    left = []
+    while not socket.queue.empty():
+        left.append(socket.queue.get_nowait())
+    return result, left
+
+
+@pytest.mark.parametrize("queued", CASES.values(), ids=CASES.keys())
+async def test_the_same_packets_and_the_same_leftovers_as_engineio(queued: list[Any]) -> None:
+    assert await outcome(poll, queued) == await outcome(ENGINEIO_POLL, queued)
+
+
+async def test_a_batch_is_sent_whole_and_the_close_is_queued_again_for_the_next_poll() -> None:
+    assert await outcome(poll, ["a", "b", None, "c"]) == (["a", "b"], ["c", None])
+
+
+async def test_a_cancelled_wait_ends_the_writer_as_engineio_does() -> None:
+    socket = fake_socket([])
+    socket.server.ping_interval = 60
+    waiting = asyncio.ensure_future(poll(socket))
+    await asyncio.sleep(0.01)
+    waiting.cancel()
+    with pytest.raises(exceptions.QueueEmpty):
+        await waiting
