@@ -5,17 +5,23 @@
 export default {
   template: `
     <div class="w-full column no-wrap" style="gap: 4px">
-      <div v-if="offer" class="row items-center no-wrap q-mb-sm" style="gap: 8px">
+      <div v-if="offer" class="row items-center q-mb-sm" style="gap: 8px">
+        <!-- on a phone the button wraps under a full-width picker, so task names stay readable -->
         <q-select
           v-model="task"
           :options="taskOptions"
           emit-value
           map-options
           :label="text.task"
-          class="col"
-          style="min-width: 0"
+          style="flex: 3 1 14rem; min-width: 0"
         />
-        <q-btn color="primary" icon="person_add" :label="text.join" @click="$emit('join', task)" />
+        <q-btn
+          color="primary"
+          icon="person_add"
+          :label="text.join"
+          style="flex: 1 0 auto"
+          @click="$emit('join', task)"
+        />
       </div>
       <div class="row items-center no-wrap" style="gap: 8px">
         <q-badge :color="stateColor" class="text-sm" :label="text[current.state]" />
