@@ -9,14 +9,14 @@ response's first message, and the prefix one only when a prefix was forwarded.
 
 from __future__ import annotations
 
-from typing import Any
-
 from nicegui import app, core
 from nicegui.middlewares import RedirectWithPrefixMiddleware, SetCacheControlMiddleware
 from nicegui.version import __version__
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from equeue_ui.stack_build import Build, around_build
 
 STATIC_PREFIX = f"/_nicegui/{__version__}/"
 DYNAMIC_PREFIX = f"{STATIC_PREFIX}dynamic_resources/"
@@ -88,13 +88,9 @@ def lightened(middleware: list[Middleware]) -> list[Middleware]:
 
 def install() -> None:
     """Swap them when the stack is built (``ui.run`` adds NiceGUI's after setup); once."""
-    if getattr(app, "_equeue_light_middleware", False):
-        return
-    build_stack = app.build_middleware_stack
 
-    def build_lightened() -> Any:
+    def build_lightened(build_stack: Build) -> ASGIApp:
         app.user_middleware[:] = lightened(app.user_middleware)
         return build_stack()
 
-    app.build_middleware_stack = build_lightened  # type: ignore[method-assign]
-    app._equeue_light_middleware = True  # type: ignore[attr-defined]
+    around_build("light_middleware", build_lightened)

@@ -10,28 +10,18 @@ socket.io app, exactly as the Mount at ``/_nicegui_ws/`` would call it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from nicegui import app
+from equeue_ui.stack_build import Build, around_build
 
 SOCKET_MOUNT = "/_nicegui_ws"
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def install() -> None:
     """Wrap the app's middleware stack once; later calls do nothing."""
-    if getattr(app, "_equeue_socket_shortcut", False):
-        return
     from nicegui.nicegui import sio_app  # the socket.io ASGI app NiceGUI mounts
 
-    build_stack = app.build_middleware_stack
-
-    def build_with_shortcut() -> ASGIApp:
+    def build_with_shortcut(build_stack: Build) -> ASGIApp:
         stack = build_stack()
 
         async def route(scope: Scope, receive: Receive, send: Send) -> None:
@@ -44,5 +34,4 @@ def install() -> None:
 
         return route
 
-    app.build_middleware_stack = build_with_shortcut  # type: ignore[method-assign]
-    app._equeue_socket_shortcut = True  # type: ignore[attr-defined]
+    around_build("socket_shortcut", build_with_shortcut)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any
 
-from nicegui import app
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from equeue_ui import runtime
 from equeue_ui.i18n import LANGUAGES, msg
+from equeue_ui.stack_build import around_build
 
 STARTUP_WAIT_S = 30.0
 POLL_S = 0.05
@@ -65,12 +64,6 @@ class StartupGate:
 
 def install() -> None:
     """Outermost of all (install after the other stack wrappers); once per app."""
-    if getattr(app, "_equeue_startup_gate", False):
-        return
-    build_stack = app.build_middleware_stack
-
-    def build_gated() -> Any:
-        return StartupGate(build_stack(), ready=runtime.ready)
-
-    app.build_middleware_stack = build_gated  # type: ignore[method-assign]
-    app._equeue_startup_gate = True  # type: ignore[attr-defined]
+    around_build(
+        "startup_gate", lambda build_stack: StartupGate(build_stack(), ready=runtime.ready)
+    )
