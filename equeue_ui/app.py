@@ -97,6 +97,8 @@ def run_options(settings: Settings) -> dict[str, Any]:
         # file to every page load of every browser.
         "show_welcome_message": True,
         "reconnect_timeout": 10.0,
+        # passed on to uvicorn (settings.ws_compression says why it is off by default)
+        "ws_per_message_deflate": settings.ws_compression,
     }
 
 

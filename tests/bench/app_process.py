@@ -37,8 +37,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def clean_environment(data_dir: Path, port: int, database_url: str | None) -> dict[str, str]:
-    """The caller's environment without pytest's, NiceGUI's or any EQUEUE_* setting."""
+def clean_environment(
+    data_dir: Path, port: int, database_url: str | None, settings: dict[str, str]
+) -> dict[str, str]:
+    """The caller's environment without pytest's, NiceGUI's or any EQUEUE_* setting, plus the
+    bench's own and ``settings``."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -57,7 +60,7 @@ def clean_environment(data_dir: Path, port: int, database_url: str | None) -> di
     )
     if database_url:
         env["EQUEUE_DATABASE_URL"] = database_url
-    return env
+    return env | settings
 
 
 def rss_kb(pid: int) -> int:
@@ -94,9 +97,16 @@ class AppProcess:
     """`python -m equeue_ui.cli run` on a loopback port; restartable on the same port."""
 
     def __init__(
-        self, name: str, data_dir: Path, database_url: str | None, *, gc_trace: bool = False
+        self,
+        name: str,
+        data_dir: Path,
+        database_url: str | None,
+        *,
+        gc_trace: bool = False,
+        settings: dict[str, str] | None = None,
     ) -> None:
         self.name = name
+        self.settings = settings or {}  # more EQUEUE_* variables for the app
         self.command = [sys.executable, "-m", "equeue_ui.cli", "run"]
         if gc_trace:
             self.command = [sys.executable, str(Path(__file__).with_name("gc_trace.py"))]
@@ -129,7 +139,7 @@ class AppProcess:
             self.process = subprocess.Popen(
                 self.command,
                 cwd=self.data_dir,  # no stray .env from the repository
-                env=clean_environment(self.data_dir, self.port, self.database_url),
+                env=clean_environment(self.data_dir, self.port, self.database_url, self.settings),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -68,6 +68,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--connect-concurrency", type=int, default=20, help="page loads in flight, in all"
     )
+    parser.add_argument(
+        "--deflate",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="viewers offer permessage-deflate, as every browser does (the app declines it "
+        "unless EQUEUE_WS_COMPRESSION is on)",
+    )
+    parser.add_argument(
+        "--ws-compression",
+        action="store_true",
+        help="start the app with EQUEUE_WS_COMPRESSION=1 (it then accepts permessage-deflate)",
+    )
     parser.add_argument("--connect-timeout", type=float, default=30.0, help="per viewer")
     parser.add_argument("--time-limit", type=float, default=290.0, help="abort after seconds")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and logs")
@@ -148,7 +160,9 @@ class Bench:
             f"eQueue fan-out benchmark: {args.viewers} viewers, {args.db}, "
             f"{args.processes} app process(es), {args.loaders} load process(es), "
             f"{args.rate:g} changes/s for {args.duration:g} s"
-            + (", then a restart" if args.restart else ""),
+            + (", then a restart" if args.restart else "")
+            + (", viewers offer permessage-deflate" if args.deflate else "")
+            + (", the app accepts it" if args.ws_compression else ""),
             flush=True,
         )
         started = time.monotonic()
@@ -159,7 +173,10 @@ class Bench:
         world = build_world(self.data_dir, database_url, queue_size=args.queue_size)
         self.m.world_seconds = time.monotonic() - started
         for name in ("A", "B")[: args.processes]:
-            app = AppProcess(name, self.data_dir, database_url, gc_trace=args.gc_trace)
+            settings = {"EQUEUE_WS_COMPRESSION": "1"} if args.ws_compression else {}
+            app = AppProcess(
+                name, self.data_dir, database_url, gc_trace=args.gc_trace, settings=settings
+            )
             self.apps.append(app)
             app.start()  # one after the other: migrations never run twice at once
         print(
@@ -209,6 +226,7 @@ class Bench:
                 viewers=[(i, ports[i % len(ports)]) for i in indexes],
                 connect_concurrency=per_loader,
                 connect_timeout=args.connect_timeout,
+                deflate=args.deflate,
             )
             mine, theirs = context.Pipe()
             process = context.Process(

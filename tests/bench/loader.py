@@ -39,6 +39,7 @@ class LoaderConfig:
     viewers: list[tuple[int, int]]  # (viewer index, app port)
     connect_concurrency: int
     connect_timeout: float
+    deflate: bool = False  # viewers offer permessage-deflate, as browsers do
 
 
 @dataclass
@@ -54,6 +55,7 @@ class ViewerResult:
     page_loads: int
     events: int
     event_bytes: int
+    deflate_accepted: bool
     version: int
     seen_at: array[float]
     seen_version: array[int]
@@ -84,7 +86,7 @@ class Loader:
         self.conn = conn
         self.config = config
         self.viewers = [
-            Viewer(index, config.host, port, config.path, config.cookie)
+            Viewer(index, config.host, port, config.path, config.cookie, config.deflate)
             for index, port in config.viewers
         ]
         self.unexpected: dict[int, int] = {}
@@ -250,6 +252,7 @@ class Loader:
                     page_loads=v.page_loads,
                     events=v.events,
                     event_bytes=v.event_bytes,
+                    deflate_accepted=v.deflate_accepted,
                     version=v.version,
                     seen_at=v.seen_at,
                     seen_version=v.seen_version,

@@ -225,6 +225,9 @@ class Report:
             f"  socket events per viewer: {events:.1f} ({kb:.1f} KB), "
             f"of which newer snapshots {snapshots:.1f}"
         )
+        deflated = sum(v.deflate_accepted for v in self.m.viewers)
+        if deflated:
+            out.append(f"  permessage-deflate accepted for {deflated} of {viewers} viewers")
         return out
 
     def _dropped(self) -> list[str]:

@@ -25,6 +25,7 @@ import random
 import re
 import time
 import uuid
+import zlib
 from array import array
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +41,10 @@ MAX_HEADER = 64 * 1024
 MAX_PAGE = 4 * 1024 * 1024
 # A zero masking key leaves the payload as it is; servers must accept any key.
 ZERO_MASK = b"\0\0\0\0"
+# What Chromium offers on every WebSocket (the server may accept it: RFC 7692).
+DEFLATE_OFFER = "permessage-deflate; client_max_window_bits"
+DEFLATE_ACCEPTED = re.compile(rb"(?im)^sec-websocket-extensions:\s*permessage-deflate([^\r\n]*)")
+DEFLATE_TAIL = b"\x00\x00\xff\xff"  # RFC 7692 7.2.1: dropped by the sender, put back to inflate
 
 
 class ConnectFailed(Exception):
@@ -55,15 +60,17 @@ class Stranded(ConnectFailed):
     stays there until its user reloads by hand."""
 
 
-def client_frame(payload: bytes, opcode: int = 0x1) -> bytes:
-    """A masked WebSocket frame from the client (the mask is all zeros)."""
+def client_frame(payload: bytes, opcode: int = 0x1, compressed: bool = False) -> bytes:
+    """A masked WebSocket frame from the client (the mask is all zeros); ``compressed`` sets
+    RSV1, which marks a permessage-deflate message."""
+    first = 0x80 | opcode | (0x40 if compressed else 0)
     size = len(payload)
     if size < 126:
-        header = bytes((0x80 | opcode, 0x80 | size))
+        header = bytes((first, 0x80 | size))
     elif size < 65536:
-        header = bytes((0x80 | opcode, 0xFE)) + size.to_bytes(2, "big")
+        header = bytes((first, 0xFE)) + size.to_bytes(2, "big")
     else:
-        header = bytes((0x80 | opcode, 0xFF)) + size.to_bytes(8, "big")
+        header = bytes((first, 0xFF)) + size.to_bytes(8, "big")
     return header + ZERO_MASK + payload
 
 
@@ -74,10 +81,14 @@ NAMESPACE_CONNECT = client_frame(b"40")
 class Viewer:
     """A browser tab showing the queue; ``seen_at``/``seen_version`` record each newer version."""
 
-    def __init__(self, index: int, host: str, port: int, path: str, cookie: str) -> None:
+    def __init__(
+        self, index: int, host: str, port: int, path: str, cookie: str, deflate: bool = False
+    ) -> None:
         self.index = index
         self.host, self.port, self.path = host, port, path
         self.cookie = cookie  # the app's session cookie, as "name=value"
+        self.deflate = deflate  # offer permessage-deflate, as browsers do
+        self.deflate_accepted = False
         self.storage_cookie = ""  # NiceGUI's browser-storage cookie, set by the first page
         self.tab_id = str(uuid.uuid4())
         self.client_id = ""
@@ -173,7 +184,8 @@ class Viewer:
             f"GET {SOCKET_PATH}?{query} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
             f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
             f"Sec-WebSocket-Version: 13\r\nOrigin: http://{self.host}:{self.port}\r\n"
-            f"Cookie: {cookies}\r\n\r\n"
+            + (f"Sec-WebSocket-Extensions: {DEFLATE_OFFER}\r\n" if self.deflate else "")
+            + f"Cookie: {cookies}\r\n\r\n"
         ).encode()
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
@@ -245,8 +257,13 @@ class SocketProtocol(asyncio.Protocol):
         self.transport: Any = None  # asyncio's or uvloop's transport
         self.buffer = bytearray()
         self.fragments: list[bytes] = []
+        self.fragments_compressed = False
         self.upgraded = False
         self.open = False
+        # permessage-deflate, when the server accepted it: each side keeps its zlib stream
+        # from message to message (context takeover), as Chromium does.
+        self.deflater: Any = None
+        self.inflater: Any = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
@@ -265,8 +282,30 @@ class SocketProtocol(asyncio.Protocol):
             self.transport.close()
 
     def send_event(self, body: bytes) -> None:
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(client_frame(b"42" + body))
+        self.send_text(b"42" + body)
+
+    def send_text(self, payload: bytes, plain_frame: bytes | None = None) -> None:
+        """One text message; ``plain_frame`` is its frame prepared without compression."""
+        if self.transport is None or self.transport.is_closing():
+            return
+        if self.deflater is None:
+            self.transport.write(plain_frame or client_frame(payload))
+            return
+        packed = self.deflater.compress(payload) + self.deflater.flush(zlib.Z_SYNC_FLUSH)
+        self.transport.write(client_frame(packed[: -len(DEFLATE_TAIL)], compressed=True))
+
+    def _accept_extensions(self, headers: bytes) -> None:
+        accepted = DEFLATE_ACCEPTED.search(headers)
+        if accepted is None:
+            return
+        self.viewer.deflate_accepted = True
+        params = accepted.group(1)
+        bits = re.search(rb"server_max_window_bits=(\d+)", params)
+        self.inflater = zlib.decompressobj(-int(bits.group(1)) if bits else -15)
+        bits = re.search(rb"client_max_window_bits=(\d+)", params)
+        self.deflater = zlib.compressobj(
+            zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -int(bits.group(1)) if bits else -15
+        )
 
     def _fail(self, reason: str, error: type[ConnectFailed] = ConnectFailed) -> None:
         if not self.ready.done():
@@ -286,6 +325,7 @@ class SocketProtocol(asyncio.Protocol):
                 self._fail(f"socket: HTTP {bytes(buffer[9:12]).decode(errors='replace')}")
                 self.close()
                 return
+            self._accept_extensions(bytes(buffer[:end]))
             del buffer[: end + 4]
             self.upgraded = True
         self._read_frames(buffer)
@@ -315,16 +355,24 @@ class SocketProtocol(asyncio.Protocol):
             head = buffer[0]
             payload = bytes(buffer[start:end])
             del buffer[:end]
-            self._on_frame(head & 0x0F, bool(head & 0x80), payload)
+            self._on_frame(head & 0x0F, bool(head & 0x80), bool(head & 0x40), payload)
 
-    def _on_frame(self, opcode: int, final: bool, payload: bytes) -> None:
+    def _on_frame(self, opcode: int, final: bool, compressed: bool, payload: bytes) -> None:
         if opcode in (0x0, 0x1, 0x2):
+            if opcode != 0x0:  # the first frame of a message says whether it is compressed
+                self.fragments_compressed = compressed
             if not final:
                 self.fragments.append(payload)
                 return
             if self.fragments:
                 payload = b"".join([*self.fragments, payload])
                 self.fragments.clear()
+            if self.fragments_compressed:
+                if self.inflater is None:
+                    self._fail("socket: compressed frame without permessage-deflate")
+                    self.close()
+                    return
+                payload = self.inflater.decompress(payload + DEFLATE_TAIL)
             self._on_packet(payload)
         elif opcode == 0x9:
             if self.transport is not None:
@@ -338,11 +386,9 @@ class SocketProtocol(asyncio.Protocol):
         if kind == b"4":
             self._on_socketio(packet)
         elif kind == b"2":
-            if self.transport is not None:
-                self.transport.write(PONG)
+            self.send_text(b"3", PONG)
         elif kind == b"0":
-            if self.transport is not None:
-                self.transport.write(NAMESPACE_CONNECT)
+            self.send_text(b"40", NAMESPACE_CONNECT)
         elif kind == b"1":
             self.close()
 
