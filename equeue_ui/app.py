@@ -11,6 +11,7 @@ from nicegui import app, background_tasks, ui
 
 from equeue_ui import (
     engineio_poll,
+    frame_fanout,
     light_middleware,
     migrate,
     open_page_memory,
@@ -70,6 +71,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     startup_gate.install()  # the outermost: after the other stack wrappers
     signature_cache.install()
     engineio_poll.install()
+    frame_fanout.install()
     open_page_memory.install()
 
 
