@@ -51,8 +51,10 @@ async def join(client: Client, queue_id: int, snapshot: QueueSnapshot | None) ->
         if sid.startswith("test-"):  # NiceGUI's simulated users have no real socket
             continue
         await core.sio.enter_room(sid, room(queue_id))
-        if snapshot is not None:
-            await core.sio.emit(EVENT, payload(snapshot), to=sid)
+        eio_sid = core.sio.manager.eio_sid_from_sid(sid, "/")
+        if snapshot is not None and eio_sid is not None:
+            # the same path as the broadcasts, so a later change cannot overtake this one
+            await frame_fanout.send_to_each(core.sio.eio, [eio_sid], _message(payload(snapshot)))
 
 
 async def leave(client: Client, queue_id: int) -> None:
@@ -73,10 +75,14 @@ async def _emit_to_room(data: dict[str, Any], name: str) -> None:
     it starts per recipient (a tenth of the server's CPU at ten changes a second, tests/bench),
     and with the WebSocket frame built once too (frame_fanout)."""
     sio = core.sio
-    encoded = sio.packet_class(sio_packet.EVENT, namespace="/", data=[EVENT, data]).encode()
-    message = eio_packet.Packet(eio_packet.MESSAGE, encoded)
     eio_sids = [eio_sid for _sid, eio_sid in sio.manager.get_participants("/", name)]
-    await frame_fanout.send_to_each(sio.eio, eio_sids, message)
+    await frame_fanout.send_to_each(sio.eio, eio_sids, _message(data))
+
+
+def _message(data: dict[str, Any]) -> eio_packet.Packet:
+    """The snapshot event as socket.io's emit encodes it, in an engine.io message."""
+    encoded = core.sio.packet_class(sio_packet.EVENT, namespace="/", data=[EVENT, data]).encode()
+    return eio_packet.Packet(eio_packet.MESSAGE, encoded)
 
 
 def _cached(snapshot: QueueSnapshot) -> tuple[dict[str, Any], str]:

@@ -14,6 +14,7 @@ from nicegui import app
 from pydantic import BaseModel
 
 from components import session
+from equeue_ui import frame_fanout
 from equeue_ui.errors import DomainError
 from equeue_ui.services import accounts, queues
 from equeue_ui.services.views import EntryStatus, UserView
@@ -51,6 +52,15 @@ def register() -> None:
             "ok": True,
             "version": snapshot.version if snapshot else 0,
             "committed_at": committed_at,
+        }
+
+    @app.get("/_bench/fanout", include_in_schema=False)
+    async def bench_fanout(request: Request) -> dict[str, int]:
+        """How the snapshot copies went out since start-up (equeue_ui/frame_fanout.py)."""
+        _ensure_loopback(request)
+        return {
+            "direct": frame_fanout.tally.direct,
+            "through_engineio": frame_fanout.tally.through_engineio,
         }
 
 

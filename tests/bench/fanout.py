@@ -119,6 +119,7 @@ class Measurements:
     baseline_kb: dict[str, int] = field(default_factory=dict)
     connected_kb: dict[str, int] = field(default_factory=dict)
     end_kb: dict[str, int] = field(default_factory=dict)
+    fanout: dict[str, dict[str, int]] = field(default_factory=dict)  # /_bench/fanout per app
     connect_started: float = 0.0
     all_connected: float = 0.0
     connect_cpu: dict[str, float] = field(default_factory=dict)
@@ -285,6 +286,10 @@ class Bench:
             message = await loader.receive(args.grace + 60)
             m.results.append(message[1])
         m.end_kb = {a.name: a.rss_kb() for a in self.apps}
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            for app in self.apps:
+                answer = await client.get(f"{app.url}/_bench/fanout")
+                m.fanout[app.name] = answer.json() if answer.status_code == 200 else {}
 
     async def _restart(self, driver: Driver) -> None:
         """Restart app A (same data, same port); wait until every viewer is back and current."""

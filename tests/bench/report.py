@@ -225,6 +225,12 @@ class Report:
             f"  socket events per viewer: {events:.1f} ({kb:.1f} KB), "
             f"of which newer snapshots {snapshots:.1f}"
         )
+        for name, tally in sorted(self.m.fanout.items()):
+            direct, total = tally.get("direct", 0), sum(tally.values())
+            out.append(
+                f"  app {name}: {direct} of {total} snapshot copies written as one prepared frame "
+                f"({100 * direct / max(1, total):.1f} %), the rest through engine.io"
+            )
         deflated = sum(v.deflate_accepted for v in self.m.viewers)
         if deflated:
             out.append(f"  permessage-deflate accepted for {deflated} of {viewers} viewers")

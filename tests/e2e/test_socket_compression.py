@@ -1,4 +1,5 @@
-"""Chromium offers permessage-deflate on every WebSocket; the app declines it unless told to.
+"""Chromium offers permessage-deflate on every WebSocket; the app declines it unless told to,
+and then sends queue changes as one prepared frame written to each page's socket.
 
 A compressed socket costs the server a zlib stream per open page and a compression per page
 for every queue change (tests/bench/README.md: 291 instead of 118 KB per viewer).
@@ -11,29 +12,38 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from playwright.async_api import Browser
+from playwright.async_api import Browser, expect
 
-from tests.e2e.conftest import connected, new_page
+from tests.e2e.conftest import connected, new_page, open_queue, sign_in
 from tests.e2e.server import AppServer, ServerError, copy_database
 
+pytestmark = pytest.mark.e2e
+
 SOCKET_PATH = "/_nicegui_ws/socket.io/"
+WORKSPACE = "Осенний семестр 2026"
+SUBJECT = "Алгоритмы и структуры данных"
+STUDENT, STUDENT_NAME = "student8", "Полина Морозова"  # not in the demo queue (demo.py)
 
 
-@pytest.fixture(params=[None, "1"], ids=["default", "EQUEUE_WS_COMPRESSION=1"])
+@pytest.fixture(params=[False, True], ids=["default", "EQUEUE_WS_COMPRESSION=1"])
 def server_with_setting(
     request: pytest.FixtureRequest, demo_template: Path, tmp_path: Path
 ) -> Iterator[tuple[AppServer, bool]]:
     data_dir = tmp_path / "data"
     copy_database(demo_template, data_dir)
-    env = {"EQUEUE_WS_COMPRESSION": request.param} if request.param else {}
+    # the benchmark hooks (loopback only) tell how the snapshots went out
+    env = {"EQUEUE_BENCHMARK_HOOKS": "1"}
+    if request.param:
+        env["EQUEUE_WS_COMPRESSION"] = "1"
     server = AppServer(data_dir, env=env)
     try:
         server.start()
     except ServerError as error:
         pytest.fail(str(error), pytrace=False)
     try:
-        yield server, request.param is not None
+        yield server, request.param
     finally:
         server.stop()
 
@@ -57,24 +67,28 @@ async def test_the_live_socket_is_compressed_only_when_the_setting_says_so(
     )
     await devtools.send("Network.enable")
 
-    await page.goto("/login")
+    await sign_in(page, STUDENT)
+    await open_queue(page, WORKSPACE, SUBJECT)
     await connected(page)
     for _ in range(50):  # the DevTools event may trail the handshake by a moment
-        if handshakes:
+        if any(SOCKET_PATH in h["url"] for h in handshakes):
             break
         await asyncio.sleep(0.1)
 
-    [handshake] = [h for h in handshakes if SOCKET_PATH in h["url"]]
+    handshake = [h for h in handshakes if SOCKET_PATH in h["url"]][-1]  # the queue page's
     assert handshake["status"] == 101
     offered = header(handshake.get("requestHeaders") or {}, "Sec-WebSocket-Extensions")
     assert "permessage-deflate" in offered  # what every page's socket asks for
     accepted = header(handshake["headers"], "Sec-WebSocket-Extensions")
-    if compression:
-        assert accepted.startswith("permessage-deflate")
-    else:
-        assert accepted == ""
-    # the page works either way: its words came over the socket
-    await page.get_by_label("Username").fill("nobody")
-    await page.get_by_label("Password", exact=True).fill("not-the-password")
-    await page.get_by_role("button", name="Sign in").click()
-    await page.get_by_text("Wrong username or password").wait_for()
+    assert accepted.startswith("permessage-deflate") if compression else accepted == ""
+
+    # the page follows the queue either way
+    await page.get_by_role("button", name="Join the queue").click()
+    entry = page.locator(".eq-entry").filter(has=page.get_by_text(STUDENT_NAME, exact=True))
+    await expect(entry).to_be_visible()
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        tally = (await client.get("/_bench/fanout")).json()
+    if compression:  # uvicorn compresses each copy
+        assert tally["direct"] == 0 and tally["through_engineio"] >= 1
+    else:  # the join's snapshot went out as one prepared frame
+        assert tally["direct"] >= 1

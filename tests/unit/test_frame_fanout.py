@@ -1,7 +1,8 @@
 """A prepared frame reaches each socket as engine.io and uvicorn would have sent it, and any
 socket where a direct write could reorder or break something gets the packet through engine.io.
 
-The server here is the real stack on loopback: uvicorn with wsproto, engine.io's ASGI app.
+The server here is the real stack on loopback: uvicorn with wsproto and engine.io's ASGI app,
+with engine.io patched as the app patches it (equeue_ui.engineio_poll and frame_fanout).
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from engineio.async_socket import AsyncSocket
 from websockets.asyncio.client import ClientConnection, connect
 from wsproto.frame_protocol import FrameProtocol
 
-from equeue_ui import frame_fanout
+from equeue_ui import engineio_poll, frame_fanout
 
+# payload sizes in bytes: each length form of RFC 6455 at its edges
 SIZES = [0, 1, 125, 126, 127, 65535, 65536, 70000]
-RECEIVE_TIMEOUT = 5.0
+TIMEOUT = 5.0
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_frame_is_the_one_wsproto_builds(size: int) -> None:
-    text = ("я" + "x" * size)[:size] if size else ""
+    text = "я" * (size // 2) + "x" * (size % 2)  # "я" is two bytes in UTF-8
+    assert len(text.encode()) == size
 
     assert frame_fanout.text_frame(text) == FrameProtocol(client=False, extensions=[]).send_data(
         text, fin=True
@@ -37,18 +40,27 @@ def test_the_frame_is_the_one_wsproto_builds(size: int) -> None:
 @dataclass
 class Running:
     eio: engineio.AsyncServer
-    url: str
+    url: str  # host:port/engine.io/?EIO=4
 
     def socket(self) -> AsyncSocket:
         [socket] = self.eio.sockets.values()
         return socket
 
-    async def send(self, text: str) -> int:
+    async def send(self, text: str, sids: list[str] | None = None) -> int:
         message = eio_packet.Packet(eio_packet.MESSAGE, text)
-        return await frame_fanout.send_to_each(self.eio, list(self.eio.sockets), message)
+        targets = list(self.eio.sockets) if sids is None else sids
+        return await frame_fanout.send_to_each(self.eio, targets, message)
 
 
-async def start(compression: bool) -> tuple[uvicorn.Server, asyncio.Task[None], Running]:
+@pytest.fixture
+def compression() -> bool:
+    return False
+
+
+@pytest.fixture
+async def running(monkeypatch: pytest.MonkeyPatch, compression: bool) -> AsyncIterator[Running]:
+    monkeypatch.setattr(AsyncSocket, "poll", engineio_poll.poll)
+    monkeypatch.setattr(AsyncSocket, "_websocket_handler", frame_fanout._websocket_handler)
     eio = engineio.AsyncServer(async_mode="asgi")
     config = uvicorn.Config(
         engineio.ASGIApp(eio),
@@ -61,81 +73,104 @@ async def start(compression: bool) -> tuple[uvicorn.Server, asyncio.Task[None], 
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(TIMEOUT):
+        while not server.started:
+            if task.done():
+                task.result()  # raises what stopped it
+                pytest.fail("uvicorn stopped before it started")
+            await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
-    return server, task, Running(eio, f"127.0.0.1:{port}/engine.io/?EIO=4")
-
-
-@pytest.fixture(params=[False, True], ids=["plain", "compression"])
-async def running(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Running]:
-    monkeypatch.setattr(AsyncSocket, "_websocket_handler", frame_fanout._websocket_handler)
-    server, task, app = await start(compression=request.param)
-    app.compression = request.param  # type: ignore[attr-defined]
     try:
-        yield app
+        yield Running(eio, f"127.0.0.1:{port}/engine.io/?EIO=4")
     finally:
         server.should_exit = True
         await task
 
 
-async def opened(app: Running) -> ClientConnection:
-    websocket = await connect(f"ws://{app.url}&transport=websocket")
-    handshake = await receive(websocket)
-    assert handshake.startswith("0{")  # engine.io's open packet
+async def opened(app: Running, query: str = "") -> ClientConnection:
+    websocket = await connect(f"ws://{app.url}&transport=websocket{query}")
+    if not query:  # a new session opens with engine.io's open packet
+        assert (await receive(websocket)).startswith("0{")
     return websocket
 
 
 async def receive(websocket: ClientConnection) -> str:
-    message = await asyncio.wait_for(websocket.recv(), RECEIVE_TIMEOUT)
+    message = await asyncio.wait_for(websocket.recv(), TIMEOUT)
     assert isinstance(message, str)
     return message
 
 
+async def settled(socket: AsyncSocket) -> None:
+    """Wait until the socket's writer waits for packets again."""
+    async with asyncio.timeout(TIMEOUT):
+        while frame_fanout.writable_protocol(socket) is None:
+            await asyncio.sleep(0.01)
+
+
 async def test_an_idle_websocket_gets_the_frame_written_directly(running: Running) -> None:
     async with await opened(running) as websocket:
-        direct = await running.send("hello, пока")
+        await settled(running.socket())
 
+        assert await running.send("hello, пока") == 1
         assert await receive(websocket) == "4hello, пока"
-        # with permessage-deflate on, the packet is compressed by uvicorn as before
-        assert direct == (0 if running.compression else 1)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("compression", [True])
+async def test_a_compressed_websocket_gets_the_packet_through_engineio(running: Running) -> None:
+    async with await opened(running) as websocket:
+        assert await running.send("hello") == 0
+        assert await receive(websocket) == "4hello"  # compressed by uvicorn, as before
 
 
 async def test_a_packet_already_queued_is_sent_first(running: Running) -> None:
     async with await opened(running) as websocket:
+        await settled(running.socket())
         await running.socket().send(eio_packet.Packet(eio_packet.MESSAGE, "first"))
 
-        direct = await running.send("second")
-
-        assert direct == 0
+        assert await running.send("second") == 0
         assert [await receive(websocket), await receive(websocket)] == ["4first", "4second"]
 
 
-async def test_a_paused_writer_gets_the_packet_through_its_queue(running: Running) -> None:
+async def test_a_packet_the_writer_holds_for_a_slow_reader_is_sent_first(
+    running: Running,
+) -> None:
     async with await opened(running) as websocket:
-        protocol = getattr(running.socket(), frame_fanout.PROTOCOL_ATTRIBUTE)
+        socket = running.socket()
+        await settled(socket)
+        protocol = getattr(socket, frame_fanout.PROTOCOL_ATTRIBUTE)
         protocol.writable.clear()  # what uvicorn does while the client reads too slowly
+        assert await running.send("held") == 0
+        await asyncio.sleep(0.05)  # the writer takes it and waits for the reader
+        assert socket.queue.empty()
 
-        assert await running.send("later") == 0
-        protocol.writable.set()
+        protocol.writable.set()  # the reader caught up; the writer has not run yet
+        assert await running.send("next") == 0
 
-        assert await receive(websocket) == "4later"
+        assert [await receive(websocket), await receive(websocket)] == ["4held", "4next"]
 
 
 async def test_an_overdue_ping_leaves_the_send_to_engineio(running: Running) -> None:
     async with await opened(running):
         socket = running.socket()
+        await settled(socket)
         socket.last_ping = 1.0  # a ping sent long ago and never answered
 
         assert await running.send("anyone?") == 0
         assert socket.closing or socket.closed  # engine.io's check closed it
 
 
+async def test_a_binary_packet_goes_through_engineio(running: Running) -> None:
+    async with await opened(running) as websocket:
+        await settled(running.socket())
+        message = eio_packet.Packet(eio_packet.MESSAGE, b"\x00\x01")
+
+        assert await frame_fanout.send_to_each(running.eio, list(running.eio.sockets), message) == 0
+        assert await asyncio.wait_for(websocket.recv(), TIMEOUT) == b"\x00\x01"
+
+
 async def test_a_long_polling_client_gets_the_packet_through_engineio(running: Running) -> None:
     polling = f"http://{running.url}&transport=polling"
-    async with httpx.AsyncClient(timeout=RECEIVE_TIMEOUT) as client:
+    async with httpx.AsyncClient(timeout=TIMEOUT) as client:
         opening = await client.get(polling)
         assert opening.text.startswith("0{")
         sid = running.socket().sid
@@ -146,14 +181,52 @@ async def test_a_long_polling_client_gets_the_packet_through_engineio(running: R
         assert polled.text == "4polled"
 
 
+async def test_after_an_upgrade_from_long_polling_the_frame_is_written_directly(
+    running: Running,
+) -> None:
+    polling = f"http://{running.url}&transport=polling"
+    async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+        await client.get(polling)
+        socket = running.socket()
+        async with await opened(running, f"&sid={socket.sid}") as websocket:
+            await websocket.send("2probe")
+            assert await receive(websocket) == "3probe"
+            assert socket.upgrading
+
+            assert await running.send("during") == 0  # the upgrade is not finished
+            await websocket.send("5")  # engine.io's UPGRADE
+            received = [await receive(websocket)]
+            while received[-1] == "6":  # the NOOP that ends the last poll, if it went this way
+                received.append(await receive(websocket))
+            assert received[-1] == "4during"
+            await settled(socket)
+
+            assert await running.send("after") == 1
+            assert await receive(websocket) == "4after"
+
+
 async def test_a_socket_that_closed_is_skipped(running: Running) -> None:
     websocket = await opened(running)
     socket = running.socket()
     await websocket.close()
-    for _ in range(100):
-        if socket.closed:
-            break
-        await asyncio.sleep(0.02)
+    async with asyncio.timeout(TIMEOUT):
+        while not socket.closed:
+            await asyncio.sleep(0.02)
 
-    assert await running.send("gone") == 0
+    assert await running.send("gone", [socket.sid]) == 0
     assert getattr(socket, frame_fanout.PROTOCOL_ATTRIBUTE) is None
+
+
+async def test_a_connection_uvicorn_is_closing_gets_no_direct_write(running: Running) -> None:
+    async with await opened(running):
+        socket = running.socket()
+        await settled(socket)
+        protocol = getattr(socket, frame_fanout.PROTOCOL_ATTRIBUTE)
+        protocol.close_sent = True  # uvicorn sent its close frame; engine.io has not noticed
+
+        assert frame_fanout.writable_protocol(socket) is None
+        protocol.close_sent = False
+        protocol.disconnected = True
+
+        assert frame_fanout.writable_protocol(socket) is None
+        protocol.disconnected = False
