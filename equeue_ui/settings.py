@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     ecourses_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     # permessage-deflate on the live socket. Every browser offers it, and the server then keeps
     # a zlib stream per open page (about 170 KB) and compresses every queue change once per
-    # page: off, 1,000 open pages cost 118 KB each and follow 10 changes/s; on, 291 KB each and
-    # 6.4 changes/s (tests/bench/README.md). A snapshot is about 3 KB uncompressed.
+    # page: with 1,000 open pages, 293 instead of 120 KB each, and 6.8 instead of about 20
+    # changes/s (tests/bench/README.md). A snapshot is about 3 KB uncompressed.
     ws_compression: bool = False
     # Loopback-only endpoints the load benchmark drives the app through; never on in production.
     benchmark_hooks: bool = False
