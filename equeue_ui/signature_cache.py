@@ -23,7 +23,7 @@ def install() -> None:
 
 def _cached_expects_arguments(func: Callable[..., Any]) -> bool:
     bound = isinstance(func, types.MethodType)
-    function = func.__func__ if bound else func
+    function: object = func.__func__ if isinstance(func, types.MethodType) else func
     if (
         not isinstance(function, types.FunctionType)
         or hasattr(function, "__wrapped__")
