@@ -69,6 +69,7 @@ bench: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 
 clean:
 	rm -rf $(VENV) build/ data/ *.egg-info

@@ -50,7 +50,7 @@ def enum_checks(connection: Connection) -> dict[str, dict[str, str]]:
     """CHECK constraints per table as the database reports them: name -> SQL text."""
     inspector = inspect(connection)
     return {
-        table: {ck["name"]: ck["sqltext"] for ck in inspector.get_check_constraints(table)}
+        table: {str(ck["name"]): ck["sqltext"] for ck in inspector.get_check_constraints(table)}
         for table in inspector.get_table_names()
     }
 

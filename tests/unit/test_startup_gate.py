@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import httpx
 import pytest
+from starlette.types import Message, Receive, Scope, Send
 
 from equeue_ui import startup_gate
 from equeue_ui.startup_gate import StartupGate
 
 
-async def served(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def served(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"page"})
 
@@ -52,12 +52,12 @@ async def test_a_start_up_that_takes_too_long_answers_503_with_retry_after(
 
 
 async def test_a_websocket_during_a_too_long_start_up_is_closed_with_try_again_later() -> None:
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         return {"type": "websocket.connect"}
 
     gate = StartupGate(served, ready=lambda: False, wait_s=0.0)
@@ -68,9 +68,17 @@ async def test_a_websocket_during_a_too_long_start_up_is_closed_with_try_again_l
 async def test_lifespan_and_a_started_app_pass_straight_through() -> None:
     seen: list[str] = []
 
-    async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
         seen.append(scope["type"])
 
-    await StartupGate(inner, ready=lambda: False, wait_s=0.0)({"type": "lifespan"}, None, None)
-    await StartupGate(inner, ready=lambda: True, wait_s=0.0)({"type": "http"}, None, None)
+    async def unused_receive() -> Message:
+        raise AssertionError("nothing is read")
+
+    async def unused_send(message: Message) -> None:
+        raise AssertionError("nothing is sent")
+
+    starting = StartupGate(inner, ready=lambda: False, wait_s=0.0)
+    await starting({"type": "lifespan"}, unused_receive, unused_send)
+    started = StartupGate(inner, ready=lambda: True, wait_s=0.0)
+    await started({"type": "http"}, unused_receive, unused_send)
     assert seen == ["lifespan", "http"]
