@@ -5,7 +5,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.i18n import _
+from components.live import coalesced, on_event
 from components.notices import attempt
+from equeue_ui.events import GroupsChanged
 from equeue_ui.services import accounts, groups
 from equeue_ui.services.views import GroupView, UserView
 
@@ -47,3 +49,4 @@ async def group_picker(user: UserView) -> None:
     )
     results = ui.column().classes("w-full gap-0").mark("group-results")
     await search()
+    on_event(GroupsChanged, lambda _e: True, coalesced(search))  # added, renamed, deleted

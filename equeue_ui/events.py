@@ -76,7 +76,7 @@ class SiteSettingsChanged:
 
 @dataclass(frozen=True)
 class UserChanged:
-    """A site admin changed a user's roles or blocked flag."""
+    """A site admin changed a user's roles or blocked flag, or the user chose a group."""
 
     user_id: int
 

@@ -8,10 +8,12 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _
-from components.live import coalesced, on_event
+from components.live import coalesced, on_event, section
 from components.workspace_list import workspace_list
-from equeue_ui.events import MembershipChanged, WorkspaceChanged
-from equeue_ui.services import groups, workspaces
+from equeue_ui.errors import DomainError
+from equeue_ui.events import GroupsChanged, MembershipChanged, UserChanged, WorkspaceChanged
+from equeue_ui.services import accounts, groups, workspaces
+from equeue_ui.services.views import GroupView
 from pages.auth import sign_in_section
 
 
@@ -30,13 +32,16 @@ def register() -> None:
             ui.label(_("Signed in as {name}", name=user.display_name)).classes("text-h6").mark(
                 "welcome"
             )
-            group = await groups.get_group(user.group_id) if user.group_id else None
-            with ui.row().classes("items-center gap-2"):
-                ui.label(_("Group: {name}", name=group.name) if group else _("No group chosen"))
-                ui.button(
-                    _("Change group") if group else _("Choose your group"),
-                    on_click=lambda: ui.navigate.to("/groups"),
-                ).props("flat dense").mark("choose-group")
+
+            async def my_group() -> GroupView | None:
+                try:  # the group chosen since, in another tab or by an admin
+                    group_id = (await accounts.get_user(user.id)).group_id
+                except DomainError:  # blocked meanwhile: the frame signs this page out
+                    return None
+                return await groups.get_group(group_id) if group_id else None
+
+            refresh_group = await section(my_group, _group_row)
+            on_event(GroupsChanged, lambda _e: True, refresh_group)  # renamed, deleted
 
             @ui.refreshable
             async def listing() -> None:
@@ -50,3 +55,17 @@ def register() -> None:
             refresh = coalesced(listing.refresh)
             on_event(MembershipChanged, lambda e: e.user_id == user.id, refresh)
             on_event(WorkspaceChanged, lambda _e: True, refresh)
+            # choosing another group changes both the group shown and its workspaces
+            on_event(UserChanged, lambda e: e.user_id == user.id, refresh_group)
+            on_event(UserChanged, lambda e: e.user_id == user.id, refresh)
+
+
+def _group_row(group: GroupView | None) -> None:
+    with ui.row().classes("items-center gap-2"):
+        ui.label(_("Group: {name}", name=group.name) if group else _("No group chosen")).mark(
+            "my-group"
+        )
+        ui.button(
+            _("Change group") if group else _("Choose your group"),
+            on_click=lambda: ui.navigate.to("/groups"),
+        ).props("flat dense").mark("choose-group")

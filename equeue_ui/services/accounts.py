@@ -260,12 +260,14 @@ async def get_user(user_id: int) -> UserView:
 
 
 async def set_group(group_id: int, *, actor: UserView) -> UserView:
-    """Choose one's study group."""
+    """Choose one's study group; emits UserChanged (open pages show the group's workspaces)."""
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
         if await uow.session.get(Group, group_id) is None:
             raise invalid("This group does not exist.")
-        user.group_id = group_id
+        if user.group_id != group_id:
+            user.group_id = group_id
+            uow.emit(UserChanged(user.id))
         return UserView.of(user)
 
 

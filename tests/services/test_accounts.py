@@ -17,7 +17,7 @@ from equeue_ui.errors import (
     InvalidError,
     RateLimitedError,
 )
-from equeue_ui.events import SessionsRevoked
+from equeue_ui.events import SessionsRevoked, UserChanged
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import accounts, site
 from equeue_ui.services.views import UserView
@@ -479,10 +479,15 @@ async def test_choosing_a_group_sets_it(rt: Runtime) -> None:
     group = await factories.make_group(rt)
     alice = await factories.make_user(rt, "alice")
 
-    updated = await accounts.set_group(group.id, actor=alice)
+    heard: list[UserChanged] = []
+    rt.bus.subscribe(UserChanged, heard.append)
 
-    assert updated.group_id == group.id
+    updated = await accounts.set_group(group.id, actor=alice)
+    again = await accounts.set_group(group.id, actor=updated)
+
+    assert updated.group_id == again.group_id == group.id
     assert (await accounts.get_user(alice.id)).group_id == group.id
+    assert heard == [UserChanged(alice.id)]  # open pages follow; choosing it again changes nothing
 
 
 async def test_choosing_an_unknown_group_is_invalid(rt: Runtime) -> None:
