@@ -19,6 +19,22 @@ async def section(fetch: Callable[[], Awaitable[T]], draw: Callable[[T], None]) 
     Unlike an async ``ui.refreshable``, a refresh fetches first and swaps the content in one
     go, so the part is never empty while the services are read.
     """
+    _, refresh = _swapping(fetch, draw)
+    await refresh()
+    return coalesced(refresh)
+
+
+def drawn_section(data: T, fetch: Callable[[], Awaitable[T]], draw: Callable[[T], None]) -> Refresh:
+    """A :func:`section` whose first data the page has already read."""
+    container, refresh = _swapping(fetch, draw)
+    with container:
+        draw(data)
+    return coalesced(refresh)
+
+
+def _swapping(
+    fetch: Callable[[], Awaitable[T]], draw: Callable[[T], None]
+) -> tuple[ui.column, Refresh]:
     container = ui.column().classes("w-full gap-0")
 
     async def refresh() -> None:
@@ -27,8 +43,7 @@ async def section(fetch: Callable[[], Awaitable[T]], draw: Callable[[T], None]) 
         with container:
             draw(data)
 
-    await refresh()
-    return coalesced(refresh)
+    return container, refresh
 
 
 def coalesced(refresh: Refresh) -> Refresh:

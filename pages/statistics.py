@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -14,12 +15,19 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _, language
+from components.live import drawn_section, on_event
 from components.notices import attempt, or_refusal
 from components.stats_charts import queue_charts
 from components.stats_progress import leaderboard, progress_matrix
 from components.stats_workspace import subject_summary
+from equeue_ui.errors import DomainError
+from equeue_ui.events import MembershipChanged, SubjectChanged, SubmissionChanged, TaskChanged
 from equeue_ui.services import exports, progress, statistics, workspace_stats
 from equeue_ui.services.exports import CsvFile
+from equeue_ui.services.progress import SubjectStats
+from equeue_ui.services.workspace_stats import WorkspaceStats
+
+T = TypeVar("T")
 
 # Periods of the queue's charts, in days (0: the whole history).
 PERIODS = (7, 30, 0)
@@ -78,15 +86,15 @@ def register() -> None:
                 lambda: exports.submissions_csv(subject_id, actor=user, language=language()),
                 "download-submissions",
             )
-            with ui.card().classes("w-full gap-1"):
-                ui.label(_("Progress")).classes("text-subtitle1 font-bold")
-                if not stats.rows:
-                    ui.label(_("The workspace has no members yet.")).classes("text-grey-7")
-                else:
-                    progress_matrix(stats)
-            with ui.card().classes("w-full gap-1"):
-                ui.label(_("Leaderboard")).classes("text-subtitle1 font-bold")
-                leaderboard(stats)
+            # Live: hand-ins, accepts, tasks and members change it while a teacher works.
+            shown: SubjectStats | None = stats
+            reread = _reread(lambda: progress.subject_stats(subject_id, actor=user))
+            refresh = drawn_section(shown, reread, _subject_progress)
+            workspace_id = stats.workspace_id
+            on_event(SubmissionChanged, lambda e: e.subject_id == subject_id, refresh)
+            on_event(TaskChanged, lambda e: e.subject_id == subject_id, refresh)
+            on_event(SubjectChanged, lambda e: e.subject_id == subject_id, refresh)
+            on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
         return None
 
     @ui.page("/workspaces/{workspace_id}/stats")
@@ -101,7 +109,6 @@ def register() -> None:
             ui.link(f"← {stats.name}", f"/workspaces/{workspace_id}").classes("text-h6").mark(
                 "stats-workspace"
             )
-            ui.label(_("Members: {n}", n=stats.students)).classes("text-grey-8")
             _download_button(
                 _("Download all submissions (CSV)"),
                 lambda: exports.workspace_submissions_csv(
@@ -109,8 +116,58 @@ def register() -> None:
                 ),
                 "download-workspace-submissions",
             )
-            subject_summary(stats)
+            subject_ids: set[int] = set()  # those shown: their hand-ins change the page
+
+            def draw(found: WorkspaceStats | None) -> None:
+                if found is not None:
+                    subject_ids.clear()
+                    subject_ids.update(subject.subject_id for subject in found.subjects)
+                _workspace_summary(found)
+
+            shown: WorkspaceStats | None = stats
+            reread = _reread(lambda: workspace_stats.workspace_stats(workspace_id, actor=user))
+            refresh = drawn_section(shown, reread, draw)
+            on_event(SubmissionChanged, lambda e: e.subject_id in subject_ids, refresh)
+            on_event(TaskChanged, lambda e: e.subject_id in subject_ids, refresh)
+            on_event(SubjectChanged, lambda e: e.workspace_id == workspace_id, refresh)
+            on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
         return None
+
+
+def _subject_progress(stats: SubjectStats | None) -> None:
+    if stats is None:  # the page is reloading to say why it can no longer be shown
+        return
+    with ui.column().classes("w-full"):
+        with ui.card().classes("w-full gap-1"):
+            ui.label(_("Progress")).classes("text-subtitle1 font-bold")
+            if not stats.rows:
+                ui.label(_("The workspace has no members yet.")).classes("text-grey-7")
+            else:
+                progress_matrix(stats)
+        with ui.card().classes("w-full gap-1"):
+            ui.label(_("Leaderboard")).classes("text-subtitle1 font-bold")
+            leaderboard(stats)
+
+
+def _workspace_summary(stats: WorkspaceStats | None) -> None:
+    if stats is None:
+        return
+    ui.label(_("Members: {n}", n=stats.students)).classes("text-grey-8").mark("members-count")
+    subject_summary(stats)
+
+
+def _reread(read: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T | None]]:
+    """A live page's fresh read; if the reader lost access meanwhile (or the thing is gone),
+    the page reloads and shows why, as it would have on opening."""
+
+    async def fetch() -> T | None:
+        try:
+            return await read()
+        except DomainError:
+            ui.navigate.reload()
+            return None
+
+    return fetch
 
 
 def _heading(subject_name: str, subject_id: int) -> None:

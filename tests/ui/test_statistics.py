@@ -9,8 +9,17 @@ from typing import Any
 from nicegui import ui
 from nicegui.testing.user import User
 
-from equeue_ui.services import exports
-from tests.ui.helpers import DemoWorld, elements, eventually, settle, sign_in, texts
+from equeue_ui.services import exports, subjects, submissions
+from tests.ui.helpers import (
+    PATIENCE,
+    DemoWorld,
+    account,
+    elements,
+    eventually,
+    settle,
+    sign_in,
+    texts,
+)
 
 # The demo's open queue had three earlier lab sessions of six services each, all by the teacher.
 PAST_SERVICES = 18
@@ -166,4 +175,65 @@ async def test_a_student_sees_no_workspace_statistics(user: User, demo: DemoWorl
     await user.open(f"/workspaces/{demo.workspace_id}/stats")
     await user.should_see(marker="refusal")
     await user.should_not_see(marker="download-workspace-submissions")
+    await settle(user)
+
+
+async def test_the_subject_page_follows_hand_ins_without_a_reload(
+    user: User, demo: DemoWorld
+) -> None:
+    subject = demo.open_subject
+    await sign_in(user, "teacher", path=f"/subjects/{subject.id}/stats")
+    await user.should_see(marker="progress-matrix")
+    third = f"t{subject.task_ids[2]}"
+
+    def dmitry() -> dict[str, Any]:
+        rows = {row["student"]: row for row in table_rows(user, "progress-matrix")}
+        return dict(rows["Дмитрий Соколов"])  # student3: two tasks in the demo
+
+    assert dmitry()[third] == "—"
+    await submissions.mark_handed_in(subject.task_ids[2], actor=await account("student3"))
+
+    await eventually(lambda: dmitry()[third].startswith("○"), what="the third task handed in")
+    assert dmitry()["total"] == f"3/{len(subject.task_ids)}"
+    await eventually(
+        lambda: table_rows(user, "leaderboard")[0]["handed_in"] == 3, what="the leaderboard"
+    )
+
+
+async def test_the_workspace_page_follows_hand_ins_and_new_subjects(
+    user: User, demo: DemoWorld
+) -> None:
+    await sign_in(user, "leader", path=f"/workspaces/{demo.workspace_id}/stats")
+    await user.should_see(marker="workspace-stats")
+    name = demo.open_subject.name
+
+    def done() -> Any:
+        return {row["name"]: row for row in table_rows(user, "workspace-stats")}[name]["done"]
+
+    before = done()
+    await submissions.mark_handed_in(demo.open_subject.task_ids[2], actor=await account("student3"))
+    await eventually(lambda: done() != before, what="the hand-in counted")
+
+    leader = await account("leader")
+    await subjects.create_subject(demo.workspace_id, name="Теория игр", actor=leader)
+    await eventually(
+        lambda: "Теория игр" in {row["name"] for row in table_rows(user, "workspace-stats")},
+        what="the new subject listed",
+    )
+    await settle(user)
+
+
+async def test_a_teacher_removed_meanwhile_is_shown_the_refusal(
+    user: User, demo: DemoWorld
+) -> None:
+    subject = demo.open_subject
+    await sign_in(user, "teacher", path=f"/subjects/{subject.id}/stats")
+    await user.should_see(marker="progress-matrix")
+    teacher, leader = await account("teacher"), await account("leader")
+    await subjects.unassign_teacher(subject.id, teacher.id, actor=leader)
+
+    await submissions.mark_handed_in(subject.task_ids[2], actor=await account("student3"))
+
+    await user.should_see(marker="refusal", retries=PATIENCE)
+    await user.should_not_see(marker="progress-matrix")
     await settle(user)
