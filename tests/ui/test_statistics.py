@@ -12,6 +12,7 @@ from nicegui.testing.user import User
 from equeue_ui.services import exports, subjects, submissions
 from tests.ui.helpers import (
     PATIENCE,
+    DemoSubject,
     DemoWorld,
     account,
     elements,
@@ -29,6 +30,14 @@ def chart(user: User, marker: str) -> dict[str, Any]:
     (found,) = elements(user, ui.echart, marker=marker)
     options: dict[str, Any] = found.options
     return options
+
+
+async def open_progress_as_teacher(user: User, demo: DemoWorld) -> DemoSubject:
+    """The open subject's statistics page, signed in as its teacher."""
+    subject = demo.open_subject
+    await sign_in(user, "teacher", path=f"/subjects/{subject.id}/stats")
+    await user.should_see(marker="progress-matrix")
+    return subject
 
 
 def table_rows(user: User, marker: str) -> list[dict[str, Any]]:
@@ -92,9 +101,7 @@ async def test_the_queues_history_downloads_as_csv_with_cyrillic_names(
 async def test_the_subject_page_shows_the_progress_matrix_and_leaderboard(
     user: User, demo: DemoWorld
 ) -> None:
-    subject = demo.open_subject
-    await sign_in(user, "teacher", path=f"/subjects/{subject.id}/stats")
-    await user.should_see(marker="progress-matrix")
+    subject = await open_progress_as_teacher(user, demo)
     rows = {row["student"]: row for row in table_rows(user, "progress-matrix")}
     # In the demo student N handed in the first (N mod 3) tasks; the leader is a member too.
     assert len(rows) == 11
@@ -181,9 +188,7 @@ async def test_a_student_sees_no_workspace_statistics(user: User, demo: DemoWorl
 async def test_the_subject_page_follows_hand_ins_without_a_reload(
     user: User, demo: DemoWorld
 ) -> None:
-    subject = demo.open_subject
-    await sign_in(user, "teacher", path=f"/subjects/{subject.id}/stats")
-    await user.should_see(marker="progress-matrix")
+    subject = await open_progress_as_teacher(user, demo)
     third = f"t{subject.task_ids[2]}"
 
     def dmitry() -> dict[str, Any]:
@@ -226,9 +231,7 @@ async def test_the_workspace_page_follows_hand_ins_and_new_subjects(
 async def test_a_teacher_removed_meanwhile_is_shown_the_refusal(
     user: User, demo: DemoWorld
 ) -> None:
-    subject = demo.open_subject
-    await sign_in(user, "teacher", path=f"/subjects/{subject.id}/stats")
-    await user.should_see(marker="progress-matrix")
+    subject = await open_progress_as_teacher(user, demo)
     teacher, leader = await account("teacher"), await account("leader")
     await subjects.unassign_teacher(subject.id, teacher.id, actor=leader)
 
