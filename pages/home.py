@@ -40,8 +40,16 @@ def register() -> None:
                     return None
                 return await groups.get_group(group_id) if group_id else None
 
-            refresh_group = await section(my_group, _group_row)
-            on_event(GroupsChanged, lambda _e: True, refresh_group)  # renamed, deleted
+            shown: list[int | None] = [None]  # the group on the page
+
+            def draw_group(group: GroupView | None) -> None:
+                shown[0] = group.id if group else None
+                _group_row(group)
+
+            refresh_group = await section(my_group, draw_group)
+            on_event(  # mine renamed or deleted, or many at once
+                GroupsChanged, lambda e: e.group_id in (None, shown[0]), refresh_group
+            )
 
             @ui.refreshable
             async def listing() -> None:
