@@ -70,13 +70,12 @@ async def send_to_each(server: AsyncServer, sids: Iterable[str], message: eio_pa
         socket = server.sockets.get(sid)
         if socket is None:
             continue
-        protocol = writable_protocol(socket) if frame is not None else None
-        if protocol is None or frame is None:
-            tally.through_engineio += 1
-            await server.send_packet(sid, message)
+        if frame is not None and (protocol := writable_protocol(socket)) is not None:
+            protocol.transport.write(frame)
+            written += 1
             continue
-        protocol.transport.write(frame)
-        written += 1
+        tally.through_engineio += 1
+        await server.send_packet(sid, message)
     tally.direct += written
     return written
 

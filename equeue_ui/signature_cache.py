@@ -22,8 +22,8 @@ def install() -> None:
 
 
 def _cached_expects_arguments(func: Callable[..., Any]) -> bool:
-    bound = isinstance(func, types.MethodType)
     function: object = func.__func__ if isinstance(func, types.MethodType) else func
+    bound = function is not func
     if (
         not isinstance(function, types.FunctionType)
         or hasattr(function, "__wrapped__")

@@ -8,7 +8,7 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _
-from components.live import coalesced, on_event, section
+from components.live import coalesced, drawn_section, on_event
 from components.workspace_list import workspace_list
 from equeue_ui.errors import DomainError
 from equeue_ui.events import GroupsChanged, MembershipChanged, UserChanged, WorkspaceChanged
@@ -46,7 +46,9 @@ def register() -> None:
                 shown[0] = group.id if group else None
                 _group_row(group)
 
-            refresh_group = await section(my_group, draw_group)
+            # the first draw from the signed-in user as read for this request; refreshes re-read
+            first = await groups.get_group(user.group_id) if user.group_id else None
+            refresh_group = drawn_section(first, my_group, draw_group)
             on_event(  # mine renamed or deleted, or many at once
                 GroupsChanged, lambda e: e.group_id in (None, shown[0]), refresh_group
             )
