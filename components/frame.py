@@ -111,9 +111,11 @@ def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
 
     button = (
         ui.button(icon="account_circle", on_click=build)
-        .props(f'flat round color=white aria-label="{user.display_name}"')
+        .props("flat round color=white")
         .mark("user-menu")
     )
+    # Set as a value, never inside a props string: names may hold quotes, colons and backslashes.
+    button.props["aria-label"] = user.display_name
 
 
 def _language_url(code: str, here: str) -> str:
