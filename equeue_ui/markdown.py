@@ -37,7 +37,16 @@ _ALLOWED_TAGS = {
 
 def render_markdown(text: str) -> str:
     """HTML for ``text``: raw HTML is not passed through, and nh3 strips anything unsafe."""
-    html = _renderer.render(text or "")
+    return clean_html(_renderer.render(text or ""))
+
+
+def clean_html(html: str) -> str:
+    """``html`` with only the tags above, links to http(s)/mailto only, no other attributes.
+
+    The second line of defence: the renderer already escapes raw HTML and refuses
+    ``javascript:`` links. The result is shown with ``ui.html`` (innerHTML), which Vue does not
+    compile, so ``{{ }}`` in it stays text.
+    """
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
