@@ -114,11 +114,11 @@ def _draw(page: AuditPage, offset: int, load: Load) -> None:
         ui.button(
             icon="chevron_left",
             on_click=lambda: load(max(offset - PAGE_SIZE, 0)),
-        ).props(f"flat round {'disable' if offset == 0 else ''}").mark("audit-newer")
+        ).props("flat round").set_enabled(offset > 0).mark("audit-newer")
         ui.button(
             icon="chevron_right",
             on_click=lambda: load(last),
-        ).props(f"flat round {'disable' if last >= page.total else ''}").mark("audit-older")
+        ).props("flat round").set_enabled(last < page.total).mark("audit-older")
 
 
 def _day(text: str | None) -> date | None:

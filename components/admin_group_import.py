@@ -100,9 +100,7 @@ async def group_import(*, actor: UserView) -> None:
                 )
                 ui.button(
                     _("Import new groups: {n}", n=len(preview.new_names)), on_click=write
-                ).props("unelevated" + ("" if preview.new_names else " disable")).mark(
-                    "confirm-import"
-                )
+                ).props("unelevated").set_enabled(bool(preview.new_names)).mark("confirm-import")
 
     with ui.expansion(_("Import groups"), icon="upload").classes("w-full").mark("group-import"):
         ui.label(

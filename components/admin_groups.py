@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
+from components.a11y import labelled
 from components.admin_group_import import group_import
 from components.i18n import _
 from components.live import coalesced, on_event
@@ -65,11 +66,11 @@ def _group_list(page: GroupPage, offset: int, actor: UserView, load: Load) -> No
             _("{first}–{last} of {total}", first=offset + 1, last=last, total=page.total)
         ).mark("group-range")
         ui.button(icon="chevron_left", on_click=lambda: load(max(offset - PAGE_SIZE, 0))).props(
-            f"flat round {'disable' if offset == 0 else ''}"
-        ).mark("groups-previous")
+            "flat round"
+        ).set_enabled(offset > 0).mark("groups-previous")
         ui.button(icon="chevron_right", on_click=lambda: load(last)).props(
-            f"flat round {'disable' if last >= page.total else ''}"
-        ).mark("groups-next")
+            "flat round"
+        ).set_enabled(last < page.total).mark("groups-next")
 
 
 def _group_row(row: GroupRow, actor: UserView) -> None:
@@ -86,12 +87,12 @@ def _group_row(row: GroupRow, actor: UserView) -> None:
                     workspaces=row.workspaces,
                 )
             ).classes("text-xs text-grey-7")
-        ui.button(icon="edit", on_click=lambda: _rename(row, actor)).props(
-            f'flat round dense aria-label="{_("Rename")}"'
+        labelled(ui.button(icon="edit", on_click=lambda: _rename(row, actor)), _("Rename")).props(
+            "flat round dense"
         ).mark("rename-group")
-        ui.button(icon="delete", on_click=lambda: _confirm_delete(row, actor)).props(
-            f'flat round dense color=negative aria-label="{_("Delete")}"'
-        ).mark("delete-group")
+        labelled(
+            ui.button(icon="delete", on_click=lambda: _confirm_delete(row, actor)), _("Delete")
+        ).props("flat round dense color=negative").mark("delete-group")
 
 
 async def _rename(row: GroupRow, actor: UserView) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.a11y import labelled
 from components.i18n import _
 
 
@@ -16,17 +17,15 @@ def admin_nav(here: str) -> None:
         ("audit", _("Audit log"), "history"),
         ("status", _("Status"), "monitor_heart"),
     ]
-    with (
-        ui.element("nav")
-        .classes("w-full flex flex-nowrap overflow-x-auto gap-1")
-        .props(f'aria-label="{_("Administration")}"')
+    with labelled(ui.element("nav"), _("Administration")).classes(
+        "w-full flex flex-nowrap overflow-x-auto gap-1"
     ):
         for key, label, icon in sections:
             path = f"/admin/{key}"
             current = here == path
             button = ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p))
-            button.classes("shrink-0").props(
-                "no-caps " + ("unelevated" if current else "flat")
+            button.classes("shrink-0").props("no-caps").props(
+                "unelevated" if current else "flat"
             ).mark(f"admin-nav-{key}")
             if current:
                 button.props('aria-current="page"')

@@ -185,9 +185,9 @@ class Console:
         entry: EntryView,
         marker: str,
     ) -> None:
-        ui.button(label, icon=icon, on_click=lambda: self._act(action, entry)).props(
-            f"color={color}"
-        ).mark(marker)
+        button = ui.button(label, icon=icon, on_click=lambda: self._act(action, entry))
+        button.props["color"] = color
+        button.mark(marker)
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.a11y import labelled
 from components.i18n import _
 from components.notices import attempt, succeeds
 from equeue_ui.formatting import date_time
@@ -52,8 +53,8 @@ def invite_maker(workspace_id: int, *, user: UserView, base_url: str) -> None:
             ui.clipboard.write(link.text)
             ui.notify(_("Copied."), type="positive")
 
-        ui.button(icon="content_copy", on_click=copy).props(
-            f'flat dense round aria-label="{_("Copy")}"'
+        labelled(ui.button(icon="content_copy", on_click=copy), _("Copy")).props(
+            "flat dense round"
         ).mark("copy-student-invite")
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from nicegui import ui
 
+from components.a11y import labelled
 from components.i18n import _
 from components.notices import attempt, succeeds
 from equeue_ui.formatting import date_time, from_input, to_input
@@ -43,20 +44,21 @@ def _task_row(task: TaskView, *, first: bool, last: bool, user: UserView) -> Non
                 extras.append(task.url)
             if extras:
                 ui.label(" · ".join(extras)).classes("text-xs text-grey-7 truncate w-full")
-        up = ui.button(icon="arrow_upward", on_click=lambda: move(-1))
-        up.props(f'flat dense round aria-label="{_("Move up")}"').mark("task-up")
-        down = ui.button(icon="arrow_downward", on_click=lambda: move(1))
-        down.props(f'flat dense round aria-label="{_("Move down")}"').mark("task-down")
+        up = labelled(ui.button(icon="arrow_upward", on_click=lambda: move(-1)), _("Move up"))
+        up.props("flat dense round").mark("task-up")
+        down = labelled(ui.button(icon="arrow_downward", on_click=lambda: move(1)), _("Move down"))
+        down.props("flat dense round").mark("task-down")
         if first:
             up.disable()
         if last:
             down.disable()
-        ui.button(
-            icon="edit", on_click=lambda: _edit_dialog(task.subject_id, task, user=user)
-        ).props(f'flat dense round aria-label="{_("Edit")}"').mark("edit-task")
-        ui.button(icon="delete", on_click=lambda: _confirm_delete(task, user=user)).props(
-            f'flat dense round color=negative aria-label="{_("Delete")}"'
-        ).mark("delete-task")
+        labelled(
+            ui.button(icon="edit", on_click=lambda: _edit_dialog(task.subject_id, task, user=user)),
+            _("Edit"),
+        ).props("flat dense round").mark("edit-task")
+        labelled(
+            ui.button(icon="delete", on_click=lambda: _confirm_delete(task, user=user)), _("Delete")
+        ).props("flat dense round color=negative").mark("delete-task")
 
 
 def _edit_dialog(subject_id: int, task: TaskView | None, *, user: UserView) -> None:

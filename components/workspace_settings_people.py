@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.a11y import labelled
 from components.i18n import _
 from components.notices import succeeds
 from equeue_ui.services import workspaces
@@ -58,14 +59,14 @@ def _member_row(workspace_id: int, member: MemberView, *, user: UserView, sole_a
                 demote_button.disable()
         else:
             ui.button(_("Make admin"), on_click=promote).props("flat dense").mark("promote")
-        remove_button = (
+        remove_button = labelled(
             ui.button(
                 icon="person_remove",
                 on_click=lambda: _confirm_removal(workspace_id, member, user=user),
-            )
-            .props(f'flat dense round color=negative aria-label="{_("Remove")}"')
-            .mark("remove-member")
+            ),
+            _("Remove"),
         )
+        remove_button.props("flat dense round color=negative").mark("remove-member")
         remove_button.tooltip(_("Remove from the workspace"))
         if sole_admin:
             remove_button.disable()

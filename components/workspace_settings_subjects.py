@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
+from components.a11y import labelled
 from components.i18n import _
 from components.notices import attempt, succeeds
 from equeue_ui.services import subjects
@@ -30,17 +31,26 @@ def _subject_row(subject: SubjectView, *, user: UserView) -> None:
             ui.link(subject.name, f"/subjects/{subject.id}").classes(
                 "text-lg font-medium grow min-w-0 truncate"
             ).mark("subject-row-name")
-            ui.button(
-                icon="tune", on_click=lambda: ui.navigate.to(f"/subjects/{subject.id}/settings")
-            ).props(f'flat dense round aria-label="{_("Subject settings")}"').mark(
-                "subject-settings-link"
-            ).tooltip(_("Tasks, queue and teachers"))
-            ui.button(
-                icon="edit", on_click=lambda: _edit_dialog(subject.workspace_id, subject, user=user)
-            ).props(f'flat dense round aria-label="{_("Edit")}"').mark("edit-subject")
-            ui.button(icon="delete", on_click=lambda: _confirm_delete(subject, user=user)).props(
-                f'flat dense round color=negative aria-label="{_("Delete")}"'
-            ).mark("delete-subject")
+            labelled(
+                ui.button(
+                    icon="tune",
+                    on_click=lambda: ui.navigate.to(f"/subjects/{subject.id}/settings"),
+                ),
+                _("Subject settings"),
+            ).props("flat dense round").mark("subject-settings-link").tooltip(
+                _("Tasks, queue and teachers")
+            )
+            labelled(
+                ui.button(
+                    icon="edit",
+                    on_click=lambda: _edit_dialog(subject.workspace_id, subject, user=user),
+                ),
+                _("Edit"),
+            ).props("flat dense round").mark("edit-subject")
+            labelled(
+                ui.button(icon="delete", on_click=lambda: _confirm_delete(subject, user=user)),
+                _("Delete"),
+            ).props("flat dense round color=negative").mark("delete-subject")
         details = " · ".join(p for p in (subject.teacher_name, subject.teacher_contact) if p)
         if details:
             ui.label(details).classes("text-sm text-grey-8")
