@@ -13,6 +13,7 @@ from typing import TypeVar
 from nicegui import ui
 
 from components.i18n import _, language
+from components.links import web_link
 from components.notices import attempt
 from equeue_ui.ecourses.errors import EcoursesTokenExpired
 from equeue_ui.errors import DomainError
@@ -55,7 +56,7 @@ def subject_import(workspace_id: int, *, actor: UserView) -> None:
                 if not course.visible:
                     ui.badge(_("hidden"), color="grey").mark("course-hidden")
                 ui.space()
-                ui.link(_("on eCourses"), course.url, new_tab=True).classes("text-sm")
+                web_link(_("on eCourses"), course.url).classes("text-sm")
 
         async def create() -> None:
             ids = [course_id for course_id, box in chosen.items() if box.value]

@@ -8,6 +8,7 @@ from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from components.i18n import _
+from components.links import web_link
 from components.notices import succeeds
 from equeue_ui.formatting import date_time
 from equeue_ui.services import submissions
@@ -37,12 +38,9 @@ def _task_row(task: TaskView, done: bool, *, user: UserView) -> None:
     with ui.row().classes("w-full items-center gap-2 no-wrap").mark(f"task-{task.id}"):
         box = ui.checkbox(value=done, on_change=toggle).mark("handed-in")
         with ui.column().classes("grow gap-0 min-w-0"):
-            if task.url:
-                ui.link(task.name, task.url, new_tab=True).classes("truncate w-full")
-            else:
-                ui.label(task.name).classes("truncate w-full")
+            web_link(task.name, task.url).classes("truncate w-full")
             if task.due_at:
                 overdue = task.due_at < datetime.now(UTC) and not done
-                ui.label(_("Due {when}", when=date_time(task.due_at))).classes(
-                    "text-xs " + ("text-negative" if overdue else "text-grey-7")
+                ui.label(_("Due {when}", when=date_time(task.due_at))).classes("text-xs").classes(
+                    "text-negative" if overdue else "text-grey-7"
                 ).mark("due")

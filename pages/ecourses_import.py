@@ -11,6 +11,7 @@ from components import session
 from components.ecourses_import import course_link, subject_import, task_import
 from components.frame import frame
 from components.i18n import _
+from components.links import web_link
 from components.notices import or_refusal, refusal
 from equeue_ui.services import subjects, workspaces
 from equeue_ui.services.views import UserView, WorkspaceView
@@ -54,7 +55,7 @@ def register() -> None:
                 "text-h6"
             )
             if subject.ecourses_url:
-                ui.link(_("The course on eCourses"), subject.ecourses_url, new_tab=True)
+                web_link(_("The course on eCourses"), subject.ecourses_url)
             ui.label(
                 _(
                     "Assignments come in the course's section order with their due dates. "
