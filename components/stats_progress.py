@@ -48,11 +48,12 @@ def progress_matrix(stats: SubjectStats) -> ui.table:
         .classes("stats-matrix w-full")
         .mark("progress-matrix")
     )
-    # Accepted work in green, so a glance down a column shows what a teacher has seen.
+    # Accepted work in green, so a glance down a column shows what a teacher has seen. Vue
+    # compiles a slot's template, so it is fixed text: the mark is spelled out (ACCEPTED_MARK).
     table.add_slot(
         "body-cell",
-        f"""<q-td :props="props" :class="String(props.value).startsWith('{ACCEPTED_MARK}')
-        ? 'text-positive' : ''">{{{{ props.value }}}}</q-td>""",
+        """<q-td :props="props" :class="String(props.value).startsWith('✔')
+        ? 'text-positive' : ''">{{ props.value }}</q-td>""",
     )
     ui.label(
         _(
