@@ -1,5 +1,36 @@
-// Alerts for "your turn": sound, vibration, tab title and a browser notification.
-window.eqAlert = function (title, body, strong) {
+// "Your turn" in the browser: sound, vibration, the tab title and a notification. The server
+// sets the `alert` prop ({title, body, strong, n}): the words travel as data, never as code,
+// and each new `n` plays once (a re-sent prop with the same `n` does not replay it).
+export default {
+  template: "<span hidden></span>",
+  props: {
+    alert: Object,
+  },
+  data() {
+    return { played: 0 };
+  },
+  watch: {
+    alert() {
+      this.play();
+    },
+  },
+  mounted() {
+    this.play();
+  },
+  methods: {
+    play() {
+      if (!this.alert || this.alert.n <= this.played) return;
+      this.played = this.alert.n;
+      playAlert(this.alert.title, this.alert.body, this.alert.strong);
+    },
+    async askNotifications() {
+      if (!("Notification" in window)) return "unsupported";
+      return await Notification.requestPermission();
+    },
+  },
+};
+
+function playAlert(title, body, strong) {
   try {
     const context = new (window.AudioContext || window.webkitAudioContext)();
     const beeps = strong ? [0, 0.35, 0.7] : [0];
@@ -29,8 +60,4 @@ window.eqAlert = function (title, body, strong) {
       new Notification(title, { body: body, tag: "equeue-turn", renotify: true });
     } catch (error) {}
   }
-};
-window.eqAskNotifications = async function () {
-  if (!("Notification" in window)) return "unsupported";
-  return await Notification.requestPermission();
-};
+}

@@ -3,9 +3,6 @@ open page of the student who is called; a quieter heads-up when they are next.""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from nicegui import Client, ui
 
 from components.i18n import _
@@ -14,14 +11,31 @@ from equeue_ui import runtime
 from equeue_ui.events import StudentCalled
 from equeue_ui.services.views import UserView
 
-_SCRIPT = "<script>" + (Path(__file__).with_suffix(".js")).read_text(encoding="utf-8") + "</script>"
+
+class AlertPlayer(ui.element, component="turn_alerts.js"):
+    """Invisible: plays each alert it is given in the browser.
+
+    The words go in the ``alert`` prop, as data: a subject's name or a translation is never
+    spliced into JavaScript text. Made on a page's first alert only, so most pages carry none.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.played = 0
+        self.props["alert"] = None
+
+    def play(self, title: str, body: str, *, strong: bool) -> None:
+        self.played += 1
+        self.props["alert"] = {"title": title, "body": body, "strong": strong, "n": self.played}
+
+    async def ask_permission(self) -> object:
+        """The browser's answer to "may we show notifications?" ("granted", "denied", …)."""
+        return await self.run_method("askNotifications", timeout=60)
 
 
 def share_script() -> None:
-    """Once per process: the alert functions go into every page's head from one shared string
-    (added per page, each open page kept its own 6 KB copy of it)."""
-    if _SCRIPT not in Client.shared_head_html:
-        ui.add_head_html(_SCRIPT, shared=True)
+    """Nothing to share any more: the alert code is a component module the browser loads once
+    and caches, on the pages that need it. Kept while the page frame still calls it."""
 
 
 def install(user: UserView) -> None:
@@ -48,7 +62,7 @@ def install(user: UserView) -> None:
             banner.append(label)
         banner[0].set_text(f"{title} {body}")
         banner[0].set_visibility(True)
-        ui.run_javascript(f"eqAlert({json.dumps(title)}, {json.dumps(body)}, true)")
+        player(client).play(title, body, strong=True)
 
     on_each_event(StudentCalled, lambda e: e.user_id == user.id, called)
 
@@ -58,14 +72,16 @@ def heads_up(subject_name: str) -> None:
     title = _("You are next")
     body = _("Get ready: {subject}", subject=subject_name)
     ui.notify(f"{title}. {body}", type="info", position="top", timeout=8000)
-    ui.run_javascript(f"eqAlert({json.dumps(title)}, {json.dumps(body)}, false)")
+    player(ui.context.client).play(title, body, strong=False)
 
 
 def offer_notifications() -> None:
     """A button that asks the browser for permission to show notifications."""
+    # Made now, so it is in the browser before the button is pressed.
+    alerts = player(ui.context.client)
 
     async def ask() -> None:
-        answer = await ui.run_javascript("return await eqAskNotifications()", timeout=60)
+        answer = await alerts.ask_permission()
         if answer == "granted":
             ui.notify(_("Notifications are on: you will be told when it is your turn."))
             button.set_visibility(False)
@@ -74,3 +90,12 @@ def offer_notifications() -> None:
 
     button = ui.button(_("Notify me when it is my turn"), icon="notifications", on_click=ask)
     button.props("flat dense").mark("enable-notifications")
+
+
+def player(client: Client) -> AlertPlayer:
+    """The page's one alert player, made at the top of the page on first need."""
+    for child in client.layout.default_slot.children:
+        if isinstance(child, AlertPlayer):
+            return child
+    with client.layout:
+        return AlertPlayer().mark("turn-alerts")

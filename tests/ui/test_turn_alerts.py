@@ -47,6 +47,14 @@ async def test_the_called_student_sees_the_banner_on_every_open_page(
         await _banner_comes(page)
         await page.should_see(f"It is your turn! Go to the teacher: {subject.name}")
     await on_queue.should_see(marker="your-turn")
+    # Sound, title and notification get the words as the player's data, not as script text.
+    (player,) = on_queue.find(marker="turn-alerts").elements
+    alert = player.props["alert"]
+    assert (alert["title"], alert["body"], alert["strong"]) == (
+        "It is your turn!",
+        f"Go to the teacher: {subject.name}",
+        True,
+    )
     assert not turn_banner_shown(other_student)
     # A tap on the banner puts it away.
     on_workspace.find(marker="turn-banner").click()
@@ -89,7 +97,7 @@ async def test_a_student_who_is_next_when_opening_the_queue_is_told_at_once(
 async def test_the_student_turns_on_browser_notifications(user: User, demo: DemoWorld) -> None:
     await sign_in(user, "student5", path=f"/queues/{demo.open_subject.queue_id}")
     answer = "denied"
-    user.javascript_rules[re.compile(r".*eqAskNotifications")] = lambda _: answer
+    user.javascript_rules[re.compile(r'.*runMethod\(\d+, "askNotifications"')] = lambda _: answer
     user.find(marker="enable-notifications").click()
     await wait_for_notice(user, "The browser blocks notifications for this site.")
     await user.should_see(marker="enable-notifications")  # to try again once unblocked
