@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from db.types import UTCDateTime, str_enum, utcnow
+from db.types import BigKey, Key, UTCDateTime, str_enum, utcnow
 
 NAME_LENGTH = 255
 
@@ -34,6 +35,9 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every `Mapped[int]` column without a type of its own is an id or a reference to one:
+    # an id beyond its range is "no such row", not a database error (db.types.Key).
+    type_annotation_map: ClassVar[dict[Any, Any]] = {int: Key}
 
 
 class MemberRole(enum.StrEnum):
@@ -103,7 +107,7 @@ class User(Base):
     is_teacher: Mapped[bool] = mapped_column(Boolean, default=False)
     is_site_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # NULLs are distinct in unique constraints on both databases: unique only when set.
-    ecourses_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    ecourses_user_id: Mapped[int | None] = mapped_column(BigKey, unique=True)
     ecourses_token_encrypted: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
     dark_mode: Mapped[bool | None] = mapped_column(Boolean)
@@ -147,7 +151,7 @@ class Subject(Base):
     teacher_name: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
     teacher_contact: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
     requirements: Mapped[str] = mapped_column(Text, default="")
-    ecourses_course_id: Mapped[int | None] = mapped_column(BigInteger)
+    ecourses_course_id: Mapped[int | None] = mapped_column(BigKey)
     ecourses_url: Mapped[str | None] = mapped_column(String(1024))
     # Names on the classroom board: in full, or "First L."; None follows the site's default.
     board_full_names: Mapped[bool | None] = mapped_column(Boolean)
@@ -182,7 +186,7 @@ class Task(Base):
     url: Mapped[str | None] = mapped_column(String(1024))
     order_index: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    ecourses_id: Mapped[int | None] = mapped_column(BigInteger)
+    ecourses_id: Mapped[int | None] = mapped_column(BigKey)
 
 
 class Submission(Base):

@@ -7,11 +7,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.types import KeyOutOfRange
 from equeue_ui import runtime
-from equeue_ui.errors import ConflictError
+from equeue_ui.errors import ConflictError, NotFoundError
 from equeue_ui.i18n import Msg
 from equeue_ui.pg_events import notify_in_transaction
 
@@ -41,6 +42,10 @@ async def unit_of_work(*, conflict: Msg | None = None) -> AsyncIterator[UnitOfWo
         except IntegrityError as error:
             await session.rollback()
             raise ConflictError(conflict) from error
+        except StatementError as error:
+            if not _names_no_row(error):
+                raise
+            raise NotFoundError() from error
     if uow.events:
         await rt.bus.publish(uow.events)
 
@@ -48,4 +53,15 @@ async def unit_of_work(*, conflict: Msg | None = None) -> AsyncIterator[UnitOfWo
 @asynccontextmanager
 async def read_only() -> AsyncIterator[AsyncSession]:
     async with runtime.current().db.read_session() as session:
-        yield session
+        try:
+            yield session
+        except StatementError as error:
+            if not _names_no_row(error):
+                raise
+            raise NotFoundError() from error
+
+
+def _names_no_row(error: StatementError) -> bool:
+    """An id no key column can hold (db.types.Key): every service answers it "not found", as
+    it answers any other id that names no row."""
+    return isinstance(error.orig, KeyOutOfRange)
