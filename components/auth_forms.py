@@ -8,6 +8,7 @@ from nicegui import ui
 
 from components.i18n import _
 from components.notices import attempt
+from components.session import Browser
 from equeue_ui.services import accounts, ecourses_accounts
 
 
@@ -15,7 +16,7 @@ def _complete(ticket: str, next_path: str) -> None:
     ui.navigate.to(f"/auth/complete?ticket={quote(ticket)}&next={quote(next_path, safe='')}")
 
 
-def sign_in_form(*, next_path: str, address: str, can_register: bool) -> None:
+def sign_in_form(*, next_path: str, browser: Browser, can_register: bool) -> None:
     async def submit() -> None:
         if not username.value.strip() or not password.value:
             ui.notify(_("Enter your username and password."), type="warning", position="top")
@@ -23,7 +24,13 @@ def sign_in_form(*, next_path: str, address: str, can_register: bool) -> None:
         button.disable()
         try:
             ticket = await attempt(
-                accounts.sign_in(username.value, password.value, address=address)
+                accounts.sign_in(
+                    username.value,
+                    password.value,
+                    binding=browser.binding,
+                    address=browser.address,
+                    device=browser.device,
+                )
             )
         finally:
             button.enable()
@@ -57,7 +64,7 @@ def sign_in_form(*, next_path: str, address: str, can_register: bool) -> None:
                 )
 
 
-def ecourses_sign_in_form(*, next_path: str, address: str) -> None:
+def ecourses_sign_in_form(*, next_path: str, browser: Browser) -> None:
     """Sign in with the eCourses (Moodle) username and password: the app asks eCourses."""
 
     async def submit() -> None:
@@ -68,7 +75,7 @@ def ecourses_sign_in_form(*, next_path: str, address: str) -> None:
         try:
             ticket = await attempt(
                 ecourses_accounts.sign_in_with_ecourses(
-                    username.value, password.value, address=address
+                    username.value, password.value, binding=browser.binding, address=browser.address
                 )
             )
         finally:
@@ -104,7 +111,7 @@ def ecourses_sign_in_form(*, next_path: str, address: str) -> None:
         )
 
 
-def register_form(*, next_path: str, address: str) -> None:
+def register_form(*, next_path: str, browser: Browser) -> None:
     async def submit() -> None:
         if password.value != repeat.value:
             ui.notify(_("The passwords do not match."), type="warning", position="top")
@@ -117,12 +124,18 @@ def register_form(*, next_path: str, address: str) -> None:
                     password.value,
                     first_name=first_name.value,
                     last_name=last_name.value,
+                    address=browser.address,
                 )
             )
             ticket = None
             if created is not None:
                 ticket = await attempt(
-                    accounts.sign_in(username.value, password.value, address=address)
+                    accounts.sign_in(
+                        username.value,
+                        password.value,
+                        binding=browser.binding,
+                        address=browser.address,
+                    )
                 )
         finally:
             button.enable()

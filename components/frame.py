@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import quote
 
+from fastapi import Request
 from nicegui import Client, ui
 
-from components import turn_alerts
+from components import session, turn_alerts
 from components.i18n import _, language
 from components.live import on_event
 from components.notices import attempt
+from components.post_forms import post_form, submit_item
 from equeue_ui.events import SessionsRevoked
 from equeue_ui.i18n import LANGUAGES
 from equeue_ui.services import accounts
@@ -41,7 +42,12 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
     if user is not None:
         turn_alerts.install(user)
         # Logged out everywhere or blocked: open pages stop showing anything at once.
-        on_event(SessionsRevoked, lambda e: e.user_id == user.id, _to_sign_in)
+        request = ui.context.client.request
+        on_event(
+            SessionsRevoked,
+            lambda e: e.user_id == user.id and not _is_own_session(e.kept_session, request),
+            _to_sign_in,
+        )
     content = ui.context.client.content
     content.classes("w-full max-w-3xl mx-auto p-3 gap-4")
     with content:
@@ -56,13 +62,18 @@ def share_assets() -> None:
 
 
 def _language_menu(here: str) -> None:
-    with ui.button(icon="translate").props("flat round color=white").mark("language-menu"):
+    button = ui.button(icon="translate").props("flat round color=white").mark("language-menu")
+    button.props["aria-label"] = _("Language")
+    with button:
         ui.tooltip(_("Language"))
         with ui.menu():
-            for code, name in LANGUAGES.items():
-                ui.menu_item(name, lambda c=code: ui.navigate.to(_language_url(c, here))).mark(
-                    f"language-{code}"
-                )
+            _language_items(here, LANGUAGES)
+
+
+def _language_items(here: str, languages: dict[str, str]) -> None:
+    with post_form("/auth/language", {"next": here}).mark("language-form"):
+        for code, name in languages.items():
+            submit_item(name, name="lang", value=code).mark(f"language-{code}")
 
 
 def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
@@ -88,11 +99,7 @@ def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
             ui.label(user.display_name).classes("px-4 pt-2 font-bold").mark("signed-in-as")
             ui.label(f"@{user.username}").classes("px-4 pb-2 text-xs text-grey-7")
             ui.separator()
-            for code, name in LANGUAGES.items():
-                if code != language():
-                    ui.menu_item(name, lambda c=code: ui.navigate.to(_language_url(c, here))).mark(
-                        f"language-{code}"
-                    )
+            _language_items(here, {c: n for c, n in LANGUAGES.items() if c != language()})
             ui.menu_item(_("Dark mode on/off"), toggle_dark).mark("dark-mode")
             if user.is_teacher:
                 ui.menu_item(_("My queues"), lambda: ui.navigate.to("/teaching")).mark(
@@ -103,10 +110,7 @@ def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
                     "to-admin"
                 )
             ui.separator()
-            ui.menu_item(_("Log out"), lambda: ui.navigate.to("/auth/logout")).mark("logout")
-            ui.menu_item(
-                _("Log out everywhere"), lambda: ui.navigate.to("/auth/logout?everywhere=1")
-            ).mark("logout-everywhere")
+            logout_items()
         menu.open()
 
     button = (
@@ -118,8 +122,21 @@ def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
     button.props["aria-label"] = user.display_name
 
 
-def _language_url(code: str, here: str) -> str:
-    return f"/auth/language?lang={code}&next={quote(here, safe='')}"
+def logout_items() -> None:
+    """"Log out" and "Log out everywhere", as one form that POSTs to /auth/logout."""
+    with post_form("/auth/logout", {}).mark("logout-form"):
+        submit_item(_("Log out"), name="everywhere", value="0").mark("logout")
+        submit_item(_("Log out everywhere"), name="everywhere", value="1").mark(
+            "logout-everywhere"
+        )
+
+
+def _is_own_session(kept: str | None, request: Request | None) -> bool:
+    """Whether ``kept`` (a session's token hash) is the session this page was opened with."""
+    if kept is None or request is None:
+        return False
+    token = session.session_token(request)
+    return token is not None and accounts.hash_token(token) == kept
 
 
 async def _to_sign_in() -> None:

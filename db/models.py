@@ -273,19 +273,20 @@ class Session(Base):
     address: Mapped[str] = mapped_column(String(64), default="")
 
 
-class LoginAttempt(Base):
-    """Failed sign-ins, kept briefly to rate-limit by username and by address."""
+class SignInThrottle(Base):
+    """A counter of recent failed sign-ins (or registrations) for one key: an account from one
+    address, an address alone, or one browser that signed in to the account before.
 
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_username_at", "username", "at"),
-        Index("ix_login_attempts_address_at", "address", "at"),
-    )
+    Counters are rows so that the check and the count are one locked update: parallel tries
+    cannot all slip under the limit (services/sign_in_throttle.py)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(150))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # No attempt for this key is verified before this moment (growing delays).
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SiteSetting(Base):
@@ -320,6 +321,9 @@ class LoginTicket(Base):
     ticket_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The hash of the sign-in cookie of the browser that typed the password: only that browser
+    # can redeem the ticket (a link to it opened elsewhere must not sign that browser in).
+    binding_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class TeacherInvite(Base):

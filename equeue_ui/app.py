@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import app, background_tasks, ui
 
 from equeue_ui import (
+    browser_guard,
     engineio_poll,
     frame_fanout,
     light_middleware,
@@ -68,6 +69,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     share_assets()
     socket_shortcut.install()
     light_middleware.install()
+    browser_guard.install()
     startup_gate.install()  # the outermost: after the other stack wrappers
     signature_cache.install()
     engineio_poll.install()
@@ -101,6 +103,9 @@ def run_options(settings: Settings) -> dict[str, Any]:
         "reconnect_timeout": 10.0,
         # passed on to uvicorn (settings.ws_compression says why it is off by default)
         "ws_per_message_deflate": settings.ws_compression,
+        # uvicorn would take X-Forwarded-For from any local peer; eQueue trusts only the
+        # proxies named in EQUEUE_TRUSTED_PROXIES (components/session.client_address).
+        "proxy_headers": False,
     }
 
 

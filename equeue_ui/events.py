@@ -66,7 +66,11 @@ class DisplayLinkRevoked:
 
 @dataclass(frozen=True)
 class SessionsRevoked:
+    """A user's sessions ended; ``kept_session`` (a session's token hash) is the one that stays,
+    when the user changed the password from it."""
+
     user_id: int
+    kept_session: str | None = None
 
 
 @dataclass(frozen=True)

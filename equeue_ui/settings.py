@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Secrets that appear in docs and examples; a real deployment must never run on them.
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "development-secret"})
@@ -40,6 +42,24 @@ class Settings(BaseSettings):
     ws_compression: bool = False
     # Loopback-only endpoints the load benchmark drives the app through; never on in production.
     benchmark_hooks: bool = False
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client. Nobody by
+    # default: anyone can send that header, and rate limits count by the address it names.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        return _comma_list(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as error:
+                raise ValueError(f"not an IP address or network: {entry!r}") from error
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -74,3 +94,13 @@ class Settings(BaseSettings):
         path.touch(mode=0o600)
         path.write_text(value)
         return value
+
+
+def _comma_list(value: object) -> object:
+    """A list setting from the environment: a JSON list or comma-separated values."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        return json.loads(text)
+    return [item.strip() for item in text.split(",") if item.strip()]

@@ -1,4 +1,7 @@
-"""Sign-in, registration, and the HTTP endpoints that set and clear the session cookie."""
+"""Sign-in, registration, and the HTTP endpoints that set and clear the session cookie.
+
+Everything that changes state here is a POST (equeue_ui/browser_guard.py refuses other sites'),
+and completing a sign-in works only in the browser that typed the password."""
 
 from __future__ import annotations
 
@@ -8,16 +11,18 @@ from nicegui import app, ui
 
 from components import session
 from components.auth_forms import ecourses_sign_in_form, register_form, sign_in_form
-from components.frame import frame
-from components.i18n import _
-from equeue_ui import runtime
+from components.frame import frame, logout_items
+from components.i18n import _, language
+from equeue_ui import browser_guard
 from equeue_ui.errors import DomainError
-from equeue_ui.i18n import LANGUAGES
+from equeue_ui.i18n import LANGUAGES, msg
 from equeue_ui.services import accounts, site
 
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else ""
+# Why the sign-in page was shown again (`/login?notice=…`).
+NOTICES = {
+    "expired": msg("The sign-in link has expired. Sign in again."),
+    "other-browser": accounts.OTHER_BROWSER,
+}
 
 
 def register() -> None:
@@ -35,7 +40,7 @@ def register() -> None:
             return RedirectResponse(session.safe_next(next), status_code=303)
         with frame(_("Registration"), user=None, here=request.url.path):
             if await site.is_registration_open():
-                register_form(next_path=session.safe_next(next), address=client_address(request))
+                register_form(next_path=session.safe_next(next), browser=session.browser(request))
             else:
                 ui.label(_("Registration is switched off on this site.")).mark("registration-off")
         return None
@@ -45,20 +50,40 @@ def register() -> None:
         try:
             signed_in = await accounts.redeem_ticket(
                 ticket,
-                address=client_address(request),
+                # Only the cookie the browser sent: a new one made for this response proves nothing.
+                binding=request.cookies.get(browser_guard.SIGN_IN_COOKIE, ""),
+                address=session.client_address(request),
                 user_agent=request.headers.get("user-agent", ""),
             )
-        except DomainError:
-            return RedirectResponse("/login?expired=1", status_code=303)
+        except DomainError as error:
+            notice = "other-browser" if error.message == accounts.OTHER_BROWSER else "expired"
+            return RedirectResponse(f"/login?notice={notice}", status_code=303)
         response = RedirectResponse(session.safe_next(next), status_code=303)
-        session.set_session_cookie(response, signed_in.token, secure=_is_https(request))
+        secure = browser_guard.is_https(request.scope)
+        session.set_session_cookie(response, signed_in.token, secure=secure)
+        session.set_device_cookie(response, signed_in.user.id, secure=secure)
         return response
 
-    @app.get("/auth/logout", include_in_schema=False)
-    async def logout(request: Request, everywhere: bool = False) -> Response:
+    @ui.page("/auth/logout")
+    async def logout_page(request: Request) -> Response | None:
+        """An old link or bookmark to the logout address: ask, since a GET changes nothing."""
+        user = await session.current_user(request)
+        if user is None:
+            return RedirectResponse("/login", status_code=303)
+        with (
+            frame(_("Log out"), user=user, here=request.url.path),
+            ui.card().classes("w-full max-w-sm mx-auto").mark("logout-card"),
+        ):
+            ui.label(_("Log out of eQueue?")).classes("text-h6")
+            logout_items()
+        return None
+
+    @app.post("/auth/logout", include_in_schema=False)
+    async def logout(request: Request) -> Response:
+        form = await request.form()
         token = session.session_token(request)
         user = await accounts.user_for_session(token)
-        if token and everywhere and user is not None:
+        if token and form.get("everywhere") == "1" and user is not None:
             await accounts.sign_out_everywhere(actor=user)
         elif token:
             await accounts.sign_out(token)
@@ -66,9 +91,11 @@ def register() -> None:
         session.clear_session_cookie(response)
         return response
 
-    @app.get("/auth/language", include_in_schema=False)
-    async def choose_language(request: Request, lang: str = "", next: str = "/") -> Response:
-        response = RedirectResponse(session.safe_next(next), status_code=303)
+    @app.post("/auth/language", include_in_schema=False)
+    async def choose_language(request: Request) -> Response:
+        form = await request.form()
+        lang, next_path = str(form.get("lang", "")), str(form.get("next", "/"))
+        response = RedirectResponse(session.safe_next(next_path), status_code=303)
         if lang not in LANGUAGES:
             return response
         user = await accounts.user_for_session(session.session_token(request))
@@ -81,19 +108,16 @@ def register() -> None:
 
 
 async def sign_in_section(request: Request, next_path: str) -> None:
-    if request.query_params.get("expired"):
-        ui.label(_("The sign-in link has expired. Sign in again.")).classes(
-            "text-warning text-center w-full"
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    if notice is None and request.query_params.get("expired"):
+        notice = NOTICES["expired"]
+    if notice is not None:
+        ui.label(notice.render(language())).classes("text-warning text-center w-full").mark(
+            "sign-in-notice"
         )
+    browser = session.browser(request)
     sign_in_form(
-        next_path=next_path,
-        address=client_address(request),
-        can_register=await site.is_registration_open(),
+        next_path=next_path, browser=browser, can_register=await site.is_registration_open()
     )
     if (await site.ecourses_config()).enabled:
-        ecourses_sign_in_form(next_path=next_path, address=client_address(request))
-
-
-def _is_https(request: Request) -> bool:
-    public = runtime.current().settings.public_url or ""
-    return request.url.scheme == "https" or public.startswith("https://")
+        ecourses_sign_in_form(next_path=next_path, browser=browser)

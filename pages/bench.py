@@ -6,6 +6,7 @@ user in without a password and act as anyone, which no real deployment may allow
 
 from __future__ import annotations
 
+import secrets
 import time
 from ipaddress import ip_address
 
@@ -35,7 +36,9 @@ def register() -> None:
     async def bench_session(request: Request, body: SessionRequest) -> dict[str, str]:
         _ensure_loopback(request)
         user = await _user(body.username)
-        signed_in = await accounts.redeem_ticket(await accounts.issue_ticket(user.id))
+        browser = secrets.token_urlsafe(16)  # the ticket goes straight to its own redemption
+        ticket = await accounts.issue_ticket(user.id, binding=browser)
+        signed_in = await accounts.redeem_ticket(ticket, binding=browser)
         return {"cookie_name": session.COOKIE, "cookie_value": session.sign(signed_in.token)}
 
     @app.post("/_bench/act", include_in_schema=False)

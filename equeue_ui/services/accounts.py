@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -14,18 +15,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Group, LoginAttempt, LoginTicket, Session, User
+from db.models import Group, LoginTicket, Session, User
 from db.types import utcnow
 from equeue_ui.errors import (
     AuthenticationError,
     ConflictError,
     ForbiddenError,
-    RateLimitedError,
     invalid,
 )
 from equeue_ui.events import SessionsRevoked, UserChanged
 from equeue_ui.i18n import LANGUAGES, msg
-from equeue_ui.services import audit, permissions, site
+from equeue_ui.services import audit, passwords, permissions, sign_in_throttle, site
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_text
 from equeue_ui.services.views import UserView
@@ -33,11 +33,7 @@ from equeue_ui.services.views import UserView
 SESSION_LIFETIME = timedelta(days=30)
 # Sliding expiry is refreshed at most this often, so page loads do not all write.
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
-LOGIN_WINDOW = timedelta(minutes=15)
 TICKET_LIFETIME = timedelta(minutes=2)
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_ADDRESS = 30
-MIN_PASSWORD_LENGTH = 8
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 ECOURSES_SUFFIX = "@ecourses"
 
@@ -46,6 +42,10 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 USERNAME_TAKEN = msg("This username is taken.")
+OTHER_BROWSER = msg(
+    "This sign-in was started in another browser (or this browser's cookies were cleared). "
+    "Sign in here again."
+)
 
 
 @dataclass(frozen=True)
@@ -70,14 +70,6 @@ def _check_username(username: str) -> str:
     return name
 
 
-def _check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise invalid("The password must have at least {n} characters.", n=MIN_PASSWORD_LENGTH)
-    if len(password) > 1024:
-        raise invalid("The password is too long.")
-    return password
-
-
 def _clean_person_name(value: str) -> str:
     return " ".join(clean_text(value, max_length=100).split())
 
@@ -89,11 +81,14 @@ async def register(
     first_name: str = "",
     last_name: str = "",
     enforce_setting: bool = True,
+    address: str = "",
 ) -> UserView:
-    """Create a local account; refused when registration is switched off or the name is taken."""
+    """Create a local account; refused when registration is switched off, the name is taken,
+    or too many accounts were registered from ``address`` lately."""
     name = _check_username(username)
-    _check_password(password)
+    passwords.check_new_password(password, username=name)
     first, last = _clean_person_name(first_name), _clean_person_name(last_name)
+    await sign_in_throttle.reserve_registration(address)
     password_hash = await _hash(password)
     async with unit_of_work(conflict=USERNAME_TAKEN) as uow:
         if enforce_setting and not await site.registration_enabled(uow.session):
@@ -109,7 +104,7 @@ async def register(
 async def create_admin(username: str, password: str) -> UserView:
     """From the command line: create a site admin, or make an existing user one."""
     name = _check_username(username)
-    _check_password(password)
+    passwords.check_new_password(password, username=name)
     async with unit_of_work(conflict=USERNAME_TAKEN) as uow:
         user = await _find_user(uow.session, name)
         if user is None:
@@ -122,52 +117,37 @@ async def create_admin(username: str, password: str) -> UserView:
         return UserView.of(user)
 
 
-async def sign_in(username: str, password: str, *, address: str = "") -> str:
+async def sign_in(
+    username: str,
+    password: str,
+    *,
+    binding: str,
+    address: str = "",
+    device: sign_in_throttle.TrustedDevice | None = None,
+) -> str:
     """Check a password; returns a one-time ticket that :func:`redeem_ticket` turns into a
-    session. Repeated failures per username and per address are rate-limited."""
+    session in the browser holding ``binding`` (its sign-in cookie). The attempt is counted
+    before the password is checked (services/sign_in_throttle.py)."""
     name = username.strip()
-    await ensure_not_rate_limited(name, address)
     async with read_only() as session:
         user = await _find_user(session, name)
+    known_device = device is not None and user is not None and device.user_id == user.id
+    trusted = device if known_device else None
+    attempt = await sign_in_throttle.reserve_sign_in(name, address, device=trusted)
     if not await _password_matches(user.password_hash if user else None, password):
-        await record_failed_sign_in(name, address)
         raise AuthenticationError()
     assert user is not None
+    await sign_in_throttle.forgive(attempt)
     if user.blocked:
         raise ForbiddenError(msg("This account is blocked. Contact the site administrator."))
-    return await issue_ticket(user.id)
+    return await issue_ticket(user.id, binding=binding)
 
 
-async def ensure_not_rate_limited(name: str, address: str) -> None:
-    """Refuse a sign-in after too many recent failures for this name or from this address."""
-    since = utcnow() - LOGIN_WINDOW
-    async with read_only() as session:
-        by_name = await session.scalar(
-            select(func.count()).where(
-                LoginAttempt.username == name.lower()[:150], LoginAttempt.at >= since
-            )
-        )
-        by_address = await session.scalar(
-            select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at >= since)
-        )
-    if (by_name or 0) >= MAX_FAILURES_PER_USERNAME or (
-        address and (by_address or 0) >= MAX_FAILURES_PER_ADDRESS
-    ):
-        raise RateLimitedError(
-            msg(
-                "Too many failed sign-ins. Wait {minutes} minutes and try again.",
-                minutes=int(LOGIN_WINDOW.total_seconds() // 60),
-            )
-        )
-
-
-async def record_failed_sign_in(name: str, address: str) -> None:
-    async with unit_of_work() as uow:
-        uow.session.add(LoginAttempt(username=name.lower()[:150], address=address[:64]))
-
-
-async def issue_ticket(user_id: int) -> str:
-    """A one-time code, valid briefly, that proves a sign-in just happened."""
+async def issue_ticket(user_id: int, *, binding: str) -> str:
+    """A one-time code, valid briefly, that proves a sign-in just happened in the browser whose
+    sign-in cookie is ``binding``."""
+    if not binding:
+        raise ValueError("a sign-in ticket must be bound to a browser")
     ticket = secrets.token_urlsafe(32)
     async with unit_of_work() as uow:
         await uow.session.execute(delete(LoginTicket).where(LoginTicket.expires_at < utcnow()))
@@ -176,37 +156,50 @@ async def issue_ticket(user_id: int) -> str:
                 ticket_hash=hash_token(ticket),
                 user_id=user_id,
                 expires_at=utcnow() + TICKET_LIFETIME,
+                binding_hash=hash_token(binding),
             )
         )
     return ticket
 
 
-async def redeem_ticket(ticket: str, *, address: str = "", user_agent: str = "") -> SignedIn:
-    """Exchange a sign-in ticket (once) for a new session."""
+async def redeem_ticket(
+    ticket: str, *, binding: str, address: str = "", user_agent: str = ""
+) -> SignedIn:
+    """Exchange a sign-in ticket (once) for a new session, in the browser it was made for only:
+    a link to it opened in another browser (sent by someone else) signs nobody in."""
     async with unit_of_work() as uow:
         found = await uow.session.scalar(
             select(LoginTicket).where(LoginTicket.ticket_hash == hash_token(ticket))
         )
         if found is None or found.expires_at <= utcnow():
             raise AuthenticationError(msg("The sign-in link has expired. Sign in again."))
-        await uow.session.delete(found)
-        user = await uow.session.get(User, found.user_id)
-        if user is None or user.blocked:
-            raise ForbiddenError(msg("This account is blocked. Contact the site administrator."))
-        token = secrets.token_urlsafe(32)
-        now = utcnow()
-        uow.session.add(
-            Session(
-                token_hash=hash_token(token),
-                user_id=user.id,
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + SESSION_LIFETIME,
-                user_agent=user_agent[:512],
-                address=address[:64],
-            )
+        await uow.session.delete(found)  # used up either way: a ticket never gets a second try
+        this_browser = bool(binding) and hmac.compare_digest(
+            found.binding_hash, hash_token(binding)
         )
-        return SignedIn(UserView.of(user), token)
+        if this_browser:
+            user = await uow.session.get(User, found.user_id)
+            if user is None or user.blocked:
+                raise ForbiddenError(
+                    msg("This account is blocked. Contact the site administrator.")
+                )
+            token = secrets.token_urlsafe(32)
+            now = utcnow()
+            uow.session.add(
+                Session(
+                    token_hash=hash_token(token),
+                    user_id=user.id,
+                    created_at=now,
+                    last_seen_at=now,
+                    expires_at=now + SESSION_LIFETIME,
+                    user_agent=user_agent[:512],
+                    address=address[:64],
+                )
+            )
+            signed_in = SignedIn(UserView.of(user), token)
+    if not this_browser:
+        raise ForbiddenError(OTHER_BROWSER)
+    return signed_in
 
 
 # Built once: every page load runs it (see queues._PAGE_ROWS).
@@ -296,13 +289,26 @@ async def update_profile(
         return UserView.of(user)
 
 
-async def change_password(current: str, new: str, *, actor: UserView) -> None:
-    _check_password(new)
+async def change_password(
+    current: str, new: str, *, actor: UserView, session_token: str | None = None
+) -> None:
+    """Set a new password; every other session of the user ends (the one of ``session_token``
+    stays). Emits SessionsRevoked."""
+    passwords.check_new_password(new, username=actor.username)
+    async with read_only() as session:
+        stored = await permissions.load_actor(session, actor)
+    if not await _password_matches(stored.password_hash, current):
+        raise AuthenticationError(msg("The current password is wrong."))
+    new_hash = await _hash(new)
+    kept = hash_token(session_token) if session_token else None
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
-        if not await _password_matches(user.password_hash, current):
-            raise AuthenticationError(msg("The current password is wrong."))
-        user.password_hash = await _hash(new)
+        user.password_hash = new_hash
+        others = delete(Session).where(Session.user_id == user.id)
+        if kept is not None:
+            others = others.where(Session.token_hash != kept)
+        await uow.session.execute(others)
+        uow.emit(SessionsRevoked(user.id, kept_session=kept))
 
 
 async def _find_user(session: AsyncSession, username: str) -> User | None:

@@ -22,7 +22,7 @@ from equeue_ui.ecourses.errors import EcoursesInvalidLogin, EcoursesTokenExpired
 from equeue_ui.ecourses.models import SiteInfo
 from equeue_ui.errors import ConflictError, ForbiddenError, invalid
 from equeue_ui.i18n import msg
-from equeue_ui.services import accounts, permissions, site
+from equeue_ui.services import accounts, permissions, sign_in_throttle, site
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_text
 from equeue_ui.services.views import UserView
@@ -45,10 +45,13 @@ async def client() -> EcoursesClient:
     return EcoursesClient(config.base_url, service=config.service, timeout=config.timeout_seconds)
 
 
-async def sign_in_with_ecourses(username: str, password: str, *, address: str = "") -> str:
+async def sign_in_with_ecourses(
+    username: str, password: str, *, binding: str, address: str = ""
+) -> str:
     """Check the password with eCourses and create or refresh the account it belongs to;
-    returns a ticket like :func:`accounts.sign_in`. Refused for blocked accounts; failures
-    are rate-limited like local ones, and eCourses outages raise their own clear errors."""
+    returns a ticket for the browser holding ``binding``, like :func:`accounts.sign_in`.
+    Refused for blocked accounts; failures are rate-limited like local ones, and eCourses
+    outages raise their own clear errors."""
     info, token = await _authenticate(username, password, address)
     async with unit_of_work() as uow:
         user = await uow.session.scalar(select(User).where(User.ecourses_user_id == info.userid))
@@ -65,7 +68,7 @@ async def sign_in_with_ecourses(username: str, password: str, *, address: str = 
         _refresh(user, info, token)
         await uow.session.flush()
         user_id = user.id
-    return await accounts.issue_ticket(user_id)
+    return await accounts.issue_ticket(user_id, binding=binding)
 
 
 async def connect_ecourses(
@@ -124,13 +127,16 @@ async def _authenticate(username: str, password: str, address: str) -> tuple[Sit
         raise invalid("Enter your eCourses username and password.")
     # The rate limit keeps this server from being used to guess eCourses passwords.
     key = f"{name.lower()}{accounts.ECOURSES_SUFFIX}"
-    await accounts.ensure_not_rate_limited(key, address)
     ecourses = await client()
+    attempt = await sign_in_throttle.reserve_sign_in(key, address)
     try:
         token = await ecourses.get_token(name, password)
     except EcoursesInvalidLogin:
-        await accounts.record_failed_sign_in(key, address)
+        raise  # counted: it was a wrong password
+    except BaseException:
+        await sign_in_throttle.cancel(attempt)  # eCourses said nothing about the password
         raise
+    await sign_in_throttle.forgive(attempt)
     return await ecourses.site_info(token), token
 
 

@@ -8,14 +8,13 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select, update
 
-from db.models import LoginAttempt, LoginTicket, Session, User
+from db.models import LoginTicket, Session, User
 from db.types import utcnow
 from equeue_ui.errors import (
     AuthenticationError,
     ConflictError,
     ForbiddenError,
     InvalidError,
-    RateLimitedError,
 )
 from equeue_ui.events import SessionsRevoked, UserChanged
 from equeue_ui.runtime import Runtime
@@ -24,6 +23,7 @@ from equeue_ui.services.views import UserView
 from tests.services import factories
 
 PASSWORD = "correct horse battery"
+BROWSER = "alices-browser"  # the sign-in cookie of the browser that signs in
 PRODUCTION_HASHER = accounts._hasher
 
 
@@ -63,8 +63,8 @@ async def switch_registration(rt: Runtime, enabled: bool) -> None:
 
 
 async def session_token(username: str, password: str = PASSWORD) -> str:
-    ticket = await accounts.sign_in(username, password)
-    return (await accounts.redeem_ticket(ticket)).token
+    ticket = await accounts.sign_in(username, password, binding=BROWSER)
+    return (await accounts.redeem_ticket(ticket, binding=BROWSER)).token
 
 
 async def expire_sessions(rt: Runtime, user: UserView) -> None:
@@ -118,7 +118,7 @@ async def test_registering_refuses_a_password_shorter_than_8_characters(rt: Runt
         await accounts.register("alice", "1234567")
 
     assert await user_count(rt) == 0
-    assert (await accounts.register("alice", "12345678")).has_password
+    assert (await accounts.register("alice", "k7vq2Lm9")).has_password  # 8 is enough
 
 
 async def test_registering_refuses_an_absurdly_long_password(rt: Runtime) -> None:
@@ -137,7 +137,7 @@ async def test_registering_a_taken_username_in_any_letter_case_is_a_conflict_and
 
     assert await user_count(rt) == 1
     assert (await stored_user(rt, "alice")).first_name == ""
-    await accounts.sign_in("alice", PASSWORD)  # the original password still works
+    await accounts.sign_in("alice", PASSWORD, binding=BROWSER)  # the original password still works
 
 
 async def test_registering_is_refused_when_a_site_admin_switched_registration_off(
@@ -190,8 +190,10 @@ async def test_signing_in_gives_a_ticket_that_redeems_once_for_a_session_of_that
 ) -> None:
     alice = await accounts.register("alice", PASSWORD)
 
-    ticket = await accounts.sign_in("alice", PASSWORD)
-    signed_in = await accounts.redeem_ticket(ticket, address="10.0.0.1", user_agent="Firefox")
+    ticket = await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
+    signed_in = await accounts.redeem_ticket(
+        ticket, address="10.0.0.1", user_agent="Firefox", binding=BROWSER
+    )
 
     assert isinstance(ticket, str) and len(ticket) >= 32
     assert signed_in.user == alice
@@ -202,7 +204,7 @@ async def test_signing_in_gives_a_ticket_that_redeems_once_for_a_session_of_that
     assert (stored.address, stored.user_agent) == ("10.0.0.1", "Firefox")
     assert stored.token_hash != signed_in.token  # only the hash is kept
     with pytest.raises(AuthenticationError):
-        await accounts.redeem_ticket(ticket)
+        await accounts.redeem_ticket(ticket, binding=BROWSER)
 
 
 async def test_signing_in_ignores_the_letter_case_of_the_username(rt: Runtime) -> None:
@@ -215,7 +217,7 @@ async def test_signing_in_ignores_the_letter_case_of_the_username(rt: Runtime) -
 
 async def test_an_expired_ticket_is_refused(rt: Runtime) -> None:
     await accounts.register("alice", PASSWORD)
-    ticket = await accounts.sign_in("alice", PASSWORD)
+    ticket = await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
     async with rt.db.write_session() as session:
         await session.execute(
             update(LoginTicket).values(expires_at=utcnow() - timedelta(seconds=1))
@@ -223,21 +225,21 @@ async def test_an_expired_ticket_is_refused(rt: Runtime) -> None:
         await session.commit()
 
     with pytest.raises(AuthenticationError):
-        await accounts.redeem_ticket(ticket)
+        await accounts.redeem_ticket(ticket, binding=BROWSER)
 
 
 async def test_an_unknown_ticket_is_refused(rt: Runtime) -> None:
     with pytest.raises(AuthenticationError):
-        await accounts.redeem_ticket("made-up-ticket")
+        await accounts.redeem_ticket("made-up-ticket", binding=BROWSER)
 
 
 async def test_a_wrong_password_and_an_unknown_username_get_the_same_answer(rt: Runtime) -> None:
     await accounts.register("alice", PASSWORD)
 
     with pytest.raises(AuthenticationError) as wrong_password:
-        await accounts.sign_in("alice", "wrong password")
+        await accounts.sign_in("alice", "wrong password", binding=BROWSER)
     with pytest.raises(AuthenticationError) as unknown_user:
-        await accounts.sign_in("nobody", PASSWORD)
+        await accounts.sign_in("nobody", PASSWORD, binding=BROWSER)
 
     assert wrong_password.value.message == unknown_user.value.message
 
@@ -247,18 +249,18 @@ async def test_a_blocked_user_cannot_sign_in_even_with_the_right_password(rt: Ru
     await set_blocked(rt, alice)
 
     with pytest.raises(ForbiddenError):
-        await accounts.sign_in("alice", PASSWORD)
+        await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
     with pytest.raises(AuthenticationError):  # a wrong password reveals nothing more
-        await accounts.sign_in("alice", "wrong password")
+        await accounts.sign_in("alice", "wrong password", binding=BROWSER)
 
 
 async def test_a_ticket_of_a_user_blocked_meanwhile_gives_no_session(rt: Runtime) -> None:
     alice = await accounts.register("alice", PASSWORD)
-    ticket = await accounts.sign_in("alice", PASSWORD)
+    ticket = await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
     await set_blocked(rt, alice)
 
     with pytest.raises(ForbiddenError):
-        await accounts.redeem_ticket(ticket)
+        await accounts.redeem_ticket(ticket, binding=BROWSER)
 
 
 async def test_a_session_token_that_is_unknown_empty_or_expired_gives_no_user(
@@ -331,70 +333,86 @@ async def test_signing_out_everywhere_publishes_sessions_revoked_after_commit(
     assert seen == [(SessionsRevoked(alice.id), 0)]
 
 
-# --- rate limiting ----------------------------------------------------------------------------
+# --- sign-in bound to the browser --------------------------------------------------------------
 
 
-async def test_after_5_failed_attempts_for_a_username_even_the_right_password_is_refused(
+async def test_a_ticket_opened_in_another_browser_signs_nobody_in_and_is_used_up(
     rt: Runtime,
 ) -> None:
+    """Login CSRF: a link to the attacker's ticket, opened by a victim, must not sign the
+    victim's browser into the attacker's account."""
     await accounts.register("alice", PASSWORD)
-    for attempt in range(accounts.MAX_FAILURES_PER_USERNAME):
-        with pytest.raises(AuthenticationError):
-            # From different addresses and in any letter case: the limit is the username's.
-            await accounts.sign_in(
-                "Alice" if attempt % 2 else "alice", "wrong", address=f"10.0.0.{attempt}"
-            )
+    ticket = await accounts.sign_in("alice", PASSWORD, binding="attackers-browser")
 
-    with pytest.raises(RateLimitedError):
-        await accounts.sign_in("alice", PASSWORD, address="10.9.9.9")
-
-
-async def test_four_failed_attempts_still_let_the_right_password_in(rt: Runtime) -> None:
-    await accounts.register("alice", PASSWORD)
-    for _ in range(accounts.MAX_FAILURES_PER_USERNAME - 1):
-        with pytest.raises(AuthenticationError):
-            await accounts.sign_in("alice", "wrong")
-
-    assert await accounts.sign_in("alice", PASSWORD)
+    with pytest.raises(ForbiddenError) as refused:
+        await accounts.redeem_ticket(ticket, binding="victims-browser")
+    assert refused.value.message == accounts.OTHER_BROWSER
+    with pytest.raises(AuthenticationError):  # used up: not even its own browser can use it now
+        await accounts.redeem_ticket(ticket, binding="attackers-browser")
+    async with rt.db.read_session() as session:
+        assert await session.scalar(select(func.count()).select_from(Session)) == 0
+    without_cookie = await accounts.sign_in("alice", PASSWORD, binding="attackers-browser")
+    with pytest.raises(ForbiddenError):  # a browser that sent no sign-in cookie at all
+        await accounts.redeem_ticket(without_cookie, binding="")
 
 
-async def test_after_30_failed_attempts_from_one_address_it_is_refused_for_every_username(
+async def test_a_ticket_is_never_issued_without_a_browser_to_bind_it_to(rt: Runtime) -> None:
+    alice = await accounts.register("alice", PASSWORD)
+
+    with pytest.raises(ValueError):
+        await accounts.issue_ticket(alice.id, binding="")
+
+
+# --- password rules ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("1234567", "at least 8 characters"),
+        (" " * 12, "only spaces"),
+        ("\t \n   \t  ", "only spaces"),
+        ("alice.smith", "your username"),
+        ("ALICE.SMITH", "your username"),
+        ("password1", "most commonly used"),
+        ("qwerty123", "most commonly used"),
+        ("Iloveyou", "most commonly used"),
+        ("x" * 1025, "too long"),
+    ],
+)
+async def test_a_new_password_is_refused_with_the_reason(
+    rt: Runtime, password: str, why: str
+) -> None:
+    with pytest.raises(InvalidError) as refused:
+        await accounts.register("alice.smith", password)
+
+    assert why in refused.value.render("en")
+    assert await user_count(rt) == 0
+
+
+# --- changing the password --------------------------------------------------------------------
+
+
+async def test_changing_the_password_ends_every_other_session_and_keeps_this_one(
     rt: Runtime,
 ) -> None:
-    await accounts.register("alice", PASSWORD)
-    for n in range(accounts.MAX_FAILURES_PER_ADDRESS):
-        with pytest.raises(AuthenticationError):
-            await accounts.sign_in(f"guess{n}", "wrong", address="10.6.6.6")
+    alice = await accounts.register("alice", PASSWORD)
+    bob = await accounts.register("bob", PASSWORD)
+    here, phone, stolen = [await session_token("alice") for _ in range(3)]
+    bobs = await session_token("bob")
+    seen: list[SessionsRevoked] = []
+    rt.bus.subscribe(SessionsRevoked, seen.append)  # type: ignore[arg-type]
 
-    with pytest.raises(RateLimitedError):
-        await accounts.sign_in("alice", PASSWORD, address="10.6.6.6")
-    assert await accounts.sign_in("alice", PASSWORD, address="10.1.1.1")
+    await accounts.change_password(PASSWORD, "a new long password", actor=alice, session_token=here)
 
-
-async def test_failures_for_one_username_do_not_limit_another_username_from_another_address(
-    rt: Runtime,
-) -> None:
-    await accounts.register("alice", PASSWORD)
-    await accounts.register("bob", PASSWORD)
-    for _ in range(accounts.MAX_FAILURES_PER_USERNAME):
-        with pytest.raises(AuthenticationError):
-            await accounts.sign_in("alice", "wrong", address="10.6.6.6")
-
-    assert await accounts.sign_in("bob", PASSWORD, address="10.1.1.1")
-
-
-async def test_failed_attempts_older_than_the_window_no_longer_count(rt: Runtime) -> None:
-    await accounts.register("alice", PASSWORD)
-    for _ in range(accounts.MAX_FAILURES_PER_USERNAME):
-        with pytest.raises(AuthenticationError):
-            await accounts.sign_in("alice", "wrong")
-    async with rt.db.write_session() as session:
-        await session.execute(
-            update(LoginAttempt).values(at=utcnow() - accounts.LOGIN_WINDOW - timedelta(seconds=1))
-        )
-        await session.commit()
-
-    assert await accounts.sign_in("alice", PASSWORD)
+    assert await accounts.user_for_session(here) == alice
+    assert await accounts.user_for_session(phone) is None
+    assert await accounts.user_for_session(stolen) is None
+    assert await accounts.user_for_session(bobs) == bob
+    assert seen == [SessionsRevoked(alice.id, kept_session=accounts.hash_token(here))]
+    with pytest.raises(AuthenticationError):
+        await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
+    assert await accounts.sign_in("alice", "a new long password", binding=BROWSER)
 
 
 # --- site admins and roles --------------------------------------------------------------------
@@ -418,9 +436,9 @@ async def test_create_admin_promotes_an_existing_user_and_sets_the_new_password(
     assert admin.id == alice.id and admin.is_site_admin
     assert await user_count(rt) == 1
     assert (await stored_user(rt, "alice")).blocked is False
-    await accounts.sign_in("alice", PASSWORD)
+    await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
     with pytest.raises(AuthenticationError):
-        await accounts.sign_in("alice", "old password")
+        await accounts.sign_in("alice", "old password", binding=BROWSER)
 
 
 async def test_a_site_admin_grants_and_takes_away_roles(rt: Runtime) -> None:
@@ -522,13 +540,13 @@ async def test_changing_the_password_requires_the_current_one(rt: Runtime) -> No
 
     with pytest.raises(AuthenticationError):
         await accounts.change_password("wrong password", "brand new password", actor=alice)
-    await accounts.sign_in("alice", PASSWORD)
+    await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
 
     await accounts.change_password(PASSWORD, "brand new password", actor=alice)
 
-    await accounts.sign_in("alice", "brand new password")
+    await accounts.sign_in("alice", "brand new password", binding=BROWSER)
     with pytest.raises(AuthenticationError):
-        await accounts.sign_in("alice", PASSWORD)
+        await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
 
 
 async def test_changing_to_a_too_short_password_is_invalid(rt: Runtime) -> None:
@@ -537,7 +555,7 @@ async def test_changing_to_a_too_short_password_is_invalid(rt: Runtime) -> None:
     with pytest.raises(InvalidError):
         await accounts.change_password(PASSWORD, "short", actor=alice)
 
-    await accounts.sign_in("alice", PASSWORD)
+    await accounts.sign_in("alice", PASSWORD, binding=BROWSER)
 
 
 async def test_an_account_without_a_password_cannot_change_it(rt: Runtime) -> None:

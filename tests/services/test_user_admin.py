@@ -34,7 +34,9 @@ async def test_blocking_ends_the_users_sessions_at_once_and_is_audited(rt: Runti
     world = await make_world(rt)
     await accounts.create_admin(world.member.username, "long-enough-1")
     await accounts.set_roles(world.member.id, actor=world.site_admin, site_admin=False)
-    signed_in = await accounts.redeem_ticket(await accounts.issue_ticket(world.member.id))
+    signed_in = await accounts.redeem_ticket(
+        await accounts.issue_ticket(world.member.id, binding="a-browser"), binding="a-browser"
+    )
     revoked: list[SessionsRevoked] = []
     rt.bus.subscribe(SessionsRevoked, revoked.append)
 

@@ -374,6 +374,28 @@ def turn_banner_shown(user: User) -> bool:
     return any("hidden" not in banner.classes for banner in elements(user, marker="turn-banner"))
 
 
+async def submit_form(user: User, button_marker: str) -> None:
+    """Press a submit item of a plain HTML form (components/post_forms.py) as a browser does:
+    POST the form's fields and the pressed item's name=value from this site, then load the page
+    it redirects to. (The simulation runs no browser, so it cannot submit forms itself.)"""
+    (button,) = user.find(marker=button_marker).elements
+    form = next(element for element in button.ancestors() if element.tag == "form")
+    fields = {
+        str(field.props["name"]): str(field.props["value"])
+        for field in form.descendants()
+        if field.tag == "input" and field.props.get("type") == "hidden"
+    }
+    if button.props.get("name"):
+        fields[str(button.props["name"])] = str(button.props["value"])
+    response = await user.http_client.post(
+        str(form.props["action"]),
+        data=fields,
+        headers={"Origin": "http://test", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == 303, response.text
+    await user.open(response.headers["location"])
+
+
 async def in_user_menu(user: User, marker: str) -> None:
     """Open the user menu (built on first use) until it offers ``marker``; retried, because a
     navigation may replace the page (and its menu) meanwhile."""

@@ -33,7 +33,8 @@ async def test_blocking_a_user_ends_their_session_and_shows_the_badge(
     # The student's browser holds a session but no open page: the simulation would hand an
     # open page's live redirect to whichever simulated browser was touched last.
     signed = await accounts.redeem_ticket(
-        await accounts.issue_ticket((await account("student4")).id)
+        await accounts.issue_ticket((await account("student4")).id, binding="a-browser"),
+        binding="a-browser",
     )
     student = another_user()
     student.http_client.cookies.set(COOKIE, sign(signed.token))

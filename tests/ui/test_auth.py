@@ -9,7 +9,7 @@ from nicegui import ui
 from nicegui.testing.user import User
 
 from components.session import COOKIE
-from equeue_ui.services import accounts, site
+from equeue_ui.services import accounts, sign_in_throttle, site
 from equeue_ui.services.uow import unit_of_work
 from tests.ui.helpers import (
     PASSWORD,
@@ -19,6 +19,7 @@ from tests.ui.helpers import (
     elements,
     in_user_menu,
     sign_in,
+    submit_form,
     submit_sign_in,
     wait_for_notice,
 )
@@ -52,13 +53,13 @@ async def test_a_wrong_password_is_refused_and_the_password_field_is_emptied(use
 
 async def test_repeated_failed_sign_ins_are_rate_limited_with_a_clear_message(user: User) -> None:
     await user.open("/")
-    for attempt in range(accounts.MAX_FAILURES_PER_USERNAME):
+    for attempt in range(sign_in_throttle.FREE_FAILURES):
         before = len(user.notify.messages)
         await submit_sign_in(user, "student2", f"wrong-password-{attempt}")
         await wait_for_notice(user, "Wrong username or password.", since=before)
     before = len(user.notify.messages)
     await submit_sign_in(user, "student2", PASSWORD)  # even the right password now waits
-    await wait_for_notice(user, "Too many failed sign-ins. Wait 15 minutes", since=before)
+    await wait_for_notice(user, "Too many failed sign-ins. Wait 30 s", since=before)
     await user.open("/")
     await user.should_not_see(marker="user-menu")
     # Only that username waits: another student signs in from the same browser.
@@ -133,7 +134,7 @@ async def test_logging_out_ends_the_session_and_its_cookie_is_worthless(
     cookie = user.http_client.cookies.get(COOKIE) or ""
     assert cookie
     await in_user_menu(user, "logout")
-    user.find(marker="logout").click()
+    await submit_form(user, "logout")
     await user.should_see(marker="sign-in", retries=PATIENCE)
     assert not user.http_client.cookies.get(COOKIE)
     await user.open("/groups")
@@ -154,7 +155,7 @@ async def test_log_out_everywhere_signs_out_the_users_other_browsers_on_their_ne
     await sign_in(classmate, "student5")
     await sign_in(laptop, "student4")
     await in_user_menu(laptop, "logout-everywhere")
-    laptop.find(marker="logout-everywhere").click()
+    await submit_form(laptop, "logout-everywhere")
     await laptop.should_see(marker="sign-in", retries=PATIENCE)
     await phone.open("/")
     await phone.should_see(marker="sign-in")

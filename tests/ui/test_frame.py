@@ -14,6 +14,7 @@ from tests.ui.helpers import (
     eventually,
     in_user_menu,
     sign_in,
+    submit_form,
     texts,
 )
 
@@ -24,7 +25,7 @@ async def test_a_signed_in_user_switches_to_russian_and_it_is_remembered(
     path = f"/workspaces/{demo.workspace_id}"
     await sign_in(user, "student5", path=path)
     await in_user_menu(user, "language-ru")  # the other language is offered
-    user.find(marker="language-ru").click()
+    await submit_form(user, "language-ru")
     await in_user_menu(user, "language-en")  # now English is the other
     await user.should_not_see(marker="language-ru")
     await user.should_see(marker="workspace-name")  # back on the page it was switched on
@@ -40,9 +41,9 @@ async def test_a_signed_in_user_switches_to_russian_and_it_is_remembered(
 async def test_switching_back_to_english(user: User, demo: DemoWorld) -> None:
     await sign_in(user, "student5")
     await in_user_menu(user, "language-ru")
-    user.find(marker="language-ru").click()
+    await submit_form(user, "language-ru")
     await in_user_menu(user, "language-en")
-    user.find(marker="language-en").click()
+    await submit_form(user, "language-en")
     await in_user_menu(user, "language-ru")
     await user.should_see("Signed in as Никита Лебедев")
     assert (await account("student5")).language == "en"
@@ -52,7 +53,7 @@ async def test_a_visitor_chooses_the_language_of_the_sign_in_page(
     user: User, demo: DemoWorld
 ) -> None:
     await user.open("/")
-    user.find(marker="language-ru").click()
+    await submit_form(user, "language-ru")
     await eventually(
         lambda: user.http_client.cookies.get(LANGUAGE_COOKIE) == "ru", what="the language cookie"
     )
