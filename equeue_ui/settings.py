@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     ecourses_url: str | None = None
     ecourses_service: str = "moodle_mobile_app"
     ecourses_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Intranet hosts the server may fetch addresses from although they are not public: host
+    # names, IP addresses or networks (equeue_ui/fetch_guard.py). Comma-separated or JSON.
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # permessage-deflate on the live socket. Every browser offers it, and the server then keeps
     # a zlib stream per open page (about 170 KB) and compresses every queue change once per
     # page: with 1,000 open pages, 293 instead of 120 KB each, and 6.8 instead of about 20
@@ -60,6 +63,11 @@ class Settings(BaseSettings):
             except ValueError as error:
                 raise ValueError(f"not an IP address or network: {entry!r}") from error
         return value
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_allow_hosts(cls, value: object) -> object:
+        return _comma_list(value)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
