@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-import httpx
-
+from equeue_ui import fetch_guard
 from equeue_ui.errors import DomainError, InvalidError, invalid
 from equeue_ui.events import GroupsChanged
 from equeue_ui.i18n import Msg, msg
@@ -93,36 +92,25 @@ def names_from_json(text: str) -> list[str]:
 
 
 async def fetch_group_list(url: str, *, actor: UserView) -> list[str]:
-    """The names at a timetable URL (http or https only), with a short timeout and size cap;
-    site admins only, checked before anything is fetched (the server fetches what it is told)."""
+    """The names at a timetable URL, fetched through the fetch guard (public addresses or
+    allow-listed hosts only, one deadline, a size cap); site admins only, checked before
+    anything is fetched."""
     async with read_only() as session:
         permissions.ensure_site_admin(await permissions.load_actor(session, actor))
-    address = (url or "").strip()
-    parsed = urlparse(address)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise invalid("A link must start with http:// or https://.")
-    host = parsed.hostname
     try:
-        async with (
-            httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True) as client,
-            client.stream("GET", address, headers={"Accept": "application/json"}) as response,
-        ):
-            if response.status_code != 200:
-                raise invalid(
-                    "{host} answered with HTTP status {status}.",
-                    host=host,
-                    status=response.status_code,
-                )
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body.extend(chunk)
-                if len(body) > MAX_BYTES:
-                    raise _too_big()
-    except httpx.TimeoutException as error:
-        raise invalid("{host} did not answer in time.", host=host) from error
-    except httpx.HTTPError as error:  # refused, unknown host, broken TLS, bad redirect…
-        raise invalid("Could not reach {host}.", host=host) from error
-    return names_from_json(_decode(bytes(body)))
+        answer = await fetch_guard.fetch(
+            url, max_bytes=MAX_BYTES, deadline=FETCH_TIMEOUT, accept="application/json"
+        )
+    except fetch_guard.FetchTooLarge as error:
+        raise _too_big() from error
+    if answer.status != 200:
+        # Only an admitted host gets this far, so its status may be shown.
+        raise invalid(
+            "{host} answered with HTTP status {status}.",
+            host=urlparse(answer.url).hostname or "",
+            status=answer.status,
+        )
+    return names_from_json(_decode(answer.content))
 
 
 async def preview_import(names: list[str], *, actor: UserView) -> ImportPreview:

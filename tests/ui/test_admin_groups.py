@@ -85,7 +85,7 @@ async def test_an_unreachable_timetable_address_is_a_clear_message(user: User) -
     await open_groups(user)
     user.find(marker="import-url").type("http://127.0.0.1:9/groups")
     user.find(marker="import-fetch").click()
-    await wait_for_notice(user, "Could not reach 127.0.0.1.")
+    await wait_for_notice(user, "Cannot fetch this address.")
     await user.should_not_see(marker="import-preview")
 
 
