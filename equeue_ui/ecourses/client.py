@@ -3,18 +3,19 @@ server), answering with small frozen dataclasses or typed errors (`equeue_ui.eco
 
 Security: the password and the token travel only in POST bodies, never in a URL, and nothing
 here logs request bodies. A sign-in is never retried: a retry could count twice against
-eCourses' own lockout of failed logins.
+eCourses' own lockout of failed logins. Every request goes through the fetch guard: an address
+a site admin typed must be a public one (or allow-listed); only the operator's own
+``EQUEUE_ECOURSES_URL`` is trusted as it is (``trusted=True``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
-
+from equeue_ui import fetch_guard
 from equeue_ui.ecourses.errors import (
     EcoursesBadAnswer,
     EcoursesTimeout,
@@ -28,6 +29,8 @@ REST_PATH = "/webservice/rest/server.php"
 TOKEN_PATH = "/login/token.php"
 # Answers a reverse proxy gives while Moodle behind it is down or restarting.
 _GATEWAY_STATUSES = frozenset({502, 503, 504})
+# A large course's contents run to a few megabytes.
+MAX_ANSWER_BYTES = 32_000_000
 
 Params = Mapping[str, Any]
 
@@ -49,7 +52,9 @@ def bracket_encode(params: Params, prefix: str = "") -> list[tuple[str, str]]:
 
 
 class EcoursesClient:
-    """One eCourses site. Every call is bounded by ``timeout`` seconds in total."""
+    """One eCourses site. Every call is bounded by ``timeout`` seconds in total. ``trusted``
+    admits the site's host although it is not public: for the operator's configured address
+    only, never for one a site admin typed."""
 
     def __init__(
         self,
@@ -57,12 +62,13 @@ class EcoursesClient:
         *,
         service: str = "moodle_mobile_app",
         timeout: float = 10.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        trusted: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.service = service
         self.timeout = timeout
-        self._transport = transport
+        host = urlsplit(self.base_url).hostname if trusted else None
+        self._trusted_hosts = (host,) if host else ()
 
     # --- the functions eQueue uses ------------------------------------------------------------
 
@@ -120,41 +126,43 @@ class EcoursesClient:
         return data
 
     async def _post(self, path: str, fields: list[tuple[str, str]]) -> Any:
-        timeout = httpx.Timeout(self.timeout)
         try:
-            async with (
-                asyncio.timeout(self.timeout),
-                httpx.AsyncClient(
-                    base_url=self.base_url,
-                    timeout=timeout,
-                    transport=self._transport,
-                    follow_redirects=False,
-                ) as http,
-            ):
+            response = await fetch_guard.fetch(
+                self.base_url + path,
+                method="POST",
                 # Bracket encoding gives every field its own name: a dict keeps them all.
-                response = await http.post(path, data=dict(fields))
-        except (TimeoutError, httpx.TimeoutException) as error:
+                data=dict(fields),
+                accept="application/json",
+                max_bytes=MAX_ANSWER_BYTES,
+                deadline=self.timeout,
+                # Not followed: a redirected POST loses its body (typically http → https).
+                max_redirects=0,
+                trusted_hosts=self._trusted_hosts,
+            )
+        except fetch_guard.FetchTimeout as error:
             raise EcoursesTimeout(
                 msg("eCourses did not answer within {seconds} seconds.", seconds=_s(self.timeout))
             ) from error
-        except (httpx.TransportError, OSError) as error:
+        except fetch_guard.FetchTooLarge as error:
+            raise EcoursesBadAnswer() from error
+        except fetch_guard.FetchError as error:
+            # A refused address and a closed port look the same: nothing tells them apart.
             raise EcoursesUnreachable() from error
-        if response.status_code in _GATEWAY_STATUSES:
+        if response.status in _GATEWAY_STATUSES:
             raise EcoursesUnreachable()
         if response.is_redirect:
-            # Not followed: a redirected POST loses its body (typically http → https).
             raise EcoursesBadAnswer(
                 msg(
                     "eCourses redirected the request (HTTP {status}). "
                     "Check the eCourses address in the site settings.",
-                    status=response.status_code,
+                    status=response.status,
                 )
             )
-        if response.status_code != 200:
+        if response.status != 200:
             raise EcoursesBadAnswer(
                 msg(
                     "eCourses answered with an error (HTTP {status}). Try again later.",
-                    status=response.status_code,
+                    status=response.status,
                 )
             )
         try:

@@ -38,11 +38,19 @@ class EcoursesSignInNeeded(EcoursesTokenExpired):
 
 
 async def client() -> EcoursesClient:
-    """A client for the configured eCourses; refused when eCourses is switched off."""
+    """A client for the configured eCourses; refused when eCourses is switched off. The
+    operator's ``EQUEUE_ECOURSES_URL`` is trusted as it is (it may be an intranet or loopback
+    address); an address a site admin typed in the site settings must pass the fetch guard."""
     config = await site.ecourses_config()
     if not config.enabled or not config.base_url:
         raise ForbiddenError(msg("Sign-in with eCourses is switched off on this site."))
-    return EcoursesClient(config.base_url, service=config.service, timeout=config.timeout_seconds)
+    operator_url = (runtime.current().settings.ecourses_url or "").rstrip("/")
+    return EcoursesClient(
+        config.base_url,
+        service=config.service,
+        timeout=config.timeout_seconds,
+        trusted=config.base_url == operator_url,
+    )
 
 
 async def sign_in_with_ecourses(

@@ -7,6 +7,7 @@ transaction (a slow eCourses must not hold a write lock); the import itself is o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,9 +24,11 @@ from equeue_ui.i18n import msg
 from equeue_ui.services import audit, ecourses_accounts, permissions
 from equeue_ui.services.ecourses_accounts import EcoursesSignInNeeded
 from equeue_ui.services.uow import read_only, unit_of_work
+from equeue_ui.services.validation import clean_url
 from equeue_ui.services.views import UserView
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ async def propose_subjects(workspace_id: int, *, actor: UserView) -> list[Course
             course_id=c.id,
             name=c.fullname,
             shortname=c.shortname,
-            url=c.url,
+            url=ecourses_link(c.url),
             visible=c.visible,
             last_access=datetime.fromtimestamp(c.lastaccess, UTC) if c.lastaccess else None,
             name_taken=import_name(c.fullname) in names,
@@ -115,7 +118,7 @@ async def import_subjects(
                 teacher_contact="",
                 requirements="",
                 ecourses_course_id=course.id,
-                ecourses_url=course.url[:1024],
+                ecourses_url=ecourses_link(course.url) or None,
             )
             session.add(subject)
             await session.flush()
@@ -165,6 +168,16 @@ async def guarded(user: User, call: Callable[[], Awaitable[T]]) -> T:
     except EcoursesTokenExpired:
         await ecourses_accounts.forget_token(user.id)
         raise
+
+
+def ecourses_link(url: str) -> str:
+    """A link read from eCourses, checked like a typed one (http/https, not too long); a bad
+    one becomes "" (no link) rather than stopping the import: eCourses' answers are data."""
+    try:
+        return clean_url(url) or ""
+    except InvalidError:
+        log.info("an eCourses link that is not an http(s) address was dropped")
+        return ""
 
 
 def import_name(text: str) -> str:

@@ -23,7 +23,13 @@ from equeue_ui.errors import ConflictError, InvalidError, NotFoundError
 from equeue_ui.events import SubjectChanged, TaskChanged
 from equeue_ui.i18n import msg
 from equeue_ui.services import audit, ecourses_accounts, permissions
-from equeue_ui.services.ecourses_import import guarded, import_name, my_courses, user_token_or_ask
+from equeue_ui.services.ecourses_import import (
+    ecourses_link,
+    guarded,
+    import_name,
+    my_courses,
+    user_token_or_ask,
+)
 from equeue_ui.services.subjects import COURSE_TAKEN
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.views import SubjectView, UserView
@@ -83,7 +89,9 @@ async def preview_tasks(subject_id: int, *, actor: UserView) -> list[TaskProposa
             status = TaskStatus.RENAMED if renamed else TaskStatus.NEW
             taken_names.add(name)
         proposals.append(
-            TaskProposal(module.id, name, section, module.url, due.get(module.id), status)
+            TaskProposal(
+                module.id, name, section, ecourses_link(module.url), due.get(module.id), status
+            )
         )
     return proposals
 
@@ -119,7 +127,7 @@ async def import_tasks(subject_id: int, *, actor: UserView) -> TaskImport:
                 Task(
                     subject_id=subject_id,
                     name=proposal.name,
-                    url=proposal.url[:1024] or None,
+                    url=proposal.url or None,
                     order_index=order,
                     due_at=proposal.due_at,
                     ecourses_id=proposal.ecourses_id,
@@ -161,7 +169,7 @@ async def link_course(subject_id: int, course_id: int, *, actor: UserView) -> Su
         if taken is not None:
             raise ConflictError(COURSE_TAKEN)
         subject.ecourses_course_id = course.id
-        subject.ecourses_url = course.url[:1024]
+        subject.ecourses_url = ecourses_link(course.url) or None
         admin = await permissions.load_actor(session, actor)
         audit.record(session, admin, "ecourses.link_course", subject.name, course=course.id)
         uow.emit(SubjectChanged(subject.workspace_id, subject.id))

@@ -20,7 +20,8 @@ LEADER, STUDENT = "a.smirnova", "a.ivanov"
 
 
 def client(fake: Fake, **options: object) -> EcoursesClient:
-    return EcoursesClient(fake.url, timeout=TIMEOUT, **options)  # type: ignore[arg-type]
+    # The fake runs on loopback: trusted like the operator's EQUEUE_ECOURSES_URL.
+    return EcoursesClient(fake.url, timeout=TIMEOUT, trusted=True, **options)  # type: ignore[arg-type]
 
 
 async def token(fake: Fake, username: str = LEADER) -> str:
@@ -221,7 +222,9 @@ async def test_a_gateway_error_while_ecourses_is_down_is_unreachable(fake: Fake)
 
 async def test_a_refused_connection_is_unreachable(closed_url: str) -> None:
     with pytest.raises(errors.EcoursesUnreachable):
-        await EcoursesClient(closed_url, timeout=TIMEOUT).get_token(LEADER, DEMO_PASSWORD)
+        await EcoursesClient(closed_url, timeout=TIMEOUT, trusted=True).get_token(
+            LEADER, DEMO_PASSWORD
+        )
 
 
 async def test_a_slow_ecourses_times_out_within_the_configured_time(fake: Fake) -> None:

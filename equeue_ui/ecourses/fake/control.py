@@ -12,7 +12,8 @@ from equeue_ui.ecourses.fake.state import FAULTS, FakeEcourses
 def apply(state: FakeEcourses, command: Any) -> dict[str, Any]:
     """Apply a JSON command: ``{"fault": "slow", "delay": 5}``, ``{"expire_tokens": true}``,
     ``{"reset": true}``, ``{"user": {"username": "a.ivanov", "firstname": "…",
-    "picture_rev": 2}}``. Answers with the current fault settings."""
+    "picture_rev": 2}}``, ``{"module": {"cmid": 7011, "url": "…"}}`` (the link an activity's
+    answers carry). Answers with the current fault settings."""
     if not isinstance(command, dict):
         return {"error": "a JSON object expected"}
     if command.get("reset"):
@@ -37,6 +38,21 @@ def apply(state: FakeEcourses, command: Any) -> dict[str, Any]:
         for key in ("firstname", "lastname", "password", "picture_rev"):
             if key in changes:
                 setattr(user, key, changes[key])
+    module_changes = command.get("module")
+    if isinstance(module_changes, dict):
+        module = next(
+            (
+                m
+                for course in state.courses
+                for section in course.sections
+                for m in section.modules
+                if m.cmid == module_changes.get("cmid")
+            ),
+            None,
+        )
+        if module is None:
+            return {"error": "no such module"}
+        module.url = str(module_changes.get("url", ""))
     return {"fault": state.fault, "delay": state.delay, "tokens": len(state.tokens)}
 
 

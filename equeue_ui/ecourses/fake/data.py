@@ -39,6 +39,7 @@ class FakeModule:
     duedate: int = 0
     opens: int = 0
     intro: str = ""
+    url: str = ""  # what the answers give as its link; empty: the usual view.php address
 
 
 @dataclass

@@ -158,7 +158,7 @@ def assignments(courses: list[FakeCourse], warnings: list[dict[str, Any]]) -> di
 def _module(base: str, course: FakeCourse, module: FakeModule) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": module.cmid,
-        "url": f"{base}/mod/{module.modname}/view.php?id={module.cmid}",
+        "url": module.url or f"{base}/mod/{module.modname}/view.php?id={module.cmid}",
         "name": module.name,
         "instance": module.instance,
         "contextid": 10000 + module.cmid,
