@@ -27,7 +27,7 @@ from equeue_ui.events import SessionsRevoked, UserChanged
 from equeue_ui.i18n import LANGUAGES, msg
 from equeue_ui.services import audit, passwords, permissions, sign_in_throttle, site
 from equeue_ui.services.uow import read_only, unit_of_work
-from equeue_ui.services.validation import clean_text
+from equeue_ui.services.validation import clean_person_name, clean_search, clean_text
 from equeue_ui.services.views import UserView
 
 SESSION_LIFETIME = timedelta(days=30)
@@ -61,7 +61,7 @@ def hash_token(token: str) -> str:
 def _check_username(username: str) -> str:
     """The canonical (lower-case) username: the unique constraint then ignores letter case."""
     name = username.strip()
-    if not USERNAME_PATTERN.match(name):
+    if not USERNAME_PATTERN.fullmatch(name):
         raise invalid("A username has 3 to 150 characters: Latin letters, digits and . _ @ + -")
     name = name.lower()
     if name.endswith(ECOURSES_SUFFIX):
@@ -71,7 +71,7 @@ def _check_username(username: str) -> str:
 
 
 def _clean_person_name(value: str) -> str:
-    return " ".join(clean_text(value, max_length=100).split())
+    return clean_person_name(value, max_length=100)
 
 
 async def register(
@@ -388,7 +388,7 @@ class UserRow:
 
 async def search_users(query: str, *, actor: UserView, limit: int = 50) -> list[UserRow]:
     """Users whose username or name contains the query; site admins only."""
-    text = " ".join(query.split()).lower()
+    text = clean_search(query).lower()
     async with read_only() as session:
         admin = await permissions.load_actor(session, actor)
         permissions.ensure_site_admin(admin)
@@ -405,6 +405,8 @@ async def search_users(query: str, *, actor: UserView, limit: int = 50) -> list[
 
 
 async def find_user(username: str) -> UserView | None:
+    if not USERNAME_PATTERN.fullmatch(username.strip()):
+        return None  # no account has such a name (and a NUL would upset PostgreSQL)
     async with read_only() as session:
         user = await _find_user(session, username)
         return None if user is None else UserView.of(user)

@@ -13,6 +13,7 @@ from equeue_ui import runtime
 from equeue_ui.errors import invalid
 from equeue_ui.services import permissions
 from equeue_ui.services.uow import read_only
+from equeue_ui.services.validation import clean_search
 from equeue_ui.services.views import UserView
 
 
@@ -45,10 +46,11 @@ async def list_entries(
     """Entries matching every given filter (dates in the site's time zone, both inclusive)."""
     if since and until and since > until:
         raise invalid("The start date is after the end date.")
+    name, action = clean_search(username).lower(), clean_search(action)
     zone = ZoneInfo(runtime.current().settings.timezone)
     where: list[ColumnElement[bool]] = []
-    if username.strip():
-        where.append(func.lower(User.username).contains(username.strip().lower(), autoescape=True))
+    if name:
+        where.append(func.lower(User.username).contains(name, autoescape=True))
     if action:
         where.append(AuditLog.action == action)
     if since:

@@ -17,7 +17,7 @@ from equeue_ui.i18n import msg
 from equeue_ui.services import audit, permissions, site
 from equeue_ui.services.accounts import hash_token
 from equeue_ui.services.uow import read_only, unit_of_work
-from equeue_ui.services.validation import clean_text
+from equeue_ui.services.validation import clean_text, is_token
 from equeue_ui.services.views import UserView
 
 LINK_INVALID = msg("This board link is not valid: it was revoked or never existed.")
@@ -101,6 +101,8 @@ async def revoke_display_link(link_id: int, *, actor: UserView) -> None:
 
 async def board_for_link(token: str) -> BoardInfo:
     """The board a display link shows; refused when revoked or unknown."""
+    if not is_token(token):
+        raise NotFoundError(LINK_INVALID)
     async with read_only() as session:
         link = await session.scalar(
             select(DisplayLink).where(DisplayLink.token_hash == hash_token(token))

@@ -24,7 +24,7 @@ from equeue_ui.errors import ConflictError, ForbiddenError, invalid
 from equeue_ui.i18n import msg
 from equeue_ui.services import accounts, permissions, sign_in_throttle, site
 from equeue_ui.services.uow import read_only, unit_of_work
-from equeue_ui.services.validation import clean_text
+from equeue_ui.services.validation import clean_credential, clean_text
 from equeue_ui.services.views import UserView
 
 _NOT_USERNAME_CHARS = re.compile(r"[^a-z0-9_.+-]")
@@ -130,7 +130,7 @@ async def forget_token(user_id: int) -> None:
 
 
 async def _authenticate(username: str, password: str, address: str) -> tuple[SiteInfo, str]:
-    name = username.strip()
+    name, password = clean_credential(username).strip(), clean_credential(password)
     if not name or not password:
         raise invalid("Enter your eCourses username and password.")
     # The rate limit keeps this server from being used to guess eCourses passwords.

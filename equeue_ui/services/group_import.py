@@ -26,6 +26,7 @@ from equeue_ui.services.groups import (
     insert_groups,
 )
 from equeue_ui.services.uow import read_only, unit_of_work
+from equeue_ui.services.validation import clean_text
 from equeue_ui.services.views import UserView
 
 MAX_NAMES = 50_000
@@ -133,6 +134,7 @@ async def import_groups(names: list[str], *, actor: UserView, source: str = "") 
     audited, emits GroupsChanged. A group added meanwhile by someone else makes it a conflict
     and nothing is written."""
     valid, _duplicates, rejected = _sort(names)
+    source = clean_text(source, max_length=2048)
     async with unit_of_work(conflict=GROUP_EXISTS) as uow:
         admin = await permissions.load_actor(uow.session, actor)
         permissions.ensure_site_admin(admin)
@@ -208,10 +210,14 @@ def _too_big() -> InvalidError:
 
 def _without_credentials(source: str) -> str:
     """A URL for the audit log: a password in it must not be kept there."""
-    parsed = urlparse(source)
+    try:
+        parsed = urlparse(source)
+        port = parsed.port
+    except ValueError:  # no URL after all (an unclosed "[", a port out of range)
+        return "" if "@" in source else source
     if parsed.scheme in ("http", "https") and (parsed.username or parsed.password):
         host = parsed.hostname or ""
-        return parsed._replace(netloc=f"{host}:{parsed.port}" if parsed.port else host).geturl()
+        return parsed._replace(netloc=f"{host}:{port}" if port else host).geturl()
     return source
 
 

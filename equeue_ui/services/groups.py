@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -13,12 +12,12 @@ from sqlalchemy import ColumnElement, Select, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Group, Queue, Subject, User, Workspace, WorkspaceMember
-from equeue_ui.errors import ConflictError, NotFoundError, invalid
+from equeue_ui.errors import ConflictError, NotFoundError
 from equeue_ui.events import GroupsChanged, WorkspaceChanged
 from equeue_ui.i18n import msg
 from equeue_ui.services import audit, permissions
 from equeue_ui.services.uow import read_only, unit_of_work
-from equeue_ui.services.validation import clean_name
+from equeue_ui.services.validation import clean_name, clean_search
 from equeue_ui.services.views import GroupView, UserView
 
 GROUP_EXISTS = msg("A group with this name already exists.")
@@ -36,7 +35,7 @@ class ImportResult:
 
 async def search_groups(query: str, *, limit: int = 20) -> list[GroupView]:
     """Groups whose name contains the query (case-insensitive), shortest names first."""
-    text = " ".join(query.split()).lower()
+    text = clean_search(query).lower()
     async with read_only() as session:
         statement = select(Group).order_by(func.length(Group.name), Group.name).limit(limit)
         if text:
@@ -51,11 +50,8 @@ async def get_group(group_id: int) -> GroupView | None:
 
 
 def clean_group_name(name: str | None) -> str:
-    """Trimmed, not empty, not too long, no control characters (PostgreSQL refuses NUL)."""
-    clean = clean_name(name)
-    if any(unicodedata.category(char) == "Cc" for char in clean):
-        raise invalid("The name must not contain control characters.")
-    return clean
+    """Trimmed, not empty, not too long, no control characters (see validation.clean_name)."""
+    return clean_name(name)
 
 
 async def create_group(name: str, *, actor: UserView) -> GroupView:
@@ -134,7 +130,7 @@ async def list_groups(
     query: str, *, actor: UserView, offset: int = 0, limit: int = 50
 ) -> GroupPage:
     """Groups matching the query, by name, with how many users and workspaces each has."""
-    text = " ".join(query.split()).lower()
+    text = clean_search(query).lower()
     async with read_only() as session:
         permissions.ensure_site_admin(await permissions.load_actor(session, actor))
         where: list[ColumnElement[bool]] = []

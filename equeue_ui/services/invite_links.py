@@ -15,6 +15,7 @@ from db.types import utcnow
 from equeue_ui.errors import NotFoundError
 from equeue_ui.i18n import msg
 from equeue_ui.services.accounts import hash_token
+from equeue_ui.services.validation import is_token
 
 INVITE_INVALID = msg("This invite link is not valid: it was revoked, has expired or never existed.")
 
@@ -35,6 +36,8 @@ class InviteLinkView:
 
 async def find_working(session: AsyncSession, model: type[Invite], token: str) -> Invite:
     """The link with this secret if it is neither revoked nor expired; else NotFoundError."""
+    if not is_token(token):
+        raise NotFoundError(INVITE_INVALID)
     invite = await session.scalar(select(model).where(model.token_hash == hash_token(token)))
     if invite is None or invite.revoked_at is not None or invite.expires_at <= utcnow():
         raise NotFoundError(INVITE_INVALID)

@@ -1,0 +1,379 @@
+"""Any text at all given to any service gives one of the app's own errors, never a crash
+(issue 13, points 10 and 11).
+
+Hypothesis feeds arbitrary Unicode — NUL and the other control characters, lone surrogates,
+noncharacters, direction overrides, very long strings — to every text parameter of every
+service, on SQLite and PostgreSQL. A NUL used to reach PostgreSQL (an unhandled DBAPIError
+and a traceback per request, from pages without sign-in too) and a lone surrogate could not
+even be encoded for it; SQLite stored both. Either the service accepts the text, or it
+refuses it with a DomainError whose message can be shown in every language.
+
+A new service that takes text is one line in TEXT_SERVICES; the last test fails until it is.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from equeue_ui.errors import DomainError
+from equeue_ui.i18n import LANGUAGES
+from equeue_ui.runtime import Runtime
+from equeue_ui.services import (
+    accounts,
+    audit_log,
+    boards,
+    ecourses_accounts,
+    ecourses_import,
+    exports,
+    group_import,
+    groups,
+    passwords,
+    sign_in_throttle,
+    site,
+    student_invites,
+    subjects,
+    tasks,
+    teaching,
+    validation,
+    workspaces,
+)
+from tests.services import hostile_world
+from tests.services.hostile_world import PASSWORD, HostileWorld
+from tests.services.service_catalog import services
+
+BINDING = "b" * 43  # a browser's sign-in cookie, as the sign-in services take it
+TODAY = date(2025, 3, 1)
+
+# Chosen by hand: what broke things, or looks as if it might.
+HOSTILE = [
+    "\x00",
+    "name\x00",
+    "\ud800",
+    "a\udfffb",
+    "\uffff",
+    "\U0010fffe",
+    "\x1b[31mred",
+    "\x7f\x85\x9f",
+    "\u202eevil.exe",
+    "\u2066x\u2069",
+    "\u200b",
+    "\u200b\u200d\u2060\ufeff",
+    "\u3164",
+    "e\u0301\u0301\u0301",
+    "\u2028\u2029",
+    "'; DROP TABLE users; --",
+    "%00%2e%2e%2f",
+    "../../etc/passwd",
+    '<img src=x onerror="alert(1)">',
+    "{name} {0} %s %(x)s",
+    "http://[::1",
+    "http://a:99999999/",
+    "https://user:pass@example.invalid/groups.json",
+    "[" * 2000,
+    '{"name": "\\u0000"}',
+    "A" * 5000,
+    "😀" * 300,
+    " \t\n ",
+    "",
+]
+TEXT = st.one_of(
+    st.sampled_from(HOSTILE),
+    # Every category, surrogates (Cs) included: Hypothesis leaves those out unless told.
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=300),
+)
+
+Call = Callable[[HostileWorld, str], object]
+
+
+def _site(**change: str) -> Callable[[HostileWorld, str], object]:
+    (key,) = change
+    return lambda w, s: site.update_site_settings(actor=w.admin, **{key: s})
+
+
+# One row per text parameter: the service called with the text there and valid values
+# elsewhere. Calls may return an awaitable (services) or a value (pure helpers).
+TEXT_SERVICES: dict[str, Call] = {
+    "accounts.hash_token(token)": lambda w, s: accounts.hash_token(s),
+    "accounts.register(username)": lambda w, s: accounts.register(
+        s, PASSWORD, enforce_setting=False
+    ),
+    "accounts.register(password)": lambda w, s: accounts.register(
+        "newcomer", s, enforce_setting=False
+    ),
+    "accounts.register(first_name)": lambda w, s: accounts.register(
+        "newcomer", PASSWORD, first_name=s, enforce_setting=False
+    ),
+    "accounts.register(last_name)": lambda w, s: accounts.register(
+        "newcomer", PASSWORD, last_name=s, enforce_setting=False
+    ),
+    "accounts.register(address)": lambda w, s: accounts.register(
+        "newcomer", PASSWORD, address=s, enforce_setting=False
+    ),
+    "accounts.create_admin(username)": lambda w, s: accounts.create_admin(s, PASSWORD),
+    "accounts.create_admin(password)": lambda w, s: accounts.create_admin("root", s),
+    "accounts.sign_in(username)": lambda w, s: accounts.sign_in(s, PASSWORD, binding=BINDING),
+    "accounts.sign_in(password)": lambda w, s: accounts.sign_in("member", s, binding=BINDING),
+    "accounts.sign_in(binding)": lambda w, s: accounts.sign_in("member", PASSWORD, binding=s),
+    "accounts.sign_in(address)": lambda w, s: accounts.sign_in(
+        "member", "wrong-password", binding=BINDING, address=s
+    ),
+    "accounts.redeem_ticket(ticket)": lambda w, s: accounts.redeem_ticket(s, binding=BINDING),
+    "accounts.redeem_ticket(binding)": lambda w, s: _redeem(w, binding=s),
+    "accounts.redeem_ticket(address)": lambda w, s: _redeem(w, address=s),
+    "accounts.redeem_ticket(user_agent)": lambda w, s: _redeem(w, user_agent=s),
+    "accounts.user_for_session(token)": lambda w, s: accounts.user_for_session(s),
+    "accounts.sign_out(token)": lambda w, s: accounts.sign_out(s),
+    "accounts.set_preferences(language)": lambda w, s: accounts.set_preferences(
+        actor=w.member, language=s
+    ),
+    "accounts.update_profile(first_name)": lambda w, s: accounts.update_profile(
+        actor=w.member, first_name=s, last_name="Member"
+    ),
+    "accounts.update_profile(last_name)": lambda w, s: accounts.update_profile(
+        actor=w.member, first_name="Mia", last_name=s
+    ),
+    "accounts.update_profile(status_text)": lambda w, s: accounts.update_profile(
+        actor=w.member, first_name="Mia", last_name="Member", status_text=s
+    ),
+    "accounts.change_password(current)": lambda w, s: accounts.change_password(
+        s, "another-long-password-2", actor=w.member
+    ),
+    "accounts.change_password(new)": lambda w, s: accounts.change_password(
+        PASSWORD, s, actor=w.member
+    ),
+    "accounts.change_password(session_token)": lambda w, s: accounts.change_password(
+        PASSWORD, PASSWORD, actor=w.member, session_token=s
+    ),
+    "accounts.search_users(query)": lambda w, s: accounts.search_users(s, actor=w.admin),
+    "accounts.find_user(username)": lambda w, s: accounts.find_user(s),
+    "audit_log.list_entries(username)": lambda w, s: audit_log.list_entries(
+        actor=w.admin, username=s
+    ),
+    "audit_log.list_entries(action)": lambda w, s: audit_log.list_entries(actor=w.admin, action=s),
+    "boards.create_display_link(label)": lambda w, s: boards.create_display_link(
+        w.queue_id, actor=w.admin, label=s
+    ),
+    "boards.board_for_link(token)": lambda w, s: boards.board_for_link(s),
+    "ecourses_accounts.sign_in_with_ecourses(username)": lambda w, s: (
+        ecourses_accounts.sign_in_with_ecourses(s, PASSWORD, binding=BINDING)
+    ),
+    "ecourses_accounts.sign_in_with_ecourses(password)": lambda w, s: (
+        ecourses_accounts.sign_in_with_ecourses("ivanov", s, binding=BINDING)
+    ),
+    "ecourses_accounts.sign_in_with_ecourses(binding)": lambda w, s: (
+        ecourses_accounts.sign_in_with_ecourses("ivanov", PASSWORD, binding=s)
+    ),
+    "ecourses_accounts.sign_in_with_ecourses(address)": lambda w, s: (
+        ecourses_accounts.sign_in_with_ecourses("ivanov", PASSWORD, binding=BINDING, address=s)
+    ),
+    "ecourses_accounts.connect_ecourses(address)": lambda w, s: ecourses_accounts.connect_ecourses(
+        "ivanov", PASSWORD, actor=w.member, address=s
+    ),
+    "ecourses_accounts.connect_ecourses(username)": lambda w, s: ecourses_accounts.connect_ecourses(
+        s, PASSWORD, actor=w.member
+    ),
+    "ecourses_accounts.connect_ecourses(password)": lambda w, s: ecourses_accounts.connect_ecourses(
+        "ivanov", s, actor=w.member
+    ),
+    "ecourses_import.ecourses_link(url)": lambda w, s: ecourses_import.ecourses_link(s),
+    "ecourses_import.import_name(text)": lambda w, s: ecourses_import.import_name(s),
+    "exports.submissions_csv(language)": lambda w, s: exports.submissions_csv(
+        w.subject_id, actor=w.admin, language=s
+    ),
+    "exports.workspace_submissions_csv(language)": lambda w, s: exports.workspace_submissions_csv(
+        w.workspace_id, actor=w.admin, language=s
+    ),
+    "exports.queue_history_csv(language)": lambda w, s: exports.queue_history_csv(
+        w.queue_id, actor=w.admin, language=s
+    ),
+    "exports.file_name(subject_name)": lambda w, s: exports.file_name(s, "submissions"),
+    "exports.file_name(what)": lambda w, s: exports.file_name("Physics", s),
+    "group_import.parse_group_list(data)": lambda w, s: group_import.parse_group_list(s),
+    "group_import.parse_group_list(filename)": lambda w, s: group_import.parse_group_list(
+        "КИ21-16/2Б", filename=s
+    ),
+    "group_import.names_from_json(text)": lambda w, s: group_import.names_from_json(s),
+    "group_import.fetch_group_list(url)": lambda w, s: group_import.fetch_group_list(
+        s, actor=w.admin
+    ),
+    "group_import.preview_import(names)": lambda w, s: group_import.preview_import(
+        [s], actor=w.admin
+    ),
+    "group_import.import_groups(names)": lambda w, s: group_import.import_groups(
+        [s], actor=w.admin
+    ),
+    "group_import.import_groups(source)": lambda w, s: group_import.import_groups(
+        ["ЗИ24-01Б"], actor=w.admin, source=s
+    ),
+    "groups.search_groups(query)": lambda w, s: groups.search_groups(s),
+    "groups.clean_group_name(name)": lambda w, s: groups.clean_group_name(s),
+    "groups.create_group(name)": lambda w, s: groups.create_group(s, actor=w.admin),
+    "groups.import_group_names(names)": lambda w, s: groups.import_group_names([s]),
+    "groups.list_groups(query)": lambda w, s: groups.list_groups(s, actor=w.admin),
+    "groups.rename_group(name)": lambda w, s: groups.rename_group(w.group_id, s, actor=w.admin),
+    "groups.semester_of(group_name)": lambda w, s: groups.semester_of(s, TODAY),
+    "passwords.check_new_password(password)": lambda w, s: passwords.check_new_password(
+        s, username="member"
+    ),
+    "passwords.check_new_password(username)": lambda w, s: passwords.check_new_password(
+        PASSWORD, username=s
+    ),
+    "sign_in_throttle.network_of(address)": lambda w, s: sign_in_throttle.network_of(s),
+    "sign_in_throttle.reserve_sign_in(account)": lambda w, s: sign_in_throttle.reserve_sign_in(
+        s, "192.0.2.1"
+    ),
+    "sign_in_throttle.reserve_sign_in(address)": lambda w, s: sign_in_throttle.reserve_sign_in(
+        "member", s
+    ),
+    "sign_in_throttle.reserve_registration(address)": lambda w, s: (
+        sign_in_throttle.reserve_registration(s)
+    ),
+    "site.update_site_settings(default_language)": _site(default_language=""),
+    "site.update_site_settings(ecourses_url)": _site(ecourses_url=""),
+    "site.update_site_settings(ecourses_service)": _site(ecourses_service=""),
+    "student_invites.invite_workspace(token)": lambda w, s: student_invites.invite_workspace(
+        s, actor=w.member
+    ),
+    "student_invites.accept_invite(token)": lambda w, s: student_invites.accept_invite(
+        s, actor=w.member
+    ),
+    "subjects.create_subject(name)": lambda w, s: subjects.create_subject(
+        w.workspace_id, actor=w.admin, name=s
+    ),
+    "subjects.create_subject(teacher_name)": lambda w, s: subjects.create_subject(
+        w.workspace_id, actor=w.admin, name="Chemistry", teacher_name=s
+    ),
+    "subjects.create_subject(teacher_contact)": lambda w, s: subjects.create_subject(
+        w.workspace_id, actor=w.admin, name="Chemistry", teacher_contact=s
+    ),
+    "subjects.create_subject(requirements)": lambda w, s: subjects.create_subject(
+        w.workspace_id, actor=w.admin, name="Chemistry", requirements=s
+    ),
+    "subjects.create_subject(ecourses_url)": lambda w, s: subjects.create_subject(
+        w.workspace_id, actor=w.admin, name="Chemistry", ecourses_url=s
+    ),
+    "subjects.update_subject(name)": lambda w, s: _update_subject(w, name=s),
+    "subjects.update_subject(teacher_name)": lambda w, s: _update_subject(w, teacher_name=s),
+    "subjects.update_subject(teacher_contact)": lambda w, s: _update_subject(w, teacher_contact=s),
+    "subjects.update_subject(requirements)": lambda w, s: _update_subject(w, requirements=s),
+    "subjects.update_subject(ecourses_url)": lambda w, s: _update_subject(w, ecourses_url=s),
+    "tasks.create_task(name)": lambda w, s: tasks.create_task(w.subject_id, actor=w.admin, name=s),
+    "tasks.create_task(url)": lambda w, s: tasks.create_task(
+        w.subject_id, actor=w.admin, name="Lab 2", url=s
+    ),
+    "tasks.update_task(name)": lambda w, s: tasks.update_task(
+        w.task_id, actor=w.admin, name=s, url=None, due_at=None
+    ),
+    "tasks.update_task(url)": lambda w, s: tasks.update_task(
+        w.task_id, actor=w.admin, name="Lab 1", url=s, due_at=None
+    ),
+    "teaching.invite_subject(token)": lambda w, s: teaching.invite_subject(s),
+    "teaching.accept_invite(token)": lambda w, s: teaching.accept_invite(s, actor=w.admin),
+    "validation.clean_name(value)": lambda w, s: validation.clean_name(s),
+    "validation.clean_text(value)": lambda w, s: validation.clean_text(s, max_length=1000),
+    "validation.clean_person_name(value)": lambda w, s: validation.clean_person_name(s),
+    "validation.clean_search(value)": lambda w, s: validation.clean_search(s),
+    "validation.clean_credential(value)": lambda w, s: validation.clean_credential(s),
+    "validation.clean_url(value)": lambda w, s: validation.clean_url(s),
+    "validation.is_token(value)": lambda w, s: validation.is_token(s),
+    "workspaces.create_workspace(name)": lambda w, s: workspaces.create_workspace(s, actor=w.admin),
+    "workspaces.rename_workspace(name)": lambda w, s: workspaces.rename_workspace(
+        w.workspace_id, s, actor=w.admin
+    ),
+}
+
+
+async def _redeem(world: HostileWorld, **change: str) -> object:
+    """A real ticket redeemed with the text in one of the other fields."""
+    ticket = await accounts.issue_ticket(world.member.id, binding=BINDING)
+    fields = {"binding": BINDING, "address": "", "user_agent": ""}
+    return await accounts.redeem_ticket(ticket, **(fields | change))
+
+
+def _update_subject(world: HostileWorld, **change: str) -> object:
+    fields = {"name": "Physics", "teacher_name": "", "teacher_contact": "", "requirements": ""}
+    return subjects.update_subject(world.subject_id, actor=world.admin, **(fields | change))
+
+
+@pytest.fixture
+async def world(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> HostileWorld:
+    hostile_world.quick_passwords(monkeypatch)
+    return await hostile_world.build(rt)
+
+
+# Rows of the sign-in, session and ticket code being rewritten alongside this test: each needs
+# its text cleaned first (validation.clean_credential for names and passwords, a token check
+# or a surrogate-safe hash_token for secrets). Strict: a row that passes fails here, so the
+# mark is taken away as soon as the code is fixed.
+SIGN_IN_PENDING = {
+    "accounts.hash_token(token)": "a lone surrogate cannot be encoded for hashing",
+    "accounts.user_for_session(token)": "hash_token",
+    "accounts.sign_out(token)": "hash_token",
+    "accounts.change_password(session_token)": "hash_token",
+    "accounts.change_password(current)": "argon2 cannot encode a lone surrogate",
+    "accounts.redeem_ticket(ticket)": "hash_token",
+    "accounts.redeem_ticket(binding)": "hash_token",
+    "accounts.redeem_ticket(address)": "stored in the session row unchecked",
+    "accounts.redeem_ticket(user_agent)": "stored in the session row unchecked",
+    "accounts.sign_in(username)": "needs validation.clean_credential before the lookup",
+    "accounts.sign_in(password)": "needs validation.clean_credential before argon2",
+    "accounts.sign_in(binding)": "hash_token",
+    "sign_in_throttle.reserve_sign_in(account)": "stores the account key unchecked",
+}
+
+
+def _rows() -> list[object]:
+    return [
+        pytest.param(row, marks=pytest.mark.xfail(reason=SIGN_IN_PENDING[row], strict=True))
+        if row in SIGN_IN_PENDING
+        else row
+        for row in sorted(TEXT_SERVICES)
+    ]
+
+
+@pytest.mark.parametrize("row", _rows())
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=TEXT)
+@example(text="\x00")
+@example(text="\ud800")
+async def test_any_text_gives_a_domain_error_or_none(
+    world: HostileWorld, row: str, text: str
+) -> None:
+    try:
+        outcome = TEXT_SERVICES[row](world, text)
+        if inspect.isawaitable(outcome):
+            await outcome
+    except DomainError as error:
+        for language in LANGUAGES:  # the refusal can be shown to every reader
+            assert error.render(language)
+
+
+# Functions with a text parameter that is no way in for someone's text.
+NOT_TEXT_ENTRY_POINTS = {
+    "accounts.issue_ticket": "its binding is the server's own cookie value, checked in sign_in",
+    "exports.write_csv": "writes what the exports read from the database, and translations",
+}
+
+
+def test_every_service_that_takes_text_is_in_the_table() -> None:
+    rows = set(TEXT_SERVICES)
+    missing = [
+        f"{service.name}({parameter})"
+        for service in services()
+        if service.name not in NOT_TEXT_ENTRY_POINTS
+        for parameter in service.text_parameters()
+        if f"{service.name}({parameter})" not in rows
+    ]
+    assert not missing, f"add these to TEXT_SERVICES: {missing}"
