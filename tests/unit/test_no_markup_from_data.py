@@ -6,6 +6,11 @@ JavaScript) and one holding ``\\N`` made NiceGUI's props parser raise on every p
 into the element's dict instead (``element.props["aria-label"] = name``), which is sent as data.
 This test reads the source of ``pages/`` and ``components/`` so the rule holds for code not
 written yet, translated strings included: a translation may hold a quote too.
+
+"Written in the source" means a string literal, a choice between two of them
+(``"unelevated" if current else "flat"``), or, for head/CSS text and slot templates, a
+module-level name bound once to a literal. The one exception is ``components/links.py``, which
+links to an address only after checking that it is http(s).
 """
 
 from __future__ import annotations
@@ -65,10 +70,19 @@ def violations(source: str, where: str) -> Iterator[str]:
             continue
         name = _called_name(node.func)
         line = f"{where}:{node.lineno}"
+        for keyword in node.keywords:
+            # ui.notify(html=True) and the like render their text as markup.
+            if keyword.arg == "html" and not (
+                isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+            ):
+                yield f"{line}: html={ast.unparse(keyword.value)} renders text as markup"
         if name in PARSED and isinstance(node.func, ast.Attribute):
             for arg in node.args:
                 if not _is_literal(arg):
                     yield f"{line}: .{name}() gets {ast.unparse(arg)!s:.60}"
+                elif name == "props" and "html" in ast.unparse(arg):
+                    # Quasar's *-html props (options-html, label-html…) render values as markup.
+                    yield f"{line}: .props() switches on an *-html prop"
             for keyword in node.keywords:
                 if keyword.arg not in PARSED_KEYWORDS or not _is_literal(keyword.value):
                     yield f"{line}: .{name}({keyword.arg}=) gets {ast.unparse(keyword.value):.60}"
@@ -182,6 +196,8 @@ ui.markdown(name)  # flagged
 table.add_slot("body", f"<q-td>{name}</q-td>")  # flagged
 ui.link(name, name)  # flagged
 ui.link(name, f"//{name}")  # flagged
+ui.notify(name, html=True)  # flagged
+ui.select([name]).props("options-html")  # flagged
 ui.link(name, f"/subjects/{name}")
 ui.add_css(CSS)
 table.add_slot("body", "<q-td>{{ props.value }}</q-td>")
@@ -190,6 +206,7 @@ ui.label().classes("text-negative" if name else "text-grey-7")
 ui.label().classes("text-xs " + ("text-negative" if name else ""))  # flagged
 ui.html(render_markdown(name), sanitize=False)
 ui.run_javascript("return 1", timeout=2)
+ui.notify(name, html=False)
 """
 
 
