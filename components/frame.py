@@ -123,12 +123,10 @@ def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
 
 
 def logout_items() -> None:
-    """"Log out" and "Log out everywhere", as one form that POSTs to /auth/logout."""
+    """The "Log out" and "Log out everywhere" items: one form that POSTs to /auth/logout."""
     with post_form("/auth/logout", {}).mark("logout-form"):
         submit_item(_("Log out"), name="everywhere", value="0").mark("logout")
-        submit_item(_("Log out everywhere"), name="everywhere", value="1").mark(
-            "logout-everywhere"
-        )
+        submit_item(_("Log out everywhere"), name="everywhere", value="1").mark("logout-everywhere")
 
 
 def _is_own_session(kept: str | None, request: Request | None) -> bool:

@@ -147,9 +147,7 @@ async def test_a_browser_that_signed_in_before_is_not_held_up_by_a_classmate_on_
         await sign_in("teacher", address=CAMPUS, device=other)
 
 
-async def test_a_trusted_browser_is_throttled_by_its_own_counter(
-    rt: Runtime, clock: Clock
-) -> None:
+async def test_a_trusted_browser_is_throttled_by_its_own_counter(rt: Runtime, clock: Clock) -> None:
     teacher = await accounts.register("teacher", PASSWORD)
     laptop = TrustedDevice(teacher.id, "teachers-laptop")
     for _ in range(FREE_FAILURES):
@@ -183,7 +181,7 @@ async def test_a_campus_behind_one_address_signs_in_all_day(rt: Runtime, clock: 
     for n in range(30):
         await accounts.register(f"student{n}", PASSWORD)
 
-    for lesson in range(8):
+    for _lesson in range(8):
         for n in range(30):
             if n % 5 == 0:
                 await fail(f"student{n}", address=CAMPUS)  # a typo first
