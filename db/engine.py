@@ -37,6 +37,7 @@ class Database:
             self.engine = create_async_engine(
                 self.url,
                 echo=echo,
+                hide_parameters=True,
                 pool_size=pool_size,
                 max_overflow=pool_size * 2,
                 pool_pre_ping=True,
@@ -88,9 +89,13 @@ class Database:
 
 def _sqlite_engine(url: URL, *, echo: bool, begin: str, inline: bool = False) -> AsyncEngine:
     if inline and url.database and url.database != ":memory:":
-        engine = create_async_engine(url, echo=echo, async_creator=inline_connector(url.database))
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, async_creator=inline_connector(url.database)
+        )
     else:
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+        )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

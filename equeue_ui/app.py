@@ -14,6 +14,7 @@ from equeue_ui import (
     engineio_poll,
     frame_fanout,
     light_middleware,
+    log_redaction,
     migrate,
     open_page_memory,
     runtime,
@@ -31,6 +32,8 @@ GC_YOUNG_THRESHOLD = 10_000
 def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     """Register pages and start-up/shutdown hooks on NiceGUI's app (callable again in tests)."""
     from pages import register_all
+
+    log_redaction.install()  # `equeue` installs it first thing; this covers other embedders
 
     jobs: list[asyncio.Task[None]] = []
 
@@ -103,6 +106,8 @@ def run_options(settings: Settings) -> dict[str, Any]:
         "reconnect_timeout": 10.0,
         # passed on to uvicorn (settings.ws_compression says why it is off by default)
         "ws_per_message_deflate": settings.ws_compression,
+        # uvicorn's request lines (redacted, equeue_ui/log_redaction.py) only when debugging.
+        "uvicorn_logging_level": "debug" if settings.log_level.upper() == "DEBUG" else "warning",
         # uvicorn would take X-Forwarded-For from any local peer; eQueue trusts only the
         # proxies named in EQUEUE_TRUSTED_PROXIES (components/session.client_address).
         "proxy_headers": False,

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from equeue_ui import migrate, runtime
+from equeue_ui import log_redaction, migrate, runtime
 from equeue_ui.errors import DomainError
 from equeue_ui.settings import Settings
 
@@ -25,11 +25,17 @@ T = TypeVar("T")
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    log_redaction.install()  # before anything logs
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings()
     except ValidationError as error:
         print(f"equeue: invalid settings:\n{error}", file=sys.stderr)
+        return 2
+    try:
+        logging.getLogger().setLevel(settings.log_level.upper())
+    except ValueError:
+        print(f"equeue: EQUEUE_LOG_LEVEL is not a level: {settings.log_level}", file=sys.stderr)
         return 2
     if args.command == "run":
         return _run(settings, args)

@@ -77,7 +77,8 @@ def _sqlite_transactions(sync_engine: Any) -> None:
 
 async def run_async_migrations() -> None:
     url = make_url(config.get_main_option("sqlalchemy.url") or "")
-    engine = create_async_engine(url, poolclass=pool.NullPool)
+    # hide_parameters: a failed statement's text would carry its values into logs.
+    engine = create_async_engine(url, poolclass=pool.NullPool, hide_parameters=True)
     is_sqlite = url.get_backend_name() == "sqlite"
     if is_sqlite:
         _sqlite_transactions(engine.sync_engine)
