@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
@@ -17,6 +21,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from db.sqlite_inline import inline_connector
+
+log = logging.getLogger(__name__)
+PRIVATE_FILE_MODE = 0o600
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class Database:
@@ -88,6 +96,7 @@ class Database:
 
 
 def _sqlite_engine(url: URL, *, echo: bool, begin: str, inline: bool = False) -> AsyncEngine:
+    private_sqlite_file(url)
     if inline and url.database and url.database != ":memory:":
         engine = create_async_engine(
             url, echo=echo, hide_parameters=True, async_creator=inline_connector(url.database)
@@ -115,6 +124,41 @@ def _sqlite_engine(url: URL, *, echo: bool, begin: str, inline: bool = False) ->
         connection.exec_driver_sql(begin)
 
     return engine
+
+
+def private_sqlite_file(url: str | URL) -> None:
+    """Make a SQLite database file readable by its owner only, before SQLite opens it.
+
+    SQLite creates the -wal, -shm and -journal files with the database file's own mode, so
+    a 0600 database keeps them 0600 too. A new file is created 0600; an existing one with
+    looser permissions (made before this check) is tightened, with a warning.
+    """
+    url = make_url(url)
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return
+    if url.query.get("uri") or database.startswith("file:"):
+        return  # SQLite URI filenames are left to whoever wrote them
+    path = Path(database)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_RDONLY, PRIVATE_FILE_MODE))
+    except OSError:
+        return  # a missing folder or a read-only place: SQLite says so when it opens it
+    for file in [path, *(path.with_name(path.name + suffix) for suffix in SQLITE_SIDE_FILES)]:
+        make_private(file, PRIVATE_FILE_MODE)
+
+
+def make_private(path: Path, mode: int) -> None:
+    """Tighten ``path`` to ``mode`` when others have more access (with a warning saying so)."""
+    try:
+        current = stat.S_IMODE(path.stat().st_mode)
+        if current & ~mode:
+            path.chmod(mode)
+            log.warning("%s was open to other users (mode %o); now %o", path, current, mode)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        log.warning("cannot make %s private: %s", path, error)
 
 
 def _unicode_lower(value: str | None) -> str | None:

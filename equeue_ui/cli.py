@@ -20,12 +20,13 @@ from equeue_ui.errors import DomainError
 from equeue_ui.settings import Settings
 
 T = TypeVar("T")
+PRIVATE_UMASK = 0o077
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    log_redaction.install()  # before anything logs
+    _private_process()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings()
@@ -51,6 +52,17 @@ def main(argv: list[str] | None = None) -> int:
         "import-groups": _import_groups,
     }
     return asyncio.run(commands[args.command](settings, args))
+
+
+def _private_process() -> None:
+    """What this process logs is redacted, and what it creates is its account's alone.
+
+    Both before anything else runs. SQLite makes its -wal/-shm/-journal files later with the
+    database's own mode (db/engine.py makes that 0600); the umask covers whatever else the
+    app writes (NiceGUI's files in the working folder, SQLite's temporary files).
+    """
+    log_redaction.install()
+    os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from equeue_ui.data_dir import PRIVATE_FILE_MODE, ensure_private_dir, ensure_private_file
+
 # Secrets that appear in docs and examples; a real deployment must never run on them.
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "development-secret"})
 SECRET_FILE_NAME = "secret.key"
@@ -86,7 +88,7 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(self.data_dir)
         return f"sqlite+aiosqlite:///{(self.data_dir / 'equeue.sqlite3').resolve()}"
 
     @cached_property
@@ -94,12 +96,11 @@ class Settings(BaseSettings):
         """The configured secret, or one generated once and kept in the data folder."""
         if self.secret:
             return self.secret
-        path = self.data_dir / SECRET_FILE_NAME
+        path = ensure_private_dir(self.data_dir) / SECRET_FILE_NAME
         if path.exists():
-            return path.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+            return ensure_private_file(path).read_text().strip()
         value = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
+        path.touch(mode=PRIVATE_FILE_MODE)  # created 0600 before the secret is written
         path.write_text(value)
         return value
 

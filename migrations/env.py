@@ -15,6 +15,7 @@ from sqlalchemy import event, pool
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from db.engine import private_sqlite_file
 from db.models import Base
 from db.types import UTCDateTime
 
@@ -77,9 +78,11 @@ def _sqlite_transactions(sync_engine: Any) -> None:
 
 async def run_async_migrations() -> None:
     url = make_url(config.get_main_option("sqlalchemy.url") or "")
+    is_sqlite = url.get_backend_name() == "sqlite"
+    if is_sqlite:
+        private_sqlite_file(url)  # a new database is created here, by the first migration
     # hide_parameters: a failed statement's text would carry its values into logs.
     engine = create_async_engine(url, poolclass=pool.NullPool, hide_parameters=True)
-    is_sqlite = url.get_backend_name() == "sqlite"
     if is_sqlite:
         _sqlite_transactions(engine.sync_engine)
     try:
