@@ -18,6 +18,7 @@ from equeue_ui import (
     migrate,
     open_page_memory,
     runtime,
+    security_headers,
     signature_cache,
     socket_shortcut,
     startup_gate,
@@ -73,7 +74,8 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     socket_shortcut.install()
     light_middleware.install()
     browser_guard.install()
-    startup_gate.install()  # the outermost: after the other stack wrappers
+    startup_gate.install()  # outside the other stack wrappers
+    security_headers.install(settings)  # the outermost: the gate's 503s get them too
     signature_cache.install()
     engineio_poll.install()
     frame_fanout.install()
