@@ -58,7 +58,6 @@ def share_assets() -> None:
     """Once per process: what every page needs goes into one shared head, not into each page."""
     if _BODY_CSS not in Client.shared_head_html:
         ui.add_css(_BODY_CSS, shared=True)
-    turn_alerts.share_script()
 
 
 def _language_menu(here: str) -> None:

@@ -33,11 +33,6 @@ class AlertPlayer(ui.element, component="turn_alerts.js"):
         return await self.run_method("askNotifications", timeout=60)
 
 
-def share_script() -> None:
-    """Nothing to share any more: the alert code is a component module the browser loads once
-    and caches, on the pages that need it. Kept while the page frame still calls it."""
-
-
 def install(user: UserView) -> None:
     """On a signed-in page: alert the user wherever they are when a teacher calls them."""
     client = ui.context.client
