@@ -56,9 +56,16 @@ def is_cross_site(scope: Scope, headers: Headers, *, public_origin: str | None) 
 class CrossSiteRefusal:
     """Refuses state-changing requests that other sites' pages make (see the module doc)."""
 
-    def __init__(self, app: ASGIApp, *, public_origin: Callable[[], str | None]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        public_origin: Callable[[], str | None],
+        default_language: Callable[[], str],
+    ) -> None:
         self.app = app
         self.public_origin = public_origin
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
@@ -69,8 +76,7 @@ class CrossSiteRefusal:
             await self.app(scope, receive, send)
             return
         language = (
-            cookie_parser(headers.get("cookie", "")).get(LANGUAGE_COOKIE)
-            or runtime.current().settings.default_language
+            cookie_parser(headers.get("cookie", "")).get(LANGUAGE_COOKIE) or self.default_language()
         )
         response = PlainTextResponse(translate(CROSS_SITE.msgid, language), status_code=403)
         await response(scope, receive, send)
@@ -138,6 +144,8 @@ def install() -> None:
     around_build(
         "browser_guard",
         lambda build_stack: CrossSiteRefusal(
-            SignInCookie(build_stack(), secure=is_https), public_origin=public_origin
+            SignInCookie(build_stack(), secure=is_https),
+            public_origin=public_origin,
+            default_language=lambda: runtime.current().settings.default_language,
         ),
     )

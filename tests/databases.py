@@ -94,4 +94,5 @@ def migrated_sqlite_template(folder: Path) -> Path:
 def copy_sqlite(template: Path, folder: Path) -> str:
     path = folder / "equeue.sqlite3"
     shutil.copyfile(template, path)
+    path.chmod(0o600)  # as the app makes its database (equeue_ui/data_dir.py): no warning
     return f"sqlite+aiosqlite:///{path}"

@@ -255,6 +255,7 @@ def build_demo_template(empty_template: Path, folder: Path) -> DemoTemplate:
     """Seed the demo world once into a copy of the migrated schema (in a loop of its own)."""
     path = folder / "demo.sqlite3"
     shutil.copyfile(empty_template, path)
+    path.chmod(0o600)  # as the app makes its database: no warning about its mode
     settings = Settings(
         environment="test",
         database_url=f"sqlite+aiosqlite:///{path}",

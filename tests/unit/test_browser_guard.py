@@ -44,7 +44,9 @@ def _site(public_origin: str | None = None, *, secure: bool = False) -> httpx.As
         ]
     )
     guarded = CrossSiteRefusal(
-        SignInCookie(site, secure=lambda scope: secure), public_origin=lambda: public_origin
+        SignInCookie(site, secure=lambda scope: secure),
+        public_origin=lambda: public_origin,
+        default_language=lambda: "en",
     )
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=guarded), base_url="http://queue.test"
@@ -75,7 +77,7 @@ async def test_a_state_change_from_another_site_is_refused_and_changes_nothing(
         response = await client.request(method, "/auth/logout", headers=headers)
 
     assert response.status_code == 403
-    assert "another website" in response.text or "другого сайта" in response.text
+    assert response.text == "This request came from another website and was refused."
     assert changes == []
 
 
@@ -94,6 +96,14 @@ async def test_a_state_change_from_this_site_goes_through(headers: dict[str, str
 
     assert response.status_code == 200
     assert changes == ["POST"]
+
+
+async def test_the_refusal_is_in_the_readers_language() -> None:
+    async with _site() as client:
+        client.cookies.set("equeue_language", "ru")
+        response = await client.post("/auth/logout", headers={"Sec-Fetch-Site": "cross-site"})
+
+    assert response.text == "Запрос пришёл с другого сайта и был отклонён."
 
 
 async def test_the_public_address_counts_as_this_site_behind_a_proxy() -> None:
