@@ -9,7 +9,7 @@ from typing import TypeVar
 from nicegui import ui
 
 from components.i18n import _, language
-from equeue_ui.errors import DomainError
+from equeue_ui.errors import DomainError, NotFoundError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -57,10 +57,15 @@ async def succeeds(action: Awaitable[object], *, success: str | None = None) -> 
 
 
 async def or_refusal(action: Awaitable[T]) -> T | None:
-    """Await a read for a page; when it is refused, show why in place of the page's content."""
+    """Await a read for a page; when it is refused, show why in place of the page's content.
+
+    A page of something that does not exist answers HTTP 404 (NiceGUI sends the page with the
+    client's status code), so crawlers, monitors and tests tell it from a page that works."""
     try:
         return await action
     except DomainError as error:
+        if isinstance(error, NotFoundError):
+            ui.context.client.status_code = 404
         refusal(error.render(language()))
         return None
 

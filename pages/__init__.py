@@ -16,6 +16,7 @@ def register_all(settings: Settings) -> None:
         health,
         home,
         invites,
+        not_found,
         queue,
         statistics,
         subject,
@@ -40,6 +41,7 @@ def register_all(settings: Settings) -> None:
         invites,
         admin,
         ecourses_import,
+        not_found,
     ):
         module.register()
     if settings.benchmark_hooks:

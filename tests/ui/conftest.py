@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from nicegui import core
+from nicegui import Client, core
 from nicegui.testing.user import User
 from nicegui.testing.user_simulation import user_simulation
 
@@ -74,3 +76,45 @@ async def demo(user: User, ui_env: str, demo_template: helpers.DemoTemplate) -> 
 def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters for accounts made during a test (hashing is not under test)."""
     monkeypatch.setattr(helpers.accounts, "_hasher", helpers.QUICK_HASHER)
+
+
+# --- pages of missing things answer 404 ------------------------------------------------------
+# (appended: the fixtures above are unchanged)
+
+
+_OPENING: ContextVar[bool] = ContextVar("opening", default=False)
+
+
+@pytest.fixture(autouse=True)
+def refusal_pages_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of something that does not exist answers 404 with its refusal card
+    (components/notices.py), and a real browser shows it like any page. NiceGUI's simulated
+    browser insists on 200 when it opens a page (and on reloads): here it shows such a page
+    too. Requests made with `user.http_client` directly still see the real status."""
+    original_open = User.open
+
+    async def open_page(self: User, path: str, *, clear_forward_history: bool = True) -> Client:
+        _show_refusal_pages(self.http_client)
+        opening = _OPENING.set(True)  # only for this open (and its task), not other requests
+        try:
+            return await original_open(self, path, clear_forward_history=clear_forward_history)
+        finally:
+            _OPENING.reset(opening)
+
+    monkeypatch.setattr(User, "open", open_page)
+
+
+def _show_refusal_pages(client: httpx.AsyncClient) -> None:
+    if getattr(client, "shows_refusal_pages", False):
+        return
+    plain_get = client.get
+
+    async def get(url: str, **kwargs: Any) -> httpx.Response:
+        response = await plain_get(url, **kwargs)
+        is_page = response.headers.get("X-Nicegui-Content") == "page"
+        if _OPENING.get() and response.status_code == 404 and is_page:
+            response.status_code = 200
+        return response
+
+    client.get = get  # type: ignore[method-assign,assignment]
+    client.shows_refusal_pages = True  # type: ignore[attr-defined]
