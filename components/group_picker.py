@@ -25,8 +25,9 @@ async def group_picker(user: UserView) -> None:
         nonlocal latest
         latest += 1
         mine = latest
-        found = await groups.search_groups(query.value or "", limit=RESULTS)
-        if mine != latest:  # a newer keystroke's search has already been started
+        # A search with a control character in it is refused with a notice.
+        found = await attempt(groups.search_groups(query.value or "", limit=RESULTS))
+        if found is None or mine != latest:  # refused, or a newer keystroke's search started
             return
         results.clear()
         with results:

@@ -103,7 +103,7 @@ def clean_url(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    if _UNSAFE.search(text) or any(char.isspace() for char in text):
+    if _UNSAFE.search(text):
         raise invalid("A link must not contain spaces or control characters.")
     try:
         parsed = urlparse(text)
@@ -111,6 +111,8 @@ def clean_url(value: str | None) -> str | None:
         raise invalid("This is not a valid link.") from error
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise invalid("A link must start with http:// or https://.")
+    if any(char.isspace() for char in text):
+        raise invalid("A link must not contain spaces or control characters.")
     if len(text) > 1024:
         raise invalid("The link is too long.")
     return text

@@ -14,14 +14,14 @@ A new service that takes text is one line in TEXT_SERVICES; the last test fails 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from equeue_ui.errors import DomainError
+from equeue_ui.errors import DomainError, InvalidError
 from equeue_ui.i18n import LANGUAGES
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import (
@@ -43,6 +43,7 @@ from equeue_ui.services import (
     validation,
     workspaces,
 )
+from equeue_ui.services.views import SubjectView
 from tests.services import hostile_world
 from tests.services.hostile_world import PASSWORD, HostileWorld
 from tests.services.service_catalog import services
@@ -296,7 +297,7 @@ async def _redeem(world: HostileWorld, **change: str) -> object:
     return await accounts.redeem_ticket(ticket, **(fields | change))
 
 
-def _update_subject(world: HostileWorld, **change: str) -> object:
+def _update_subject(world: HostileWorld, **change: str) -> Awaitable[SubjectView]:
     fields = {"name": "Physics", "teacher_name": "", "teacher_contact": "", "requirements": ""}
     return subjects.update_subject(world.subject_id, actor=world.admin, **(fields | change))
 
@@ -358,6 +359,50 @@ async def test_any_text_gives_a_domain_error_or_none(
     except DomainError as error:
         for language in LANGUAGES:  # the refusal can be shown to every reader
             assert error.render(language)
+
+
+@pytest.mark.xfail(reason=SIGN_IN_PENDING["accounts.sign_in(username)"], strict=True)
+async def test_a_nul_in_the_sign_in_username_is_refused_with_a_clear_message(
+    world: HostileWorld,
+) -> None:
+    with pytest.raises(InvalidError) as refused:
+        await accounts.sign_in("mem\x00ber", PASSWORD, binding=BINDING)
+    assert "not allowed" in refused.value.render("en")
+
+
+async def test_a_nul_in_a_search_is_refused_with_a_clear_message(world: HostileWorld) -> None:
+    for search in (
+        groups.search_groups("КИ\x00"),
+        accounts.search_users("adm\x00", actor=world.admin),
+        audit_log.list_entries(actor=world.admin, username="\x00"),
+    ):
+        with pytest.raises(InvalidError) as refused:
+            await search
+        assert refused.value.render("en") == "A search must not contain control characters."
+
+
+async def test_a_name_turned_around_or_invisible_is_refused(world: HostileWorld) -> None:
+    for first_name, reason in (
+        ("\u202eвонавИ", "A name must not contain text direction marks."),
+        ("\u200b\u200d\ufeff", "A name must contain letters or other visible characters."),
+        ("Ivan\x00", "A name must not contain control characters."),
+    ):
+        with pytest.raises(InvalidError) as refused:
+            await accounts.update_profile(actor=world.member, first_name=first_name, last_name="")
+        assert refused.value.render("en") == reason
+    # A joiner inside a name that has letters is writing, not hiding: kept.
+    kept = await accounts.update_profile(actor=world.member, first_name="Ali\u200cna", last_name="")
+    assert kept.first_name == "Ali\u200cna"
+
+
+async def test_requirements_keep_their_lines_and_tabs_but_no_other_controls(
+    world: HostileWorld,
+) -> None:
+    text = "# Rules\n\n- bring the report\n\t- printed"
+    updated = await _update_subject(world, requirements=text)
+    assert updated.requirements == text
+    with pytest.raises(InvalidError):
+        await _update_subject(world, requirements="a\x00b")
 
 
 # Functions with a text parameter that is no way in for someone's text.
