@@ -34,7 +34,9 @@ class BoardView(ui.element, component="board_view.js"):
             "next": _("Next"),
             "empty": _("Nobody is waiting."),
             "waiting": _("Waiting"),
-            "estimate": _("A newcomer waits about {n} min"),
+            # The numbers go in by the browser (components/board_view.js).
+            "estimate": _("A newcomer waits about {low}–{high} min"),
+            "next_now": _("A newcomer is called next"),
             "no_estimate": _("Not enough data for a wait estimate yet"),
             "join": _("Join the queue:"),
         }

@@ -59,11 +59,11 @@ export default {
         .filter((entry) => entry.status !== "called");
     },
     waitText() {
-      const median = this.current.service_median;
-      if (!median) return this.labels.no_estimate;
-      const active = this.waiting.filter((entry) => entry.status !== "frozen").length;
-      const minutes = Math.max(1, Math.round((active * median) / 60));
-      return this.labels.estimate.replace("{n}", minutes);
+      // Computed by the server for every screen alike (equeue_ui/services/estimates.py).
+      const wait = this.current.newcomer_wait;
+      if (!wait) return this.labels.no_estimate;
+      if (wait[1] === 0) return this.labels.next_now;
+      return this.labels.estimate.replace("{low}", wait[0]).replace("{high}", wait[1]);
     },
   },
   methods: {

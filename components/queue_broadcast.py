@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import statistics
 from typing import Any
 
 from engineio import packet as eio_packet
@@ -17,7 +16,7 @@ from socketio import packet as sio_packet
 
 from equeue_ui import frame_fanout
 from equeue_ui.live import LiveHub
-from equeue_ui.services.estimates import MIN_SAMPLES
+from equeue_ui.services.estimates import newcomer_wait
 from equeue_ui.services.views import QueueSnapshot
 
 EVENT = "queue_snapshot"
@@ -95,13 +94,16 @@ def _cached(snapshot: QueueSnapshot) -> tuple[dict[str, Any], str]:
 
 
 def _to_payload(snapshot: QueueSnapshot) -> dict[str, Any]:
-    services = snapshot.service_seconds
+    newcomer = newcomer_wait(snapshot)
     return {
         "queue_id": snapshot.queue_id,
         "version": snapshot.version,
         "state": snapshot.state.value,
-        # For the board's "a newcomer waits about …": the median of recent services.
-        "service_median": statistics.median(services) if len(services) >= MIN_SAMPLES else None,
+        # The board's "a newcomer waits …": [low, high] minutes, [0, 0] for "called next",
+        # None without enough recent services (services/estimates.py defines it).
+        "newcomer_wait": None
+        if newcomer is None
+        else [newcomer.low_minutes, newcomer.high_minutes],
         "entries": [
             {
                 "id": entry.id,

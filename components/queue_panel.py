@@ -89,22 +89,24 @@ class QueuePanel:
 
     @staticmethod
     def _is_next(key: tuple[object, ...] | None) -> bool:
-        """Waiting with nobody waiting ahead (called or frozen people do not count)."""
-        return key is not None and key[0] is EntryStatus.WAITING and key[2] == 0
+        return key is not None and key[1] is True
 
     def _my_part(self, snapshot: QueueSnapshot) -> tuple[object, ...]:
         """Everything the reader's own part depends on: most changes leave it as it is."""
-        mine = snapshot.entry_of(self.user.id)
+        me = self.user.id
+        mine = snapshot.entry_of(me)
         common = (snapshot.state, snapshot.members_can_freeze, self.handed_in)
         if mine is None:
-            return (None, *common)
-        ahead = sum(
-            1
-            for entry in snapshot.entries
-            if entry.position < mine.position and entry.status is EntryStatus.WAITING
+            return (None, False, *common)
+        return (
+            mine.status,
+            snapshot.is_next(me),
+            mine.position,
+            snapshot.people_ahead(me),
+            mine.task_id,
+            estimate_wait(snapshot, me),
+            *common,
         )
-        estimate = estimate_wait(snapshot, self.user.id)
-        return (mine.status, mine.position, ahead, mine.task_id, estimate, *common)
 
     async def _reload_handed_in(self) -> None:
         self.handed_in = await submissions.handed_in_task_ids(self.subject_id, actor=self.user)
@@ -141,7 +143,7 @@ class QueuePanel:
             with ui.row().classes("items-baseline gap-2"):
                 ui.label(_("Your position")).classes("text-grey-8")
                 ui.label(str(mine.position)).classes("text-h4 font-bold").mark("my-position")
-            ahead = mine.position - 1
+            ahead = snapshot.people_ahead(self.user.id)
             ui.label(_("People ahead of you: {n}", n=ahead)).mark("people-ahead")
             estimate = estimate_wait(snapshot, self.user.id)
             if estimate is None:

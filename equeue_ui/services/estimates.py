@@ -21,19 +21,22 @@ class WaitEstimate:
 
 
 def estimate_wait(snapshot: QueueSnapshot, user_id: int) -> WaitEstimate | None:
-    """The wait of ``user_id``, or None when not enough services happened to say."""
+    """The wait of ``user_id`` (not at the desk), or None when not enough services happened
+    to say how long the people ahead take."""
     mine = snapshot.entry_of(user_id)
     if mine is None or mine.status is EntryStatus.CALLED:
         return None
-    ahead = sum(
-        1
-        for entry in snapshot.entries
-        if entry.position < mine.position and entry.status is not EntryStatus.FROZEN
-    )
-    return estimate_for(ahead, snapshot.service_seconds)
+    return estimate_for(snapshot.people_ahead(user_id) or 0, snapshot.service_seconds)
+
+
+def newcomer_wait(snapshot: QueueSnapshot) -> WaitEstimate | None:
+    """The wait of someone who joined now (the board's "a newcomer waits about …")."""
+    return estimate_for(snapshot.callable_count, snapshot.service_seconds)
 
 
 def estimate_for(people_ahead: int, service_seconds: tuple[float, ...]) -> WaitEstimate | None:
+    if people_ahead == 0:
+        return WaitEstimate(people_ahead=0, low_minutes=0, high_minutes=0)  # next: no data needed
     samples = sorted(s for s in service_seconds if 0 < s <= LONGEST_SERVICE_SECONDS)
     if len(samples) < MIN_SAMPLES:
         return None
@@ -42,5 +45,5 @@ def estimate_for(people_ahead: int, service_seconds: tuple[float, ...]) -> WaitE
     return WaitEstimate(
         people_ahead=people_ahead,
         low_minutes=int(people_ahead * low // 60),
-        high_minutes=max(int(-(-people_ahead * high // 60)), 1) if people_ahead else 0,
+        high_minutes=max(int(-(-people_ahead * high // 60)), 1),
     )

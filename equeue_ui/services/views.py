@@ -200,13 +200,38 @@ class QueueSnapshot:
     def entry_of(self, user_id: int) -> EntryView | None:
         return next((e for e in self.entries if e.user_id == user_id), None)
 
+    # The queue's numbers, defined once here for every screen (student page, board, console).
+
     def people_ahead(self, user_id: int) -> int | None:
+        """The people "call next" would call before ``user_id``: those waiting ahead of them.
+        Whoever is at the desk and frozen places (they let others go first) do not count."""
         entry = self.entry_of(user_id)
-        return None if entry is None else entry.position - 1
+        if entry is None:
+            return None
+        return sum(
+            1
+            for other in self.entries
+            if other.position < entry.position and other.status is EntryStatus.WAITING
+        )
+
+    def is_next(self, user_id: int) -> bool:
+        """Whether ``user_id`` is the one "call next" would call now."""
+        entry = self.entry_of(user_id)
+        return (
+            entry is not None
+            and entry.status is EntryStatus.WAITING
+            and self.people_ahead(user_id) == 0
+        )
 
     @property
     def waiting_count(self) -> int:
+        """Everyone in the queue who is not at the desk (frozen places too)."""
         return sum(1 for e in self.entries if e.status is not EntryStatus.CALLED)
+
+    @property
+    def callable_count(self) -> int:
+        """The people "call next" would call before someone who joined now."""
+        return sum(1 for e in self.entries if e.status is EntryStatus.WAITING)
 
 
 @dataclass(frozen=True)
