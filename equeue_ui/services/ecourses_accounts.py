@@ -24,7 +24,7 @@ from equeue_ui.errors import ConflictError, ForbiddenError, invalid
 from equeue_ui.i18n import msg
 from equeue_ui.services import accounts, permissions, sign_in_throttle, site
 from equeue_ui.services.uow import read_only, unit_of_work
-from equeue_ui.services.validation import clean_credential, clean_text
+from equeue_ui.services.validation import clean_credential, scrub_person_name
 from equeue_ui.services.views import UserView
 
 _NOT_USERNAME_CHARS = re.compile(r"[^a-z0-9_.+-]")
@@ -157,7 +157,7 @@ def _refresh(user: User, info: SiteInfo, token: str) -> None:
 
 
 def _person_name(value: str) -> str:
-    return " ".join(clean_text(value[:100], max_length=100).split())
+    return " ".join(scrub_person_name(value)[:100].split())
 
 
 async def _free_username(session: AsyncSession, info: SiteInfo) -> str:

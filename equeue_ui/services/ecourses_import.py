@@ -24,7 +24,7 @@ from equeue_ui.i18n import msg
 from equeue_ui.services import audit, ecourses_accounts, permissions
 from equeue_ui.services.ecourses_accounts import EcoursesSignInNeeded
 from equeue_ui.services.uow import read_only, unit_of_work
-from equeue_ui.services.validation import clean_url
+from equeue_ui.services.validation import clean_url, scrub
 from equeue_ui.services.views import UserView
 
 T = TypeVar("T")
@@ -181,5 +181,5 @@ def ecourses_link(url: str) -> str:
 
 
 def import_name(text: str) -> str:
-    name = " ".join(text.split())
+    name = " ".join(scrub(text).split())
     return name[:NAME_LENGTH] if name else "—"

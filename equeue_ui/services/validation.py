@@ -118,6 +118,17 @@ def clean_url(value: str | None) -> str | None:
     return text
 
 
+def scrub(value: str) -> str:
+    """Text another system sent (eCourses' course and assignment names): kept, minus what the
+    cleaners refuse from a person. An import is not refused for it; the text is tidied."""
+    return _UNSAFE.sub("", value)
+
+
+def scrub_person_name(value: str) -> str:
+    """A person's name another system sent: scrubbed, and without direction marks."""
+    return "".join(char for char in scrub(value) if char not in _BIDI_CONTROLS)
+
+
 def is_token(value: str) -> bool:
     """Whether a link's secret could have been made here; one that could not names no link,
     and need not be hashed (a lone surrogate cannot be) nor looked up."""

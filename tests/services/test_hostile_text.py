@@ -283,6 +283,8 @@ TEXT_SERVICES: dict[str, Call] = {
     "validation.clean_credential(value)": lambda w, s: validation.clean_credential(s),
     "validation.clean_url(value)": lambda w, s: validation.clean_url(s),
     "validation.is_token(value)": lambda w, s: validation.is_token(s),
+    "validation.scrub(value)": lambda w, s: validation.scrub(s),
+    "validation.scrub_person_name(value)": lambda w, s: validation.scrub_person_name(s),
     "workspaces.create_workspace(name)": lambda w, s: workspaces.create_workspace(s, actor=w.admin),
     "workspaces.rename_workspace(name)": lambda w, s: workspaces.rename_workspace(
         w.workspace_id, s, actor=w.admin
@@ -403,6 +405,19 @@ async def test_requirements_keep_their_lines_and_tabs_but_no_other_controls(
     assert updated.requirements == text
     with pytest.raises(InvalidError):
         await _update_subject(world, requirements="a\x00b")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(text=TEXT)
+@example(text="Физика\x00 (лаб.)\ud800")
+@example(text="\u202eвонавИ")
+def test_names_from_ecourses_are_tidied_into_text_a_person_could_have_typed(text: str) -> None:
+    """eCourses' answers are data: an import is not refused for a NUL in a course's name, the
+    NUL is dropped (PostgreSQL would have refused the whole import)."""
+    validation.clean_name(ecourses_import.import_name(text))
+    person = validation.scrub_person_name(text)
+    assert validation.clean_text(person, max_length=len(person)) == person.strip()
+    assert not set(person) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # Functions with a text parameter that is no way in for someone's text.
