@@ -27,7 +27,13 @@ from equeue_ui.events import SessionsRevoked, UserChanged
 from equeue_ui.i18n import LANGUAGES, msg
 from equeue_ui.services import audit, passwords, permissions, sign_in_throttle, site
 from equeue_ui.services.uow import read_only, unit_of_work
-from equeue_ui.services.validation import clean_person_name, clean_search, clean_text
+from equeue_ui.services.validation import (
+    clean_credential,
+    clean_person_name,
+    clean_search,
+    clean_text,
+    scrub,
+)
 from equeue_ui.services.views import UserView
 
 SESSION_LIFETIME = timedelta(days=30)
@@ -42,6 +48,10 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 USERNAME_TAKEN = msg("This username is taken.")
+COOKIES_NEEDED = msg(
+    "Signing in needs cookies, and this browser sent none. Allow cookies for this site and "
+    "try again."
+)
 OTHER_BROWSER = msg(
     "This sign-in was started in another browser (or this browser's cookies were cleared). "
     "Sign in here again."
@@ -55,7 +65,8 @@ class SignedIn:
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: any text someone sends hashes (and then matches nothing) instead of failing.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _check_username(username: str) -> str:
@@ -128,7 +139,7 @@ async def sign_in(
     """Check a password; returns a one-time ticket that :func:`redeem_ticket` turns into a
     session in the browser holding ``binding`` (its sign-in cookie). The attempt is counted
     before the password is checked (services/sign_in_throttle.py)."""
-    name = username.strip()
+    name, password = clean_credential(username).strip(), clean_credential(password)
     async with read_only() as session:
         user = await _find_user(session, name)
     known_device = device is not None and user is not None and device.user_id == user.id
@@ -147,7 +158,7 @@ async def issue_ticket(user_id: int, *, binding: str) -> str:
     """A one-time code, valid briefly, that proves a sign-in just happened in the browser whose
     sign-in cookie is ``binding``."""
     if not binding:
-        raise ValueError("a sign-in ticket must be bound to a browser")
+        raise ForbiddenError(COOKIES_NEEDED)
     ticket = secrets.token_urlsafe(32)
     async with unit_of_work() as uow:
         await uow.session.execute(delete(LoginTicket).where(LoginTicket.expires_at < utcnow()))
@@ -192,8 +203,8 @@ async def redeem_ticket(
                     created_at=now,
                     last_seen_at=now,
                     expires_at=now + SESSION_LIFETIME,
-                    user_agent=user_agent[:512],
-                    address=address[:64],
+                    user_agent=scrub(user_agent)[:512],
+                    address=scrub(address)[:64],
                 )
             )
             signed_in = SignedIn(UserView.of(user), token)
@@ -294,6 +305,7 @@ async def change_password(
 ) -> None:
     """Set a new password; every other session of the user ends (the one of ``session_token``
     stays). Emits SessionsRevoked."""
+    current = clean_credential(current)
     passwords.check_new_password(new, username=actor.username)
     async with read_only() as session:
         stored = await permissions.load_actor(session, actor)

@@ -8,6 +8,7 @@ from functools import cache
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from equeue_ui.errors import invalid
+from equeue_ui.services.validation import clean_credential
 
 MIN_LENGTH = 8
 # argon2 hashes any length, but a megabyte of "password" is only a way to burn our CPU.
@@ -20,6 +21,7 @@ def check_new_password(password: str, *, username: str) -> str:
         raise invalid("The password must have at least {n} characters.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         raise invalid("The password is too long (at most {n} characters).", n=MAX_LENGTH)
+    clean_credential(password)  # no control characters or lone surrogates, which argon2 refuses
     if not password.strip():
         raise invalid("The password must not be only spaces.")
     folded = password.strip().casefold()

@@ -29,6 +29,7 @@ from db.types import utcnow
 from equeue_ui.errors import RateLimitedError
 from equeue_ui.i18n import Msg, msg
 from equeue_ui.services.uow import unit_of_work
+from equeue_ui.services.validation import scrub
 
 # Failures of one account from one place that cost nothing; after them the next try waits
 # FIRST_DELAY, and each further failure doubles the wait, up to MAX_DELAY.
@@ -95,7 +96,7 @@ async def reserve_sign_in(
         account_key = f"device:{device.user_id}:{device.device_id}"
         address_key = None
     else:
-        account_key = f"account:{account.lower()}|{network or '-'}"
+        account_key = f"account:{scrub(account).lower()}|{network or '-'}"
         address_key = f"address:{network}" if network else None
     now = utcnow()
     async with unit_of_work() as uow:

@@ -359,8 +359,9 @@ async def test_a_ticket_opened_in_another_browser_signs_nobody_in_and_is_used_up
 async def test_a_ticket_is_never_issued_without_a_browser_to_bind_it_to(rt: Runtime) -> None:
     alice = await accounts.register("alice", PASSWORD)
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ForbiddenError) as refused:
         await accounts.issue_ticket(alice.id, binding="")
+    assert refused.value.message == accounts.COOKIES_NEEDED
 
 
 # --- password rules ---------------------------------------------------------------------------

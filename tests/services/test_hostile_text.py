@@ -314,21 +314,7 @@ async def world(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> HostileWorld:
 # its text cleaned first (validation.clean_credential for names and passwords, a token check
 # or a surrogate-safe hash_token for secrets). Strict: a row that passes fails here, so the
 # mark is taken away as soon as the code is fixed.
-SIGN_IN_PENDING = {
-    "accounts.hash_token(token)": "a lone surrogate cannot be encoded for hashing",
-    "accounts.user_for_session(token)": "hash_token",
-    "accounts.sign_out(token)": "hash_token",
-    "accounts.change_password(session_token)": "hash_token",
-    "accounts.change_password(current)": "argon2 cannot encode a lone surrogate",
-    "accounts.redeem_ticket(ticket)": "hash_token",
-    "accounts.redeem_ticket(binding)": "hash_token",
-    "accounts.redeem_ticket(address)": "stored in the session row unchecked",
-    "accounts.redeem_ticket(user_agent)": "stored in the session row unchecked",
-    "accounts.sign_in(username)": "needs validation.clean_credential before the lookup",
-    "accounts.sign_in(password)": "needs validation.clean_credential before argon2",
-    "accounts.sign_in(binding)": "hash_token",
-    "sign_in_throttle.reserve_sign_in(account)": "stores the account key unchecked",
-}
+SIGN_IN_PENDING: dict[str, str] = {}
 
 
 def _rows() -> list[object]:
@@ -363,7 +349,6 @@ async def test_any_text_gives_a_domain_error_or_none(
             assert error.render(language)
 
 
-@pytest.mark.xfail(reason=SIGN_IN_PENDING["accounts.sign_in(username)"], strict=True)
 async def test_a_nul_in_the_sign_in_username_is_refused_with_a_clear_message(
     world: HostileWorld,
 ) -> None:
