@@ -83,6 +83,8 @@ class QueueEventKind(enum.StrEnum):
     PAUSED = "paused"
     CLEARED = "cleared"
     SETTINGS = "settings"
+    # The student took back a "leave" within seconds: the entry is back at its former place.
+    RESTORED = "restored"
 
 
 class Group(Base):
@@ -236,6 +238,9 @@ class QueueEntry(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When the called student answered "I'm going"; until then every page of theirs that loads
+    # or reconnects raises the alert again. Cleared by every new call.
+    call_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class QueueEvent(Base):

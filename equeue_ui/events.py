@@ -7,6 +7,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,37 @@ class StudentCalled:
     queue_id: int
     user_id: int
     version: int
+
+
+@dataclass(frozen=True)
+class CallAcknowledged:
+    """The called student answered "I'm going": every open page of theirs stops alerting."""
+
+    queue_id: int
+    user_id: int
+
+
+class TurnOutcome(StrEnum):
+    """How a student's place in a queue ended (or, for ``SKIPPED``, moved to the end)."""
+
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    SKIPPED = "skipped"
+    REMOVED = "removed"
+    CLEARED = "cleared"
+    LEFT = "left"
+
+
+@dataclass(frozen=True)
+class TurnEnded:
+    """A student's place ended or moved to the end: every open page of theirs drops its "your
+    turn" alert and says what happened. ``outcome`` is a :class:`TurnOutcome` value (a plain
+    string once it has crossed processes); ``task_name`` is the accepted task's."""
+
+    queue_id: int
+    user_id: int
+    outcome: str
+    task_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +144,8 @@ class DisplayLinkCreated:
 DomainEvent = (
     QueueChanged
     | StudentCalled
+    | CallAcknowledged
+    | TurnEnded
     | WorkspaceChanged
     | MembershipChanged
     | SubjectChanged

@@ -7,7 +7,8 @@ after commit. Positions are never stored: they are the order of ``seq``, numbere
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +29,14 @@ from db.models import (
 )
 from db.types import utcnow
 from equeue_ui.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
-from equeue_ui.events import QueueChanged, StudentCalled, SubmissionChanged
+from equeue_ui.events import (
+    CallAcknowledged,
+    QueueChanged,
+    StudentCalled,
+    SubmissionChanged,
+    TurnEnded,
+    TurnOutcome,
+)
 from equeue_ui.i18n import msg
 from equeue_ui.services import audit, permissions
 from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
@@ -37,8 +45,40 @@ from equeue_ui.services.views import EntryView, QueuePage, QueueSnapshot, TaskVi
 ALREADY_IN_QUEUE = msg("You are already in this queue.")
 NOT_IN_QUEUE = msg("You are not in this queue.")
 ENTRY_GONE = msg("This student is no longer in the queue.")
+TOO_LATE_TO_UNDO = msg("It is too late to take that back: join the queue again.")
 # How many recent services the wait estimate is based on.
 RECENT_SERVICES = 30
+# How long after leaving the place can still be taken back. Pages offer it for less; the rest
+# is slack for a slow phone.
+UNDO_WINDOW = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class LeftPlace:
+    """A place just left, as it was: what :func:`undo_leave` needs to put it back. It stays in
+    the server's memory of the page that left (never sent to a browser)."""
+
+    queue_id: int
+    user_id: int
+    event_version: int  # the queue's version of the "left" event
+    seq: int
+    status: EntryStatus
+    task_id: int | None
+    joined_at: datetime
+    called_at: datetime | None
+    called_by_id: int | None
+    call_acknowledged_at: datetime | None
+    marked_task_id: int | None  # the task this leave marked handed in (not marked before)
+
+
+@dataclass(frozen=True)
+class PendingCall:
+    """A call to the desk the student has not acknowledged yet."""
+
+    queue_id: int
+    subject_id: int
+    subject_name: str
+    called_at: datetime | None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -194,19 +234,142 @@ async def unfreeze(queue_id: int, *, actor: UserView) -> None:
         _record(uow, queue, QueueEventKind.UNFROZEN, entry=entry, actor=user)
 
 
-async def leave_queue(queue_id: int, *, actor: UserView, mark_handed_in: bool = False) -> None:
-    """Leave the queue; with ``mark_handed_in`` the chosen task is also marked handed in."""
+async def leave_queue(queue_id: int, *, actor: UserView, mark_handed_in: bool = False) -> LeftPlace:
+    """Leave the queue; with ``mark_handed_in`` the chosen task is also marked handed in.
+    Returns the place as it was, for :func:`undo_leave`."""
     async with unit_of_work() as uow:
         session = uow.session
         queue, _, user = await _lock_for_member(session, queue_id, actor, allow_former=True)
         entry = await _own_entry(session, queue.id, user.id)
+        marked = None
         if mark_handed_in:
             if entry.task_id is None:
                 raise InvalidError(msg("Choose the task you handed in first."))
-            await _record_submission(session, user.id, entry.task_id, SubmissionKind.SELF_REPORTED)
+            if await _record_submission(
+                session, user.id, entry.task_id, SubmissionKind.SELF_REPORTED
+            ):
+                marked = entry.task_id
             uow.emit(SubmissionChanged(user.id, queue.subject_id))
         await session.delete(entry)
         _record(uow, queue, QueueEventKind.LEFT, entry=entry, actor=user)
+        uow.emit(TurnEnded(queue.id, user.id, TurnOutcome.LEFT))
+        return LeftPlace(
+            queue_id=queue.id,
+            user_id=user.id,
+            event_version=queue.version,
+            seq=entry.seq,
+            status=entry.status,
+            task_id=entry.task_id,
+            joined_at=entry.joined_at,
+            called_at=entry.called_at,
+            called_by_id=entry.called_by_id,
+            call_acknowledged_at=entry.call_acknowledged_at,
+            marked_task_id=marked,
+        )
+
+
+async def undo_leave(queue_id: int, *, actor: UserView, place: LeftPlace) -> int:
+    """Put a place just left back where it was (those who joined meanwhile stay behind it);
+    a task that leaving marked handed in is unmarked. Returns the entry id. Refused once
+    :data:`UNDO_WINDOW` has passed, after the student joined again or the queue was cleared."""
+    async with unit_of_work(conflict=TOO_LATE_TO_UNDO) as uow:
+        session = uow.session
+        queue, _, user = await _lock_for_member(session, queue_id, actor)
+        if (place.queue_id, place.user_id) != (queue.id, user.id):
+            raise ForbiddenError(msg("This is not your place."))
+        left = await session.scalar(
+            select(QueueEvent).where(
+                QueueEvent.queue_id == queue.id, QueueEvent.version == place.event_version
+            )
+        )
+        if (
+            left is None
+            or left.kind is not QueueEventKind.LEFT
+            or left.user_id != user.id
+            or utcnow() - left.at > UNDO_WINDOW
+        ):
+            raise ConflictError(TOO_LATE_TO_UNDO)
+        since = await session.scalar(
+            select(QueueEvent.kind)
+            .where(
+                QueueEvent.queue_id == queue.id,
+                QueueEvent.version > left.version,
+                (QueueEvent.user_id == user.id) | (QueueEvent.kind == QueueEventKind.CLEARED),
+            )
+            .limit(1)
+        )
+        if since is QueueEventKind.CLEARED:
+            raise ConflictError(msg("The queue was cleared meanwhile: join it again."))
+        if since is not None:
+            raise ConflictError(TOO_LATE_TO_UNDO)
+        # Sequence numbers only ever grow, so the old one is free and sorts the place back
+        # between the same neighbours; positions stay 1..N because they are counted, not kept.
+        entry = QueueEntry(
+            queue_id=queue.id,
+            user_id=user.id,
+            task_id=place.task_id,
+            status=place.status,
+            seq=place.seq,
+            joined_at=place.joined_at,
+            called_at=place.called_at,
+            called_by_id=place.called_by_id,
+            call_acknowledged_at=place.call_acknowledged_at,
+        )
+        session.add(entry)
+        await session.flush()
+        if place.marked_task_id is not None:
+            unmarked = await session.execute(
+                delete(Submission).where(
+                    Submission.user_id == user.id,
+                    Submission.task_id == place.marked_task_id,
+                    Submission.kind == SubmissionKind.SELF_REPORTED,
+                )
+            )
+            if unmarked.rowcount:  # type: ignore[attr-defined]
+                uow.emit(SubmissionChanged(user.id, queue.subject_id))
+        _record(uow, queue, QueueEventKind.RESTORED, entry=entry, actor=user)
+        return entry.id
+
+
+async def acknowledge_call(queue_id: int, *, actor: UserView) -> bool:
+    """The called student answers "I'm going": kept on the entry, so pages that load later do
+    not raise the alert again, and ``CallAcknowledged`` stops it on every open page. Returns
+    whether there was a call to acknowledge (the others are told either way: a stale alert
+    goes too). Not a change of the queue anyone sees: no new version, no queue event."""
+    async with unit_of_work() as uow:
+        session = uow.session
+        queue, _, user = await _lock_for_member(session, queue_id, actor, allow_former=True)
+        entry = await _entry_of(session, queue.id, user.id)
+        acknowledged = (
+            entry is not None
+            and entry.status is EntryStatus.CALLED
+            and entry.call_acknowledged_at is None
+        )
+        if entry is not None and acknowledged:
+            entry.call_acknowledged_at = utcnow()
+        uow.emit(CallAcknowledged(queue.id, user.id))
+        return acknowledged
+
+
+_PENDING_CALLS = (
+    select(QueueEntry.queue_id, Subject.id, Subject.name, QueueEntry.called_at)
+    .join(Queue, Queue.id == QueueEntry.queue_id)
+    .join(Subject, Subject.id == Queue.subject_id)
+    .where(
+        QueueEntry.user_id == bindparam("user_id"),
+        QueueEntry.status == EntryStatus.CALLED,
+        QueueEntry.call_acknowledged_at.is_(None),
+    )
+    .order_by(QueueEntry.called_at, QueueEntry.id)
+)
+
+
+async def pending_calls(*, actor: UserView) -> tuple[PendingCall, ...]:
+    """The actor's calls to a desk not acknowledged yet, oldest first (one query: every page
+    of a signed-in student asks on each load and reconnection)."""
+    async with read_only() as session:
+        rows = await session.execute(_PENDING_CALLS, {"user_id": actor.id})
+        return tuple(PendingCall(*row) for row in rows.all())
 
 
 # --- teachers ---------------------------------------------------------------------------------
@@ -321,6 +484,7 @@ async def call_next(queue_id: int, *, actor: UserView) -> int | None:
         entry.status = EntryStatus.CALLED
         entry.called_at = utcnow()
         entry.called_by_id = user.id
+        entry.call_acknowledged_at = None  # a new call is alerted afresh
         _record(uow, queue, QueueEventKind.CALLED, entry=entry, actor=user)
         uow.emit(StudentCalled(queue.id, entry.user_id, queue.version))
         return entry.id
@@ -330,6 +494,7 @@ async def accept(entry_id: int, *, actor: UserView) -> None:
     """Accept the work: an accepted submission for the chosen task, and the entry leaves."""
     async with unit_of_work() as uow:
         entry, queue, user = await _lock_entry_for_operator(uow.session, entry_id, actor)
+        task_name = None
         if entry.task_id is not None:
             await _record_submission(
                 uow.session,
@@ -339,13 +504,15 @@ async def accept(entry_id: int, *, actor: UserView) -> None:
                 accepted_by=user.id,
             )
             uow.emit(SubmissionChanged(entry.user_id, queue.subject_id))
+            task_name = await uow.session.scalar(select(Task.name).where(Task.id == entry.task_id))
         await uow.session.delete(entry)
         _record(uow, queue, QueueEventKind.ACCEPTED, entry=entry, actor=user)
+        uow.emit(TurnEnded(queue.id, entry.user_id, TurnOutcome.ACCEPTED, task_name))
 
 
 async def return_entry(entry_id: int, *, actor: UserView) -> None:
     """The work needs fixing: the entry leaves and nothing is recorded."""
-    await _take_out(entry_id, QueueEventKind.RETURNED, actor=actor)
+    await _take_out(entry_id, QueueEventKind.RETURNED, TurnOutcome.RETURNED, actor=actor)
 
 
 async def skip(entry_id: int, *, actor: UserView) -> None:
@@ -355,20 +522,24 @@ async def skip(entry_id: int, *, actor: UserView) -> None:
         entry.seq = queue.next_seq
         queue.next_seq += 1
         entry.status = EntryStatus.WAITING
-        entry.called_at = entry.called_by_id = None
+        entry.called_at = entry.called_by_id = entry.call_acknowledged_at = None
         _record(uow, queue, QueueEventKind.SKIPPED, entry=entry, actor=user)
+        uow.emit(TurnEnded(queue.id, entry.user_id, TurnOutcome.SKIPPED))
 
 
 async def remove_entry(entry_id: int, *, actor: UserView) -> None:
     """Take someone out of the queue (say, they went home)."""
-    await _take_out(entry_id, QueueEventKind.REMOVED, actor=actor)
+    await _take_out(entry_id, QueueEventKind.REMOVED, TurnOutcome.REMOVED, actor=actor)
 
 
-async def _take_out(entry_id: int, kind: QueueEventKind, *, actor: UserView) -> None:
+async def _take_out(
+    entry_id: int, kind: QueueEventKind, outcome: TurnOutcome, *, actor: UserView
+) -> None:
     async with unit_of_work() as uow:
         entry, queue, user = await _lock_entry_for_operator(uow.session, entry_id, actor)
         await uow.session.delete(entry)
         _record(uow, queue, kind, entry=entry, actor=user)
+        uow.emit(TurnEnded(queue.id, entry.user_id, outcome))
 
 
 async def clear_queue(queue_id: int, *, actor: UserView) -> int:
@@ -376,10 +547,13 @@ async def clear_queue(queue_id: int, *, actor: UserView) -> int:
     async with unit_of_work() as uow:
         queue, _, user = await _lock_for_operator(uow.session, queue_id, actor)
         result = await uow.session.execute(
-            delete(QueueEntry).where(QueueEntry.queue_id == queue.id)
+            delete(QueueEntry).where(QueueEntry.queue_id == queue.id).returning(QueueEntry.user_id)
         )
+        cleared = list(result.scalars())
         _record(uow, queue, QueueEventKind.CLEARED, actor=user)
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        for user_id in cleared:
+            uow.emit(TurnEnded(queue.id, user_id, TurnOutcome.CLEARED))
+        return len(cleared)
 
 
 async def remove_user_entries(
@@ -396,6 +570,7 @@ async def remove_user_entries(
     for entry, queue in rows.all():
         await uow.session.delete(entry)
         _record(uow, queue, QueueEventKind.REMOVED, entry=entry, actor_id=actor_id)
+        uow.emit(TurnEnded(queue.id, user_id, TurnOutcome.REMOVED))
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -524,7 +699,8 @@ async def _record_submission(
     kind: SubmissionKind,
     *,
     accepted_by: int | None = None,
-) -> None:
+) -> bool:
+    """Record a hand-in; returns whether it is new (the task was not marked before)."""
     existing = await session.scalar(
         select(Submission).where(Submission.user_id == user_id, Submission.task_id == task_id)
     )
@@ -538,8 +714,10 @@ async def _record_submission(
                 submitted_at=utcnow(),
             )
         )
-    elif kind is SubmissionKind.ACCEPTED:
+        return True
+    if kind is SubmissionKind.ACCEPTED:
         existing.kind, existing.accepted_by_id = kind, accepted_by
+    return False
 
 
 async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:

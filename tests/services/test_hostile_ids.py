@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from db.models import QueueState
+from db.models import EntryStatus, QueueState
+from db.types import utcnow
 from equeue_ui.errors import DomainError, NotFoundError
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import (
@@ -116,6 +117,10 @@ ID_SERVICES: dict[str, Call] = {
     "queues.freeze(queue_id)": lambda w, i: queues.freeze(i, actor=w.member),
     "queues.unfreeze(queue_id)": lambda w, i: queues.unfreeze(i, actor=w.member),
     "queues.leave_queue(queue_id)": lambda w, i: queues.leave_queue(i, actor=w.member),
+    "queues.undo_leave(queue_id)": lambda w, i: queues.undo_leave(
+        i, actor=w.member, place=_left_place(i, w.member.id)
+    ),
+    "queues.acknowledge_call(queue_id)": lambda w, i: queues.acknowledge_call(i, actor=w.member),
     "queues.set_state(queue_id)": lambda w, i: queues.set_state(i, QueueState.OPEN, actor=w.admin),
     "queues.update_settings(queue_id)": lambda w, i: queues.update_settings(
         i, actor=w.admin, members_can_freeze=True, max_size=None
@@ -308,3 +313,20 @@ def test_every_id_parameter_has_a_row() -> None:
         if f"{service.name}({parameter})" not in rows
     ]
     assert not missing, f"add these to ID_SERVICES: {missing}"
+
+
+def _left_place(queue_id: int, user_id: int) -> queues.LeftPlace:
+    """A place as leaving ``queue_id`` would have returned it."""
+    return queues.LeftPlace(
+        queue_id=queue_id,
+        user_id=user_id,
+        event_version=1,
+        seq=1,
+        status=EntryStatus.WAITING,
+        task_id=None,
+        joined_at=utcnow(),
+        called_at=None,
+        called_by_id=None,
+        call_acknowledged_at=None,
+        marked_task_id=None,
+    )
