@@ -1,14 +1,16 @@
 """The teacher's console: the live queue with call next, accept, return, skip, remove, and the
-queue's state; usable by keyboard (N, A, R, S)."""
+queue's state; usable by keyboard (N, A, R, S), by screen reader, on a phone, light or dark."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from nicegui import ui
 from nicegui.events import KeyEventArguments
 
+from components.console_dialogs import confirm
+from components.console_rows import CALL, STATE_COLOURS, Action, desk_card, use_colours, waiting_row
 from components.i18n import _
 from components.live import coalesced, on_event
 from components.notices import attempt, succeeds
@@ -50,16 +52,28 @@ class Console:
         self.timers: list[tuple[ui.label, float]] = []
         self.client = ui.context.client
         self.following: Following | None = None
+        use_colours()
         with ui.column().classes("w-full gap-3").mark("console"):
             self.header = ui.row().classes("w-full items-center gap-2")
+            # Drawn once, so a keyboard user's focus stays on it while the queue changes.
+            call = ui.button(_("Call next (N)"), icon="campaign", on_click=self._call_next)
+            call.classes("w-full text-lg").props("size=lg").mark("call-next")
+            call.props["color"] = CALL
+            call.props["aria-keyshortcuts"] = "N"
             self.desk = ui.column().classes("w-full gap-2")
-            ui.label(_("Keys: N — call next, A — accept, R — return, S — skip")).classes(
-                "text-xs text-grey-7"
-            ).mark("shortcuts")
+            self.shortcuts = ui.label(
+                _("Keys: N — call next, A — accept, R — return, S — skip")
+            ).classes("text-sm eq-muted")
+            self.shortcuts.mark("shortcuts")
+            call.props["aria-describedby"] = self.shortcuts.html_id
             self.waiting = ui.card().classes("w-full gap-1")
-            # Dialogs live here, outside the parts redrawn on every change of the queue.
+            # Dialogs are made here, outside the parts redrawn on every change of the queue (a
+            # dialog is deleted with the element it was made in).
             self.dialogs = ui.element()
-        ui.keyboard(on_key=self._on_key, ignore=["input", "select", "button", "textarea"])
+        self.open_dialogs: list[ui.dialog] = []
+        # Letters do nothing on a focused button, so the keys work after a click too (a clicked
+        # button keeps the focus); only typing and open dialogs turn them off (_on_key).
+        ui.keyboard(on_key=self._on_key, ignore=["input", "select", "textarea"])
         ui.timer(1.0, self._tick)
 
     async def start(self) -> None:
@@ -101,93 +115,56 @@ class Console:
         self.header.clear()
         with self.header:
             state = {
-                QueueState.OPEN: (_("open"), "positive"),
-                QueueState.PAUSED: (_("paused"), "warning"),
-                QueueState.CLOSED: (_("closed"), "grey"),
+                QueueState.OPEN: _("open"),
+                QueueState.PAUSED: _("paused"),
+                QueueState.CLOSED: _("closed"),
             }[snapshot.state]
-            ui.badge(state[0], color=state[1]).classes("text-sm").mark("console-state")
+            colour, text_colour = STATE_COLOURS[snapshot.state]
+            ui.badge(state, color=colour, text_color=text_colour).classes("text-sm").mark(
+                "console-state"
+            )
             ui.label(_("{n} waiting", n=snapshot.waiting_count)).mark("console-waiting")
             ui.space()
+            # Outlined in the text's own colour: readable on the light and on the dark page.
             for label, target, icon in _state_actions(snapshot.state):
-                ui.button(label, icon=icon, on_click=lambda t=target: self._set_state(t)).props(
-                    "outline dense"
-                ).mark(f"state-{target.value}")
-            ui.button(_("Settings"), icon="settings", on_click=self._settings).props(
+                ui.button(
+                    label, icon=icon, on_click=lambda t=target: self._set_state(t), color=None
+                ).props("outline dense").mark(f"state-{target.value}")
+            ui.button(_("Settings"), icon="settings", on_click=self._settings, color=None).props(
                 "outline dense"
             ).mark("open-settings")
-            ui.button(_("Clear"), icon="delete_sweep", on_click=self._confirm_clear).props(
-                "outline dense color=negative"
-            ).mark("clear")
+            ui.button(
+                _("Clear"), icon="delete_sweep", on_click=self._confirm_clear, color=None
+            ).props("outline dense").classes("eq-danger").mark("clear")
 
     def _render_desk(self, snapshot: QueueSnapshot) -> None:
         self.desk.clear()
         self.timers.clear()
         called = [e for e in snapshot.entries if e.status is EntryStatus.CALLED]
+        keyed = self._my_called_entry()
         with self.desk:
-            ui.button(_("Call next (N)"), icon="campaign", on_click=self._call_next).classes(
-                "w-full text-lg"
-            ).props("size=lg").mark("call-next")
             for entry in called:
-                self._desk_card(entry)
-
-    def _desk_card(self, entry: EntryView) -> None:
-        with ui.card().classes("w-full bg-green-1 dark:bg-green-10").mark("at-desk"):
-            with ui.row().classes("w-full items-center gap-2 no-wrap"):
-                with ui.column().classes("grow gap-0 min-w-0"):
-                    ui.label(entry.display_name).classes("text-h6 truncate w-full").mark(
-                        "desk-name"
-                    )
-                    if entry.task_name:
-                        ui.label(entry.task_name).classes("text-grey-8 truncate w-full")
-                timer = ui.label("").classes("tabular-nums text-lg").mark("desk-timer")
+                timer = desk_card(
+                    entry,
+                    keys=entry is keyed,
+                    act=partial(self._act_on, entry),
+                    remove=partial(self._confirm_remove, entry),
+                )
                 if entry.called_at is not None:
                     self.timers.append((timer, entry.called_at.timestamp()))
-            with ui.row().classes("gap-2"):
-                self._entry_button(
-                    _("Accept (A)"), "check", "positive", queues.accept, entry, "accept"
-                )
-                self._entry_button(
-                    _("Return (R)"), "undo", "warning", queues.return_entry, entry, "return"
-                )
-                self._entry_button(_("Skip (S)"), "redo", "grey", queues.skip, entry, "skip")
-                self._entry_button(
-                    _("Remove"), "close", "negative", queues.remove_entry, entry, "remove"
-                )
 
     def _render_waiting(self, snapshot: QueueSnapshot) -> None:
         self.waiting.clear()
         waiting = [e for e in snapshot.entries if e.status is not EntryStatus.CALLED]
         with self.waiting:
             if not waiting:
-                ui.label(_("Nobody is waiting.")).classes("text-grey-7").mark("console-empty")
+                ui.label(_("Nobody is waiting.")).classes("eq-muted").mark("console-empty")
             for entry in waiting:
-                with ui.row().classes("w-full items-center gap-2 no-wrap").mark("console-entry"):
-                    ui.label(str(entry.position)).classes("w-8 text-right tabular-nums")
-                    with ui.column().classes("grow gap-0 min-w-0"):
-                        ui.label(entry.display_name).classes("truncate w-full")
-                        if entry.task_name:
-                            ui.label(entry.task_name).classes("text-xs text-grey-7 truncate w-full")
-                    if entry.status is EntryStatus.FROZEN:
-                        ui.badge(_("frozen"), color="info").classes("shrink-0")
-                    ui.button(
-                        icon="redo", on_click=lambda e=entry: self._act(queues.skip, e)
-                    ).props("flat round dense").tooltip(_("Skip: to the end of the queue"))
-                    ui.button(
-                        icon="close", on_click=lambda e=entry: self._act(queues.remove_entry, e)
-                    ).props("flat round dense color=negative").tooltip(_("Remove"))
-
-    def _entry_button(
-        self,
-        label: str,
-        icon: str,
-        color: str,
-        action: Callable[..., Awaitable[None]],
-        entry: EntryView,
-        marker: str,
-    ) -> None:
-        button = ui.button(label, icon=icon, on_click=lambda: self._act(action, entry))
-        button.props["color"] = color
-        button.mark(marker)
+                waiting_row(
+                    entry,
+                    skip=partial(self._act, queues.skip, entry),
+                    remove=partial(self._confirm_remove, entry),
+                )
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -200,8 +177,11 @@ class Console:
         assert self.shown is not None
         return not any(e.status is EntryStatus.WAITING for e in self.shown.entries)
 
-    async def _act(self, action: Callable[..., Awaitable[None]], entry: EntryView) -> None:
+    async def _act(self, action: Action, entry: EntryView) -> None:
         await succeeds(action(entry.id, actor=self.user))
+
+    async def _act_on(self, entry: EntryView, action: Action) -> None:
+        await self._act(action, entry)
 
     async def _set_state(self, state: QueueState) -> None:
         await succeeds(queues.set_state(self.queue_id, state, actor=self.user))
@@ -210,27 +190,49 @@ class Console:
         info = await attempt(boards.board_for_operator(self.queue_id, actor=self.user))
         if info is not None and self.shown is not None:
             with self.dialogs:
-                open_settings(self.shown, user=self.user, full_names=info.subject_setting)
+                self._opened(
+                    open_settings(self.shown, user=self.user, full_names=info.subject_setting)
+                )
 
     def _confirm_clear(self) -> None:
-        with self.dialogs, ui.dialog() as dialog, ui.card():
-            ui.label(_("Remove everybody from the queue?"))
-            with ui.row():
-                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+        with self.dialogs:
+            dialog = confirm(
+                question=_("Remove everybody from the queue?"),
+                detail=_("Their places are lost and nothing is recorded."),
+                action=_("Clear the queue"),
+                marker="confirm-clear",
+                run=lambda: succeeds(queues.clear_queue(self.queue_id, actor=self.user)),
+            )
+        self._opened(dialog)
 
-                async def clear() -> None:
-                    dialog.close()
-                    await succeeds(queues.clear_queue(self.queue_id, actor=self.user))
+    def _confirm_remove(self, entry: EntryView) -> None:
+        with self.dialogs:
+            dialog = confirm(
+                question=_("Remove {name} from the queue?", name=entry.display_name),
+                detail=_("Their place is lost and nothing is recorded for their task."),
+                action=_("Remove"),
+                marker="confirm-remove",
+                run=lambda: succeeds(queues.remove_entry(entry.id, actor=self.user)),
+            )
+        self._opened(dialog)
 
-                ui.button(_("Clear the queue"), on_click=clear).props("color=negative").mark(
-                    "confirm-clear"
-                )
-        dialog.open()
+    def _opened(self, dialog: ui.dialog) -> None:
+        """Keep track of ``dialog`` (the keys pause while it is open); closed ones are deleted,
+        so they do not pile up on a console left open all day."""
+        for old in self.open_dialogs:
+            if not old.value:
+                old.delete()
+        self.open_dialogs = [d for d in self.open_dialogs if not d.is_deleted] + [dialog]
+
+    def _dialog_open(self) -> bool:
+        return any(d.value for d in self.open_dialogs if not d.is_deleted)
 
     async def _on_key(self, event: KeyEventArguments) -> None:
         if not event.action.keydown or event.action.repeat or self.shown is None:
             return
         if event.modifiers.ctrl or event.modifiers.alt or event.modifiers.meta:
+            return
+        if self._dialog_open():  # a letter typed in a dialog is not meant for the queue
             return
         key = str(event.key.name).lower()
         if key == "n":

@@ -14,6 +14,8 @@ from equeue_ui.services.views import UserView
 
 
 async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None:
+    """The list and the form, on the console (whose style sheet, in components/console.py, has the colours)."""
+
     # One redraw at a time: this page's own change and its event (a link made or revoked here
     # or on another open page) would otherwise redraw the list twice at once, doubling it.
     async def redraw() -> None:
@@ -29,15 +31,15 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
                 continue
             with ui.row().classes("w-full items-center gap-2 no-wrap").mark("display-link"):
                 ui.label(link.label or _("Board link")).classes("grow truncate")
-                ui.label(date_time(link.created_at)).classes("text-xs text-grey-7")
+                ui.label(date_time(link.created_at)).classes("text-xs eq-muted")
 
                 async def revoke(link_id: int = link.id) -> None:
                     if await succeeds(boards.revoke_display_link(link_id, actor=user)):
                         await refresh()
 
-                ui.button(_("Revoke"), on_click=revoke).props("flat dense color=negative").mark(
-                    "revoke-link"
-                )
+                ui.button(_("Revoke"), on_click=revoke, color=None).props("flat dense").classes(
+                    "eq-danger"
+                ).mark("revoke-link")
 
     async def create() -> None:
         made = await attempt(boards.create_display_link(queue_id, actor=user, label=label.value))
@@ -52,7 +54,7 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
     with ui.expansion(_("Board links for the projector"), icon="cast").classes("w-full"):
         ui.label(
             _("Anyone with such a link sees the board without signing in. Revoke it when done.")
-        ).classes("text-xs text-grey-7")
+        ).classes("text-xs eq-muted")
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
             label = ui.input(_("Where it is shown, e.g. room 4-12")).classes("grow")
             ui.button(_("Make a link"), on_click=create).props("outline").mark("make-link")

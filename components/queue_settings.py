@@ -11,8 +11,8 @@ from equeue_ui.services import boards, queues
 from equeue_ui.services.views import QueueSnapshot, UserView
 
 
-def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool | None) -> None:
-    """A dialog with the queue's settings; nothing is saved until "Save"."""
+def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool | None) -> ui.dialog:
+    """Open a dialog with the queue's settings; nothing is saved until "Save"."""
     with ui.dialog() as dialog, ui.card().classes("w-full max-w-md gap-3").mark("queue-settings"):
         ui.label(_("Queue settings")).classes("text-h6")
         freeze = ui.switch(
@@ -88,3 +88,4 @@ def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool |
             ui.button(_("Cancel"), on_click=dialog.close).props("flat")
             ui.button(_("Save"), on_click=save).mark("save-settings")
     dialog.open()
+    return dialog

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from nicegui import ui
 from nicegui.testing.user import User
+from nicegui.testing.user_interaction import UserInteraction
 
 from db.models import EntryStatus, QueueState
 from equeue_ui.formatting import to_input
-from equeue_ui.services import boards, queues, subjects, submissions
+from equeue_ui.services import accounts, boards, queues, subjects, submissions
 from equeue_ui.services.views import QueueSnapshot
 from tests.ui.helpers import (
     PATIENCE,
@@ -23,6 +24,7 @@ from tests.ui.helpers import (
     eventually,
     label_texts_within,
     press_key,
+    settle,
     sign_in,
     texts,
     wait_for_notice,
@@ -185,17 +187,109 @@ async def test_skip_sends_the_student_at_the_desk_to_the_end(user: User, demo: D
     assert (skipped.position, skipped.status) == (7, EntryStatus.WAITING)
 
 
-async def test_remove_takes_the_student_off(user: User, demo: DemoWorld) -> None:
+async def test_remove_at_the_desk_asks_first_naming_the_student_then_takes_them_off(
+    user: User, demo: DemoWorld
+) -> None:
     subject = demo.open_subject
     student = await account("student1")
     await _open_console(user, demo)
     user.find(marker="remove").click()
+    dialog = await _open_dialog(user)
+    assert dialog.props["aria-label"] == "Remove Алексей Иванов from the queue?"
+    assert "Remove Алексей Иванов from the queue?" in label_texts_within(dialog)
+    assert len((await _snapshot(subject.queue_id)).entries) == 7  # nothing before confirming
+    assert desk_names(user) == ["Алексей Иванов"]
+    user.find(marker="confirm-remove").click()
     await _desk_becomes(user, [])
     assert console_names(user) == WAITING
     snapshot = await _snapshot(subject.queue_id)
     assert snapshot.entry_of(student.id) is None
     assert [e.position for e in snapshot.entries] == list(range(1, 7))
     assert await submissions.handed_in_task_ids(subject.id, actor=student) == frozenset()
+
+
+async def test_remove_in_the_list_asks_first_and_cancel_keeps_the_exact_place(
+    user: User, demo: DemoWorld
+) -> None:
+    queue_id = await _open_console(user, demo)
+    before = await _snapshot(queue_id)
+    _click_named(user, "Remove Елена Попова from the queue")
+    dialog = await _open_dialog(user)
+    assert dialog.props["aria-label"] == "Remove Елена Попова from the queue?"
+    user.find(marker="cancel-confirm-remove").click()
+    await eventually(lambda: dialog.value is False, what="the dialog to close")
+    after = await _snapshot(queue_id)
+    assert after.version == before.version  # nothing happened at all
+    assert console_names(user) == WAITING
+    # Asked again and confirmed: only she goes, the others keep their order.
+    _click_named(user, "Remove Елена Попова from the queue")
+    await _open_dialog(user)
+    user.find(marker="confirm-remove").click()
+    await eventually(lambda: "Елена Попова" not in console_names(user), what="her removal")
+    assert console_names(user) == [name for name in WAITING if name != "Елена Попова"]
+    assert (await _snapshot(queue_id)).entry_of(demo.users["student4"]) is None
+
+
+async def test_a_name_like_markup_is_text_in_the_confirmation(user: User, demo: DemoWorld) -> None:
+    hostile = 'x" :title="alert(1)'
+    renamed = await accounts.update_profile(
+        actor=await account("student2"), first_name=hostile, last_name="\\N {{ 7*7 }}"
+    )
+    await _open_console(user, demo)
+    _click_named(user, f"Remove {renamed.display_name} from the queue")
+    dialog = await _open_dialog(user)
+    question = f"Remove {renamed.display_name} from the queue?"
+    assert question in label_texts_within(dialog)
+    assert dialog.props["aria-label"] == question
+    assert not any("title" in key for key in dialog.props)
+
+
+async def test_keys_do_nothing_while_a_dialog_is_open(user: User, demo: DemoWorld) -> None:
+    queue_id = await _open_console(user, demo)
+    before = await _snapshot(queue_id)
+    _click_named(user, "Remove Мария Кузнецова from the queue")
+    dialog = await _open_dialog(user)
+    for key in "nars":  # focus is on the dialog's buttons: these letters are not for the queue
+        press_key(user, key)
+    await settle(user)
+    assert (await _snapshot(queue_id)).version == before.version
+    user.find(marker="cancel-confirm-remove").click()
+    await eventually(lambda: dialog.value is False, what="the dialog to close")
+    press_key(user, "n")  # closed: the keys work again
+    await _desk_becomes(user, ["Алексей Иванов", "Мария Кузнецова"])
+
+
+async def test_the_shortcuts_are_announced_on_the_buttons_they_press(
+    user: User, demo: DemoWorld
+) -> None:
+    queue_id = await _open_console(user, demo)
+    (call,) = elements(user, ui.button, marker="call-next")
+    (hint,) = elements(user, marker="shortcuts")
+    assert call.props["aria-keyshortcuts"] == "N"
+    assert call.props["aria-describedby"] == hint.html_id  # the visible hint, read out too
+    assert _shortcuts(user) == [("A", "R", "S")]
+    # Someone else's call: A, R and S act on the one this teacher called, so only that card
+    # says so.
+    await queues.call_next(queue_id, actor=await account("leader"))
+    await _desk_becomes(user, ["Алексей Иванов", "Мария Кузнецова"])
+    assert _shortcuts(user) == [("A", "R", "S"), (None, None, None)]
+    press_key(user, "n")
+    await _desk_becomes(user, ["Алексей Иванов", "Мария Кузнецова", "Елена Попова"])
+    assert _shortcuts(user) == [(None, None, None), (None, None, None), ("A", "R", "S")]
+
+
+async def test_icon_buttons_are_named_in_the_readers_language(user: User, demo: DemoWorld) -> None:
+    await accounts.set_preferences(actor=await account("teacher"), language="ru")
+    await _open_console(user, demo)
+    rows = elements(user, marker="console-entry")
+    assert len(rows) == len(WAITING)
+    for row, name in zip(rows, WAITING, strict=True):
+        named = sorted(
+            str(b.props.get("aria-label"))
+            for b in row.descendants()
+            if isinstance(b, ui.button) and not b.text
+        )
+        assert named == [f"В конец очереди: {name}", f"Убрать из очереди: {name}"]
 
 
 async def test_a_change_made_elsewhere_shows_on_the_console_without_reload(
@@ -440,6 +534,15 @@ async def test_a_schedule_that_closes_before_it_opens_is_refused_with_a_notice(
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def _shortcuts(user: User) -> list[tuple[object, ...]]:
+    """Per desk card, the keys its Accept, Return and Skip buttons announce."""
+    per_button = [
+        [b.props.get("aria-keyshortcuts") for b in elements(user, ui.button, marker=marker)]
+        for marker in ("accept", "return", "skip")
+    ]
+    return list(zip(*per_button, strict=True))
+
+
 def _state_shown(user: User) -> str:
     """The state the console's badge shows ("" while it is being redrawn)."""
     found = elements(user, ui.badge, marker="console-state")
@@ -453,6 +556,24 @@ async def _open_settings(user: User) -> None:
     await eventually(
         lambda: any(d.value for d in elements(user, ui.dialog)), what="the settings dialog"
     )
+
+
+async def _open_dialog(user: User) -> ui.dialog:
+    """The one dialog open on the console, once it is open."""
+    await eventually(lambda: any(d.value for d in elements(user, ui.dialog)), what="a dialog")
+    (dialog,) = [d for d in elements(user, ui.dialog) if d.value]
+    return dialog
+
+
+def _named(user: User, name: str) -> list[ui.element]:
+    """The elements whose accessible name (aria-label) is ``name``."""
+    return [e for e in elements(user, ui.element) if e.props.get("aria-label") == name]
+
+
+def _click_named(user: User, name: str) -> None:
+    """Click the one button a screen reader calls ``name``."""
+    (button,) = [e for e in _named(user, name) if isinstance(e, ui.button)]
+    UserInteraction(user, {button}, None).click()
 
 
 def _value(user: User, marker: str) -> object:
