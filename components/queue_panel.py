@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nicegui import ui
+import asyncio
+
+from nicegui import background_tasks, ui
 from nicegui.events import GenericEventArguments
 
 from components import turn_alerts
@@ -17,6 +19,9 @@ from equeue_ui.services import queues, submissions
 from equeue_ui.services.estimates import estimate_wait
 from equeue_ui.services.views import EntryStatus, QueueSnapshot, QueueState, TaskView, UserView
 
+# How long "Undo" is offered after leaving (the service accepts a little longer).
+UNDO_OFFER_SECONDS = 8.0
+
 
 class QueuePanel:
     """Follows one queue live for one client; never shows an older version after a newer one.
@@ -26,7 +31,13 @@ class QueuePanel:
     """
 
     def __init__(
-        self, queue_id: int, *, user: UserView, tasks: list[TaskView], handed_in: frozenset[int]
+        self,
+        queue_id: int,
+        *,
+        user: UserView,
+        tasks: list[TaskView],
+        handed_in: frozenset[int],
+        sticky_join: bool = False,
     ) -> None:
         self.queue_id = queue_id
         self.user = user
@@ -37,12 +48,21 @@ class QueuePanel:
         self.view: QueueView | None = None
         self.following: Following | None = None
         self._drawn_key: tuple[object, ...] | None = None
+        self.sticky_join = sticky_join  # on a phone, the offer to join stays in view
+        self.left: queues.LeftPlace | None = None  # a place just left, while Undo is offered
+        self.left_marked = False
         self.client = ui.context.client
         # Straight into the page's slot, with no wrapping column: every element costs memory on
         # each of thousands of open pages. One column holds the reader's own part (place, wait,
         # buttons); the list itself is one element, drawn by the browser.
         self.slot = ui.context.slot
         self.mine = ui.column().classes("w-full gap-2").mark("queue-panel")
+        # What a screen reader says politely as the place changes; "your turn" is the banner's,
+        # said assertively (components/turn_alerts.py). Kept outside the redrawn part: a live
+        # region must stay in the page for its changes to be read.
+        self.spoken = ui.label().classes("sr-only").mark("queue-status")
+        self.spoken.props["role"] = "status"
+        self.spoken.props["aria-live"] = "polite"
 
     async def start(self, *, subject_id: int) -> None:
         self.subject_id = subject_id
@@ -52,8 +72,8 @@ class QueuePanel:
             return
         with self.slot:
             self.view = (
-                QueueView(snapshot, me=self.user.id)
-                .classes("q-card w-full gap-1 p-4")
+                QueueView(snapshot, me=self.user.id, sticky_join=self.sticky_join)
+                .classes("w-full")
                 .mark("queue-view", "queue-list")
             )
         self.view.on("join", self._join)
@@ -84,8 +104,11 @@ class QueuePanel:
         self._drawn_key = key
         with self.client:
             self._render_mine(snapshot)
+            self.spoken.set_text(self._spoken(snapshot))
             if self._is_next(key) and not was_next:
-                turn_alerts.heads_up(snapshot.subject_name)
+                turn_alerts.heads_up(snapshot.subject_name, user=self.user)
+            elif was_next and not self._is_next(key):
+                turn_alerts.heads_up_over()
 
     @staticmethod
     def _is_next(key: tuple[object, ...] | None) -> bool:
@@ -107,6 +130,25 @@ class QueuePanel:
             estimate_wait(snapshot, me),
             *common,
         )
+
+    def _spoken(self, snapshot: QueueSnapshot) -> str:
+        mine = snapshot.entry_of(self.user.id)
+        if mine is None or mine.status is EntryStatus.CALLED:
+            return ""
+        if snapshot.is_next(self.user.id):
+            return _("You are next")
+        return _(
+            "Your position: {position}. People ahead of you: {n}.",
+            position=mine.position,
+            n=snapshot.people_ahead(self.user.id),
+        )
+
+    def _redraw(self) -> None:
+        """Draw the reader's part again although the queue did not change (say, Undo ended)."""
+        if self.shown is not None and not self.client.is_deleted:
+            self._drawn_key = None
+            with self.client:
+                self._render_mine(self.shown)
 
     async def _reload_handed_in(self) -> None:
         self.handed_in = await submissions.handed_in_task_ids(self.subject_id, actor=self.user)
@@ -165,6 +207,11 @@ class QueuePanel:
     def _render_actions(self, snapshot: QueueSnapshot) -> None:
         mine = snapshot.entry_of(self.user.id)
         self._offer_join(snapshot if mine is None else None)
+        if self.left is not None and snapshot.version >= self.left.event_version:
+            if mine is not None:
+                self.left = None  # back in the queue: nothing to undo any more
+            else:
+                self._offer_undo()
         if mine is None:
             if snapshot.state is QueueState.CLOSED:
                 ui.label(_("The queue is closed: joining is not possible now.")).classes(
@@ -187,7 +234,20 @@ class QueuePanel:
                 ui.button(
                     _("Leave and mark handed in"), icon="task_alt", on_click=self._leave_marked
                 ).props("outline color=positive").mark("leave-and-mark")
-        turn_alerts.offer_notifications()
+        if mine.status is not EntryStatus.CALLED:  # being called, it is too late to ask
+            turn_alerts.offer_notifications()
+
+    def _offer_undo(self) -> None:
+        if self.left_marked:
+            text = _("You left the queue and marked the task handed in.")
+        else:
+            text = _("You left the queue.")
+        with ui.row().classes("w-full items-center gap-2 eq-note rounded-borders pl-3 pr-1 py-1"):
+            note = ui.label(text).classes("grow").mark("left-note")
+            note.props["role"] = "status"
+            ui.button(_("Undo"), icon="undo", on_click=self._undo).props("flat no-caps").mark(
+                "undo-leave"
+            )
 
     def _offer_join(self, snapshot: QueueSnapshot | None) -> None:
         """The task picker and the join button are drawn by the list element in the browser:
@@ -212,10 +272,34 @@ class QueuePanel:
         await attempt(queues.unfreeze(self.queue_id, actor=self.user))
 
     async def _leave(self) -> None:
-        await attempt(queues.leave_queue(self.queue_id, actor=self.user))
+        await self._leave_undoably(mark_handed_in=False)
 
     async def _leave_marked(self) -> None:
-        await attempt(
-            queues.leave_queue(self.queue_id, actor=self.user, mark_handed_in=True),
-            success=_("Marked as handed in."),
+        await self._leave_undoably(mark_handed_in=True)
+
+    async def _leave_undoably(self, *, mark_handed_in: bool) -> None:
+        """Leave at once (the place is free for the next one), with a few seconds' Undo that
+        puts the place back exactly where it was."""
+        place = await attempt(
+            queues.leave_queue(self.queue_id, actor=self.user, mark_handed_in=mark_handed_in)
         )
+        if place is None:
+            return
+        self.left, self.left_marked = place, mark_handed_in
+        self._redraw()
+        background_tasks.create(self._withdraw_undo(place), name="undo offer")
+
+    async def _withdraw_undo(self, place: queues.LeftPlace) -> None:
+        await asyncio.sleep(UNDO_OFFER_SECONDS)
+        if self.left is place:
+            self.left = None
+            self._redraw()
+
+    async def _undo(self) -> None:
+        place, self.left = self.left, None  # one tap undoes once
+        if place is None:
+            return
+        # In the page's own context: the redraw deletes the button this handler belongs to.
+        with self.client:
+            await attempt(queues.undo_leave(self.queue_id, actor=self.user, place=place))
+        self._redraw()

@@ -1,53 +1,65 @@
 // The queue's list, drawn in the browser. Every viewer of a queue receives the same
 // "queue_snapshot" socket.io message (encoded once per change on the server) and keeps
 // the newest version; older or other queues' messages are ignored. While the server offers
-// it (the reader is not in the queue and it is not closed), a task picker and a join button sit above the list.
+// it (the reader is not in the queue and it is not closed), a task picker and a join button
+// sit above the list; with `stickyJoin`, on a phone they sit in a bar fixed to the bottom of
+// the screen instead, so joining needs no scrolling. A QCard, so it follows Quasar's dark mode.
 export default {
   template: `
-    <div class="w-full column no-wrap" style="gap: 4px">
-      <div v-if="offer" class="row items-center q-mb-sm" style="gap: 8px">
-        <!-- on a phone the button wraps under a full-width picker, so task names stay readable -->
-        <q-select
-          v-model="task"
-          :options="taskOptions"
-          emit-value
-          map-options
-          :label="text.task"
-          style="flex: 3 1 14rem; min-width: 0"
-        />
-        <q-btn
-          color="primary"
-          icon="person_add"
-          :label="text.join"
-          style="flex: 1 0 auto"
-          @click="$emit('join', task)"
-        />
-      </div>
-      <div class="row items-center no-wrap" style="gap: 8px">
-        <q-badge :color="stateColor" class="text-sm" :label="text[current.state]" />
-        <span>{{ text.size.replace("{n}", current.entries.length) }}</span>
-        <q-space />
-        <span class="text-xs text-grey-6">v{{ current.version }}</span>
-      </div>
-      <div v-if="!current.entries.length" class="text-grey-7 q-py-sm">{{ text.empty }}</div>
-      <div
-        v-for="(entry, index) in current.entries"
-        :key="entry.id"
-        class="eq-entry row items-center no-wrap rounded-borders full-width"
-        :class="entry.user_id === me ? 'bg-blue-1 text-weight-bold eq-mine' : ''"
-        style="gap: 12px; padding: 8px 12px"
-      >
-        <span class="text-lg text-right" style="width: 2rem; font-variant-numeric: tabular-nums">
-          {{ index + 1 }}
-        </span>
-        <div class="column no-wrap" style="flex: 1 1 auto; min-width: 0">
-          <span class="ellipsis">{{ entry.name }}</span>
-          <span v-if="entry.task" class="text-caption text-grey-7 ellipsis">{{ entry.task }}</span>
+    <q-card flat bordered :style="joinBarShown ? 'margin-bottom: 5rem' : ''">
+      <q-card-section class="column no-wrap" style="gap: 4px">
+        <div
+          v-if="offer"
+          class="row items-center eq-join"
+          :class="joinBarShown ? 'no-wrap shadow-up-2' : 'q-mb-sm'"
+          :style="joinBarShown ? joinBarStyle : ''"
+        >
+          <!-- on a phone the button wraps under a full-width picker, so task names stay readable -->
+          <q-select
+            v-model="task"
+            :options="taskOptions"
+            emit-value
+            map-options
+            :dense="joinBarShown"
+            :label="text.task"
+            style="flex: 3 1 14rem; min-width: 0"
+          />
+          <q-btn
+            color="primary"
+            icon="person_add"
+            :label="text.join"
+            no-caps
+            style="flex: 1 0 auto"
+            @click="$emit('join', task)"
+          />
         </div>
-        <q-badge v-if="entry.status === 'called'" color="positive" :label="text.called" />
-        <q-badge v-else-if="entry.status === 'frozen'" color="info" :label="text.frozen" />
-      </div>
-    </div>
+        <div class="row items-center no-wrap" style="gap: 8px">
+          <q-badge :color="stateColor" class="text-sm" :label="text[current.state]" />
+          <span>{{ text.size.replace("{n}", current.entries.length) }}</span>
+        </div>
+        <div v-if="!current.entries.length" class="text-grey-8 q-py-sm">{{ text.empty }}</div>
+        <ol v-else class="column no-wrap q-ma-none q-pa-none" style="gap: 4px; list-style: none" :aria-label="text.list">
+          <li
+            v-for="(entry, index) in current.entries"
+            :key="entry.id"
+            class="eq-entry row items-center no-wrap rounded-borders full-width"
+            :class="entry.user_id === me ? 'text-weight-bold eq-mine' : ''"
+            :style="entry.user_id === me ? mineStyle : ''"
+            style="gap: 12px; padding: 8px 12px"
+          >
+            <span class="text-lg text-right" style="width: 2rem; flex: none; font-variant-numeric: tabular-nums">
+              {{ index + 1 }}
+            </span>
+            <div class="column no-wrap" style="flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere">
+              <span>{{ entry.name }}</span>
+              <span v-if="entry.task" class="text-caption text-grey-8">{{ entry.task }}</span>
+            </div>
+            <q-badge v-if="entry.status === 'called'" color="positive" :label="text.called" />
+            <q-badge v-else-if="entry.status === 'frozen'" color="info" :label="text.frozen" />
+          </li>
+        </ol>
+      </q-card-section>
+    </q-card>
   `,
   props: {
     initial: String,
@@ -55,6 +67,7 @@ export default {
     me: Number,
     labels: String, // JSON, shared by every page in one language
     join: String, // JSON {tasks: [[id, name]], task: id} while the reader may join, else null
+    stickyJoin: Boolean,
   },
   data() {
     return { current: JSON.parse(this.initial), task: this.join ? JSON.parse(this.join).task : null };
@@ -68,6 +81,21 @@ export default {
     offer() {
       return this.join ? JSON.parse(this.join) : null;
     },
+    joinBarShown() {
+      return Boolean(this.offer && this.stickyJoin && this.$q.screen.lt.sm);
+    },
+    joinBarStyle() {
+      const background = this.$q.dark.isActive ? "var(--q-dark)" : "#fff";
+      return (
+        "position: fixed; left: 0; right: 0; bottom: 0; z-index: 1900; gap: 8px; " +
+        `padding: 8px 12px; background: ${background}`
+      );
+    },
+    // The reader's own row: a light blue on a light page, a blue tint on a dark one, so the
+    // page's own text colour stays readable on it in both.
+    mineStyle() {
+      return { background: this.$q.dark.isActive ? "rgba(144, 202, 249, 0.16)" : "#e3f2fd" };
+    },
     taskOptions() {
       return this.offer ? this.offer.tasks.map(([value, label]) => ({ value, label })) : [];
     },
@@ -75,7 +103,7 @@ export default {
       return JSON.parse(this.labels);
     },
     stateColor() {
-      return { open: "positive", paused: "warning", closed: "grey" }[this.current.state];
+      return { open: "positive", paused: "warning", closed: "grey-8" }[this.current.state];
     },
   },
   mounted() {

@@ -26,11 +26,14 @@ class QueueView(ui.element, component="queue_view.js"):
 
     ``snapshot`` is what this client was last sent, for tests and for the page's own logic; it
     is kept as a plain attribute (not a prop) so a change costs no per-client work here.
-    Below the list, while ``join`` is set, the browser draws a task picker and a join button;
-    choosing emits ``join`` with the task's id.
+    Above the list, while ``join`` is set, the browser draws a task picker and a join button;
+    choosing emits ``join`` with the task's id. With ``sticky_join`` they sit in a bar fixed to
+    the bottom of a phone's screen, so joining needs no scrolling on a long page.
     """
 
-    def __init__(self, snapshot: QueueSnapshot, *, me: int | None) -> None:
+    def __init__(
+        self, snapshot: QueueSnapshot, *, me: int | None, sticky_join: bool = False
+    ) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.offer: JoinOffer | None = None
@@ -41,6 +44,7 @@ class QueueView(ui.element, component="queue_view.js"):
         # an observable dict on each of thousands of open pages.
         self.props["labels"] = _labels(language())
         self.props["join"] = None
+        self.props["sticky-join"] = sticky_join
 
     def offer_join(self, offer: JoinOffer | None) -> None:
         """Show the picker and button with these choices, or hide them (``None``)."""
@@ -65,6 +69,7 @@ def _labels(code: str) -> str:
             "frozen": _("frozen"),
             "task": _("Task you hand in"),
             "join": _("Join the queue"),
+            "list": _("The queue"),
         },
         ensure_ascii=False,
     )

@@ -19,7 +19,7 @@ def subject_card(
     with ui.card().classes("w-full gap-2").mark(f"subject-{subject.id}"):
         with ui.row().classes("w-full items-center no-wrap gap-2"):
             ui.link(subject.name, f"/subjects/{subject.id}").classes(
-                "text-lg font-medium grow min-w-0 truncate"
+                "text-lg font-medium grow min-w-0 break-words"
             ).mark("subject-link")
             if subject.queue_id is not None:
                 ui.button(

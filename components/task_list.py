@@ -38,7 +38,7 @@ def _task_row(task: TaskView, done: bool, *, user: UserView) -> None:
     with ui.row().classes("w-full items-center gap-2 no-wrap").mark(f"task-{task.id}"):
         box = ui.checkbox(value=done, on_change=toggle).mark("handed-in")
         with ui.column().classes("grow gap-0 min-w-0"):
-            web_link(task.name, task.url).classes("truncate w-full")
+            web_link(task.name, task.url).classes("w-full break-words")
             if task.due_at:
                 overdue = task.due_at < datetime.now(UTC) and not done
                 ui.label(_("Due {when}", when=date_time(task.due_at))).classes("text-xs").classes(

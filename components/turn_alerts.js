@@ -1,10 +1,13 @@
 // "Your turn" in the browser: sound, vibration, the tab title and a notification. The server
 // sets the `alert` prop ({title, body, strong, n}): the words travel as data, never as code,
-// and each new `n` plays once (a re-sent prop with the same `n` does not replay it).
+// and each new `n` plays once (a re-sent prop with the same `n` does not replay it). A strong
+// alert rings until `ringing` goes false (acknowledged, or the call ended): the 🔔 title and
+// the notification stay until then, and go at once then.
 export default {
   template: "<span hidden></span>",
   props: {
     alert: Object,
+    ringing: Boolean,
   },
   data() {
     return { played: 0 };
@@ -13,14 +16,21 @@ export default {
     alert() {
       this.play();
     },
+    ringing(value) {
+      if (!value) stopRinging();
+    },
   },
   mounted() {
     this.play();
+  },
+  unmounted() {
+    stopRinging();
   },
   methods: {
     play() {
       if (!this.alert || this.alert.n <= this.played) return;
       this.played = this.alert.n;
+      if (this.alert.strong && !this.ringing) return; // ended before it reached the browser
       playAlert(this.alert.title, this.alert.body, this.alert.strong);
     },
     async askNotifications() {
@@ -45,19 +55,26 @@ function playAlert(title, body, strong) {
       tone.stop(context.currentTime + start + 0.3);
     }
   } catch (error) {}
-  if (navigator.vibrate) navigator.vibrate(strong ? [300, 150, 300, 150, 600] : [200]);
+  try {
+    if (navigator.vibrate) navigator.vibrate(strong ? [300, 150, 300, 150, 600] : [200]);
+  } catch (error) {}
   if (strong) {
-    if (!window.eqTitle) window.eqTitle = document.title;
+    if (window.eqTitle == null) window.eqTitle = document.title;
     document.title = "🔔 " + title;
-    const restore = () => {
-      if (window.eqTitle) document.title = window.eqTitle;
-      window.eqTitle = null;
-    };
-    window.addEventListener("focus", restore, { once: true });
   }
   if ("Notification" in window && Notification.permission === "granted") {
     try {
-      new Notification(title, { body: body, tag: "equeue-turn", renotify: true });
+      const shown = new Notification(title, { body: body, tag: "equeue-turn", renotify: true });
+      if (strong) window.eqNotification = shown;
     } catch (error) {}
   }
+}
+
+function stopRinging() {
+  if (window.eqTitle != null) document.title = window.eqTitle;
+  window.eqTitle = null;
+  try {
+    window.eqNotification?.close();
+  } catch (error) {}
+  window.eqNotification = null;
 }

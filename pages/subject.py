@@ -86,6 +86,10 @@ def register() -> None:
                 base = runtime.current().settings.public_url or str(request.base_url)
                 await teacher_invites(subject.id, user=user, base_url=base)
             ui.label(_("Queue")).classes("text-subtitle1 font-bold")
-            panel = QueuePanel(subject.queue_id, user=user, tasks=items, handed_in=marked)
+            # On a phone the offer to join stays at the bottom of the screen: the tasks above
+            # may be long, and joining is what a student comes here for in class.
+            panel = QueuePanel(
+                subject.queue_id, user=user, tasks=items, handed_in=marked, sticky_join=True
+            )
             await panel.start(subject_id=subject.id)
         return None

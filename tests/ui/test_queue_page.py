@@ -212,7 +212,7 @@ async def test_leaving_and_marking_the_task_handed_in(user: User, demo: DemoWorl
     student = await account("student5")
     await sign_in(user, "student5", path=f"/queues/{subject.queue_id}")
     user.find(marker="leave-and-mark").click()
-    await wait_for_notice(user, "Marked as handed in.")
+    await user.should_see("You left the queue and marked the task handed in.", retries=PATIENCE)
     await join_offered(user)
     await queue_snapshot_when(
         user, lambda s: "Никита Лебедев" not in entry_names(s), what="me off the list"
