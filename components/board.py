@@ -39,13 +39,16 @@ class BoardView(ui.element, component="board_view.js"):
             "next_now": _("A newcomer is called next"),
             "no_estimate": _("Not enough data for a wait estimate yet"),
             "join": _("Join the queue:"),
+            "frozen": _("frozen"),
+            "more": _("and {n} more"),  # {n} goes in by the browser too
+            "qr": _("QR code of the link to join the queue"),
         }
 
 
 async def board(info: BoardInfo, *, join_url: str) -> None:
     """Lay out the full-screen board for ``info``'s queue and keep it live."""
     ui.query(".nicegui-content").classes("p-0 gap-0")
-    ui.add_css(".eq-qr { width: 100%; height: 100%; }")
+    ui.add_css(_CSS)
     view: BoardView | None = None
 
     def keep(snapshot: QueueSnapshot) -> None:
@@ -66,3 +69,235 @@ async def board(info: BoardInfo, *, join_url: str) -> None:
         lambda e: e.queue_id == info.queue_id and e.link_id in (None, info.link_id),
         reload,
     )
+
+
+# Layout and colours of components/board_view.js, read from the back of a room on a projector.
+# Sizes follow the screen: --u is 1 % of its height on a landscape screen (a little less on one
+# narrower than 16:10), so the board looks the same at 1280×800 and at 1920×1080. Every colour
+# pair is at least 4.5:1 (WCAG AA), light and dark; the QR code keeps its white quiet zone.
+_CSS = """
+.eq-board {
+  --u: min(1vh, 0.6vw);
+  --eq-text: #1a1a1a;
+  --eq-muted: #545454;
+  --eq-serving: #1b5e20;
+  --eq-rule: #d0d0d0;
+  box-sizing: border-box;
+  display: flex;
+  flex-direction: column;
+  gap: calc(2.5 * var(--u));
+  width: 100%;
+  height: 100vh;
+  overflow: hidden;
+  padding: calc(2.5 * var(--u)) 3vw;
+  background: #ffffff;
+  color: var(--eq-text);
+}
+.body--dark .eq-board {
+  --eq-text: #f2f2f2;
+  --eq-muted: #c2c2c2;
+  --eq-serving: #81c784;
+  --eq-rule: #3a3a3a;
+  background: #121212;
+}
+.eq-board h1,
+.eq-board p {
+  margin: 0;
+}
+
+/* The top line: subject, the queue's state, the clock. */
+.eq-board-top {
+  display: flex;
+  align-items: center;
+  gap: 2vw;
+  border-bottom: 2px solid var(--eq-rule);
+  padding-bottom: calc(1.5 * var(--u));
+}
+.eq-board-subject {
+  flex: 1 1 auto;
+  min-width: 0;
+  font-size: calc(4.5 * var(--u));
+  line-height: 1.2;
+  font-weight: 700;
+  letter-spacing: normal;
+  overflow: hidden;
+  text-overflow: ellipsis;
+  white-space: nowrap;
+}
+.eq-board-state {
+  font-size: calc(3 * var(--u));
+  font-weight: 700;
+  padding: calc(0.5 * var(--u)) calc(2 * var(--u));
+  border-radius: calc(1 * var(--u));
+  white-space: nowrap;
+}
+.eq-state-open { background: #1b5e20; color: #ffffff; }
+.eq-state-paused { background: #f2c037; color: #000000; }
+.eq-state-closed { background: #455a64; color: #ffffff; }
+.eq-board-clock {
+  font-size: calc(4.5 * var(--u));
+  font-weight: 500;
+  font-variant-numeric: tabular-nums;
+}
+
+/* Left: who is at the desk, very large; then who comes next, large, in two columns. */
+.eq-board-main {
+  flex: 1 1 auto;
+  min-height: 0;
+  display: flex;
+  gap: 3vw;
+}
+.eq-board-queue {
+  flex: 1 1 0;
+  min-width: 0;
+  display: grid;
+  grid-template-columns: minmax(0, 1fr);
+  align-content: start;
+  column-gap: 3vw;
+  row-gap: calc(1.2 * var(--u));
+  overflow: hidden;
+}
+.eq-board-queue.eq-next-2 {
+  grid-template-columns: repeat(2, minmax(0, 1fr));
+}
+.eq-board-queue > :not(.eq-board-next) {
+  grid-column: 1 / -1;
+}
+.eq-board-label {
+  color: var(--eq-muted);
+  font-size: calc(2.8 * var(--u));
+  font-weight: 500;
+  text-transform: uppercase;
+  letter-spacing: 0.05em;
+}
+.eq-board-label.eq-board-then {
+  margin-top: calc(2 * var(--u));
+}
+.eq-board-serving {
+  color: var(--eq-serving);
+  font-weight: 700;
+  line-height: 1.1;
+  overflow-wrap: anywhere;
+  display: -webkit-box;
+  -webkit-box-orient: vertical;
+  -webkit-line-clamp: 2;
+  overflow: hidden;
+}
+.eq-serving-1 { font-size: calc(12 * var(--u)); }
+.eq-serving-2 { font-size: calc(9 * var(--u)); }
+.eq-serving-3 { font-size: calc(7 * var(--u)); }
+.eq-board-none { font-size: calc(7 * var(--u)); line-height: 1.1; color: var(--eq-muted); }
+.eq-board-empty { font-size: calc(4.5 * var(--u)); }
+.eq-board-next {
+  display: flex;
+  align-items: baseline;
+  gap: calc(1.5 * var(--u));
+  min-width: 0;
+  font-size: calc(6 * var(--u));
+  line-height: 1.3;
+}
+.eq-board-pos {
+  flex: 0 0 auto;
+  min-width: 1.3em;
+  text-align: right;
+  color: var(--eq-muted);
+  font-variant-numeric: tabular-nums;
+}
+/* A name and its "frozen" mark; the mark goes under the name when both do not fit. */
+.eq-board-who {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: baseline;
+  column-gap: calc(1.5 * var(--u));
+  min-width: 0;
+}
+.eq-board-name {
+  max-width: 100%;
+  overflow: hidden;
+  text-overflow: ellipsis;
+  white-space: nowrap;
+}
+.eq-board-tag {
+  flex: 0 0 auto;
+  color: var(--eq-muted);
+  font-size: calc(2.6 * var(--u));
+}
+.eq-board-more { font-size: calc(3.4 * var(--u)); color: var(--eq-muted); }
+
+/* Right: the way in (a QR code of at least 40 % of the screen's height and the short link),
+   then how many wait and for about how long. */
+.eq-board-join {
+  flex: 0 1 auto;
+  max-width: 42vw;
+  display: flex;
+  flex-direction: column;
+  align-items: center;
+  gap: calc(1.5 * var(--u));
+  text-align: center;
+}
+.eq-board-qr {
+  flex: 0 0 auto;
+  box-sizing: border-box;
+  width: min(46vh, 40vw);
+  height: min(46vh, 40vw);
+  background: #ffffff;
+  padding: 1vh;
+  border-radius: 1vh;
+}
+.eq-board-qr .eq-qr {
+  display: block;
+  width: 100%;
+  height: 100%;
+}
+.eq-board-join-label { font-size: calc(3 * var(--u)); }
+.eq-board-link {
+  font-size: calc(5 * var(--u));
+  font-weight: 700;
+  line-height: 1.15;
+  overflow-wrap: anywhere;
+}
+.eq-board-count {
+  display: flex;
+  align-items: baseline;
+  gap: calc(1.5 * var(--u));
+  margin-top: calc(1 * var(--u));
+}
+.eq-board-count-n {
+  font-size: calc(9 * var(--u));
+  font-weight: 700;
+  line-height: 1;
+  font-variant-numeric: tabular-nums;
+}
+.eq-board-estimate {
+  color: var(--eq-muted);
+  font-size: calc(3 * var(--u));
+  line-height: 1.25;
+}
+
+/* A phone or a screen standing upright: one column, the way in last, nothing too small. */
+@media (orientation: portrait) {
+  .eq-board {
+    --u: 1.1vw;
+    height: auto;
+    min-height: 100vh;
+    overflow: visible;
+  }
+  .eq-board-subject { white-space: normal; }
+  .eq-board-main { flex-direction: column; }
+  .eq-board-queue,
+  .eq-board-queue.eq-next-2 {
+    flex: 0 0 auto;
+    overflow: visible;
+    grid-template-columns: minmax(0, 1fr);
+  }
+  .eq-board-join { max-width: none; }
+  .eq-board-qr { width: min(70vw, 45vh); height: min(70vw, 45vh); }
+  .eq-board-label,
+  .eq-board-tag,
+  .eq-board-estimate,
+  .eq-board-join-label { font-size: max(0.875rem, calc(2.8 * var(--u))); }
+  .eq-board-serving.eq-serving-1 { font-size: max(2.5rem, calc(12 * var(--u))); }
+  .eq-board-next { font-size: max(1.5rem, calc(6 * var(--u))); }
+  .eq-board-link { font-size: max(1.25rem, calc(5 * var(--u))); }
+}
+"""

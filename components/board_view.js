@@ -3,35 +3,42 @@
 // student pages; it keeps the newest version and reloads itself when the server comes back
 // after a long outage (a projector runs unattended for hours).
 export default {
+  // Layout and colours: components/board.py. The section headings stay <div>s followed by
+  // their entries (tests/e2e/conftest.py finds "Now at the desk" and "Next" that way).
   template: `
-    <div class="eq-board column no-wrap full-width" style="height: 100vh; padding: 2vh 3vw; gap: 2vh">
-      <div class="row items-center no-wrap" style="gap: 2vw">
-        <div class="text-weight-bold ellipsis" style="font-size: 4.2vh; flex: 1 1 auto; min-width: 0">{{ subject }}</div>
-        <q-badge :color="stateColor" style="font-size: 2.6vh; padding: 0.6vh 1.2vw">{{ labels[current.state] }}</q-badge>
-        <div class="text-weight-medium" style="font-size: 4.2vh; font-variant-numeric: tabular-nums">{{ clock }}</div>
-      </div>
-      <div class="row no-wrap" style="flex: 1 1 auto; gap: 3vw; min-height: 0">
-        <div class="column no-wrap" style="flex: 2 1 0; min-width: 0; gap: 2vh">
-          <div class="text-uppercase text-grey-7" style="font-size: 2.6vh">{{ labels.serving }}</div>
-          <div v-if="!called.length" class="text-grey-6" style="font-size: 6vh">—</div>
-          <div v-for="entry in called" :key="entry.id" class="text-weight-bold ellipsis text-positive"
-               style="font-size: 9vh; line-height: 1.1">{{ nameOf(entry) }}</div>
-          <div class="text-uppercase text-grey-7" style="font-size: 2.6vh; margin-top: 2vh">{{ labels.next }}</div>
-          <div v-if="!waiting.length" class="text-grey-6" style="font-size: 4vh">{{ labels.empty }}</div>
-          <div v-for="entry in waiting.slice(0, 6)" :key="entry.id" class="row items-center no-wrap"
-               style="font-size: 5vh; gap: 2vw; line-height: 1.25">
-            <span class="text-grey-6" style="width: 4vw; text-align: right; font-variant-numeric: tabular-nums">{{ entry.position }}</span>
-            <span class="ellipsis" :class="entry.status === 'frozen' ? 'text-grey-6' : ''">{{ nameOf(entry) }}</span>
+    <div class="eq-board">
+      <header class="eq-board-top">
+        <h1 class="eq-board-subject">{{ subject }}</h1>
+        <span class="eq-board-state" :class="'eq-state-' + current.state">{{ labels[current.state] }}</span>
+        <div class="eq-board-clock">{{ clock }}</div>
+      </header>
+      <main class="eq-board-main">
+        <section class="eq-board-queue" :class="{ 'eq-next-2': columns === 2 }">
+          <div class="eq-board-label" role="heading" aria-level="2">{{ labels.serving }}</div>
+          <div v-if="!called.length" class="eq-board-none">—</div>
+          <div v-for="entry in called" :key="entry.id" class="eq-board-serving" :class="servingSize">{{ nameOf(entry) }}</div>
+          <div class="eq-board-label eq-board-then" role="heading" aria-level="2">{{ labels.next }}</div>
+          <div v-if="!waiting.length" class="eq-board-empty">{{ labels.empty }}</div>
+          <div v-for="entry in shown" :key="entry.id" class="eq-board-next">
+            <span class="eq-board-pos">{{ entry.position }}</span>
+            <span class="eq-board-who">
+              <span class="eq-board-name">{{ nameOf(entry) }}</span>
+              <span v-if="entry.status === 'frozen'" class="eq-board-tag">{{ labels.frozen }}</span>
+            </span>
           </div>
-        </div>
-        <div class="column items-center no-wrap" style="flex: 1 1 0; min-width: 0; gap: 2vh">
-          <div class="text-uppercase text-grey-7" style="font-size: 2.6vh">{{ labels.waiting }}</div>
-          <div class="text-weight-bold" style="font-size: 14vh; line-height: 1">{{ waiting.length }}</div>
-          <div class="text-grey-8 text-center" style="font-size: 2.8vh">{{ waitText }}</div>
-          <div v-html="qrSvg" style="width: 26vh; height: 26vh; background: white; padding: 1vh; border-radius: 1vh"></div>
-          <div class="text-center" style="font-size: 2.6vh">{{ labels.join }}<br><b>{{ shortLink }}</b></div>
-        </div>
-      </div>
+          <div v-if="waiting.length > shown.length" class="eq-board-more">{{ moreText }}</div>
+        </section>
+        <aside class="eq-board-join">
+          <div class="eq-board-qr" role="img" :aria-label="labels.qr" v-html="qrSvg"></div>
+          <div class="eq-board-join-label">{{ labels.join }}</div>
+          <div class="eq-board-link">{{ shortLink }}</div>
+          <div class="eq-board-count">
+            <span class="eq-board-count-n">{{ waiting.length }}</span>
+            <span class="eq-board-label">{{ labels.waiting }}</span>
+          </div>
+          <div class="eq-board-estimate">{{ waitText }}</div>
+        </aside>
+      </main>
     </div>
   `,
   props: {
@@ -47,9 +54,6 @@ export default {
     return { current: JSON.parse(this.initial), clock: "", lostSince: null };
   },
   computed: {
-    stateColor() {
-      return { open: "positive", paused: "warning", closed: "grey" }[this.current.state];
-    },
     called() {
       return this.current.entries.filter((entry) => entry.status === "called");
     },
@@ -57,6 +61,24 @@ export default {
       return this.current.entries
         .map((entry, index) => ({ ...entry, position: index + 1 }))
         .filter((entry) => entry.status !== "called");
+    },
+    servingSize() {
+      return "eq-serving-" + Math.min(Math.max(this.called.length, 1), 3);
+    },
+    rows() {
+      // What fits under the desk's names at their size (components/board.py).
+      return [6, 6, 5, 4, 3][Math.min(this.called.length, 4)];
+    },
+    columns() {
+      // A second column only when one is not enough: a single one leaves room for long names.
+      // (An upright screen shows them all in one column: components/board.py.)
+      return this.waiting.length > this.rows ? 2 : 1;
+    },
+    shown() {
+      return this.waiting.slice(0, this.columns * this.rows);
+    },
+    moreText() {
+      return this.labels.more.replace("{n}", this.waiting.length - this.shown.length);
     },
     waitText() {
       // Computed by the server for every screen alike (equeue_ui/services/estimates.py).

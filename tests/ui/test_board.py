@@ -9,7 +9,7 @@ from collections.abc import Callable
 from nicegui.testing.user import User
 
 from db.models import EntryStatus
-from equeue_ui.services import boards, queues
+from equeue_ui.services import accounts, boards, queues
 from tests.ui.helpers import (
     PATIENCE,
     DemoWorld,
@@ -186,3 +186,16 @@ async def test_the_short_join_link_leads_to_the_queue(user: User, demo: DemoWorl
     await join_offered(user)
     await user.should_see(marker="queue-view")
     assert texts(user, "queue-subject") == [demo.open_subject.name]
+
+
+async def test_the_board_speaks_the_readers_language(user: User, demo: DemoWorld) -> None:
+    await accounts.set_preferences(actor=await account("teacher"), language="ru")
+    await sign_in(user, "teacher")
+    await user.open(f"/queues/{demo.open_subject.queue_id}/board")
+    await user.should_see(marker="board")
+    labels = board_view(user).props["labels"]
+    # The QR code's name for screen readers, the frozen mark and the names left over.
+    assert labels["qr"] == "QR-код ссылки для записи в очередь"
+    assert labels["frozen"] == "заморожен"
+    assert labels["more"] == "и ещё {n}"
+    assert labels["serving"] == "Сейчас сдаёт"
