@@ -7,6 +7,7 @@ from datetime import date
 
 from nicegui import ui
 
+from components.a11y import labelled, scroll_region
 from components.i18n import _
 from components.notices import attempt, or_refusal
 from equeue_ui.formatting import date_time
@@ -83,7 +84,7 @@ async def audit_admin(*, actor: UserView) -> None:
 
 def _draw(page: AuditPage, offset: int, load: Load) -> None:
     if not page.entries:
-        ui.label(_("No entries match.")).classes("text-grey-7").mark("audit-empty")
+        ui.label(_("No entries match.")).classes("eq-muted").mark("audit-empty")
         return
     columns = [
         {"name": "at", "label": _("When"), "field": "at", "align": "left"},
@@ -103,21 +104,21 @@ def _draw(page: AuditPage, offset: int, load: Load) -> None:
         }
         for entry in page.entries
     ]
-    ui.table(columns=columns, rows=rows, row_key="id").props(
-        "flat dense wrap-cells :pagination='{rowsPerPage: 0}' hide-pagination"
-    ).classes("w-full").mark("audit-table")
+    with scroll_region(_("Audit log")):
+        ui.table(columns=columns, rows=rows, row_key="id").props(
+            "flat dense wrap-cells :pagination='{rowsPerPage: 0}' hide-pagination"
+        ).classes("w-full").mark("audit-table")
     last = offset + len(page.entries)
     with ui.row().classes("w-full items-center justify-end gap-2"):
         ui.label(
             _("{first}–{last} of {total}", first=offset + 1, last=last, total=page.total)
         ).mark("audit-range")
-        ui.button(
-            icon="chevron_left",
-            on_click=lambda: load(max(offset - PAGE_SIZE, 0)),
+        labelled(
+            ui.button(icon="chevron_left", on_click=lambda: load(max(offset - PAGE_SIZE, 0))),
+            _("Newer entries"),
         ).props("flat round").set_enabled(offset > 0).mark("audit-newer")
-        ui.button(
-            icon="chevron_right",
-            on_click=lambda: load(last),
+        labelled(
+            ui.button(icon="chevron_right", on_click=lambda: load(last)), _("Older entries")
         ).props("flat round").set_enabled(last < page.total).mark("audit-older")
 
 

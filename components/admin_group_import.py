@@ -109,7 +109,7 @@ async def group_import(*, actor: UserView) -> None:
                 "field, or a file: .json in that format, .csv (first column) or .txt "
                 "(one name a line)."
             )
-        ).classes("text-sm text-grey-8")
+        ).classes("text-sm eq-muted")
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
             url = (
                 ui.input(

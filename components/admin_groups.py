@@ -56,7 +56,7 @@ async def group_admin(*, actor: UserView) -> None:
 
 def _group_list(page: GroupPage, offset: int, actor: UserView, load: Load) -> None:
     if not page.rows:
-        ui.label(_("No groups match.")).classes("text-grey-7").mark("no-groups")
+        ui.label(_("No groups match.")).classes("eq-muted").mark("no-groups")
         return
     for row in page.rows:
         _group_row(row, actor)
@@ -65,12 +65,13 @@ def _group_list(page: GroupPage, offset: int, actor: UserView, load: Load) -> No
         ui.label(
             _("{first}–{last} of {total}", first=offset + 1, last=last, total=page.total)
         ).mark("group-range")
-        ui.button(icon="chevron_left", on_click=lambda: load(max(offset - PAGE_SIZE, 0))).props(
-            "flat round"
-        ).set_enabled(offset > 0).mark("groups-previous")
-        ui.button(icon="chevron_right", on_click=lambda: load(last)).props(
-            "flat round"
-        ).set_enabled(last < page.total).mark("groups-next")
+        labelled(
+            ui.button(icon="chevron_left", on_click=lambda: load(max(offset - PAGE_SIZE, 0))),
+            _("Previous page"),
+        ).props("flat round").set_enabled(offset > 0).mark("groups-previous")
+        labelled(
+            ui.button(icon="chevron_right", on_click=lambda: load(last)), _("Next page")
+        ).props("flat round").set_enabled(last < page.total).mark("groups-next")
 
 
 def _group_row(row: GroupRow, actor: UserView) -> None:
@@ -86,7 +87,7 @@ def _group_row(row: GroupRow, actor: UserView) -> None:
                     users=row.users,
                     workspaces=row.workspaces,
                 )
-            ).classes("text-xs text-grey-7")
+            ).classes("text-xs eq-muted")
         labelled(ui.button(icon="edit", on_click=lambda: _rename(row, actor)), _("Rename")).props(
             "flat round dense"
         ).mark("rename-group")

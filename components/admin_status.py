@@ -54,7 +54,7 @@ def _table(view: StatusView) -> None:
     with ui.card().classes("w-full gap-0"):
         for key, label, value in rows:
             with ui.row().classes("w-full items-center py-1 gap-2 no-wrap"):
-                ui.label(label).classes("w-1/2 text-grey-8")
+                ui.label(label).classes("w-1/2 eq-muted")
                 ui.label(value).classes("font-medium").mark(f"status-{key}")
     if not view.database_ok or not view.schema_up_to_date:
         ui.label(_("Something needs attention.")).classes("text-negative").mark("status-warning")

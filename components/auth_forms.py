@@ -88,7 +88,7 @@ def ecourses_sign_in_form(*, next_path: str, browser: Browser) -> None:
     with ui.card().classes("w-full max-w-sm mx-auto").mark("ecourses-card"):
         ui.label(_("Sign in with eCourses")).classes("text-h6")
         ui.label(_("Use your eCourses (e.sfu-kras.ru) username and password.")).classes(
-            "text-sm text-grey-8"
+            "text-sm eq-muted"
         )
         username = (
             ui.input(_("eCourses username"))

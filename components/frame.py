@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import Request
-from nicegui import Client, ui
+from nicegui import ui
 
-from components import session, turn_alerts
+from components import session, theme, turn_alerts
 from components.i18n import _, language
 from components.live import on_event
 from components.notices import attempt
@@ -17,8 +17,6 @@ from equeue_ui.events import SessionsRevoked
 from equeue_ui.i18n import LANGUAGES
 from equeue_ui.services import accounts
 from equeue_ui.services.views import UserView
-
-_BODY_CSS = "body { background: #fafafa; } body.body--dark { background: #171717; }"
 
 
 @contextmanager
@@ -30,7 +28,7 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
     and a dark-mode switch only for people who chose one (the rest follow their system)."""
     ui.page_title(f"{title} · eQueue")
     dark = ui.dark_mode(user.dark_mode) if user and user.dark_mode is not None else None
-    with ui.header(elevated=True).classes("items-center gap-2 px-3 py-1 bg-primary"):
+    with ui.header(elevated=True).classes("items-center gap-2 px-3 py-1 eq-header"):
         ui.link("eQueue", "/").classes("text-white text-lg font-bold no-underline").mark("home")
         ui.label(title).classes("text-white text-base truncate max-w-[50vw] mr-auto").mark(
             "page-title"
@@ -56,8 +54,7 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
 
 def share_assets() -> None:
     """Once per process: what every page needs goes into one shared head, not into each page."""
-    if _BODY_CSS not in Client.shared_head_html:
-        ui.add_css(_BODY_CSS, shared=True)
+    theme.install()
 
 
 def _language_menu(here: str) -> None:
@@ -96,7 +93,7 @@ def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
             return  # built: Quasar opens and closes it by itself
         with button, ui.menu().classes("min-w-[14rem]") as menu:
             ui.label(user.display_name).classes("px-4 pt-2 font-bold").mark("signed-in-as")
-            ui.label(f"@{user.username}").classes("px-4 pb-2 text-xs text-grey-7")
+            ui.label(f"@{user.username}").classes("px-4 pb-2 text-xs eq-muted")
             ui.separator()
             _language_items(here, {c: n for c, n in LANGUAGES.items() if c != language()})
             ui.menu_item(_("Dark mode on/off"), toggle_dark).mark("dark-mode")

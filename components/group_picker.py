@@ -32,7 +32,7 @@ async def group_picker(user: UserView) -> None:
         results.clear()
         with results:
             if not found:
-                ui.label(_("No group matches.")).classes("text-grey-7").mark("no-groups")
+                ui.label(_("No group matches.")).classes("eq-muted").mark("no-groups")
             for group in found:
                 current = group.id == user.group_id
                 ui.button(
@@ -41,7 +41,7 @@ async def group_picker(user: UserView) -> None:
                     icon="check" if current else None,
                 ).props("flat no-caps align=left").classes("w-full").mark("group-option")
 
-    ui.label(_("Find your group by name, e.g. КИ21-16/2Б")).classes("text-grey-8")
+    ui.label(_("Find your group by name, e.g. КИ21-16/2Б")).classes("eq-muted")
     query = (
         ui.input(_("Group"), on_change=search)
         .props("autofocus clearable debounce=250")

@@ -14,7 +14,7 @@ def member_list(members: list[MemberView]) -> None:
     with ui.column().classes("w-full gap-1").mark("members"):
         for member in members:
             with ui.row().classes("items-center gap-2"):
-                ui.icon("person").classes("text-grey-7")
+                ui.icon("person").classes("eq-muted")
                 ui.label(member.user.display_name).mark("member-name")
                 if member.role is MemberRole.ADMIN:
                     ui.badge(_("admin")).props("outline")
@@ -30,7 +30,7 @@ def join_requests(workspace_id: int, pending: list[MemberView], *, actor: UserVi
 
     with ui.column().classes("w-full gap-1").mark("join-requests"):
         if not pending:
-            ui.label(_("No requests waiting.")).classes("text-grey-7")
+            ui.label(_("No requests waiting.")).classes("eq-muted")
         for member in pending:
             with ui.row().classes("w-full items-center gap-2 no-wrap").mark("join-request"):
                 ui.label(member.user.display_name).classes("grow truncate")
@@ -45,7 +45,7 @@ def join_requests(workspace_id: int, pending: list[MemberView], *, actor: UserVi
 def leaderboard_table(rows: list[LeaderboardRow]) -> None:
     with ui.column().classes("w-full gap-1").mark("leaderboard"):
         if not rows:
-            ui.label(_("Nobody has handed anything in yet.")).classes("text-grey-7")
+            ui.label(_("Nobody has handed anything in yet.")).classes("eq-muted")
         for place, row in enumerate(rows, start=1):
             with ui.row().classes("w-full items-center gap-2 no-wrap"):
                 ui.label(f"{place}.").classes("w-6 text-right tabular-nums")

@@ -72,6 +72,6 @@ async def or_refusal(action: Awaitable[T]) -> T | None:
 
 def refusal(text: str) -> None:
     with ui.card().classes("w-full items-center text-center gap-2 py-8").mark("refusal"):
-        ui.icon("block", size="xl").classes("text-grey-6")
+        ui.icon("block", size="xl").classes("eq-muted")
         ui.label(text).classes("text-lg")
         ui.link(_("Back to the start page"), "/")

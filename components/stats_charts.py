@@ -7,6 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
+from components.a11y import scroll_region
 from components.i18n import _
 from equeue_ui.services.statistics import QueueStats, TeacherThroughput, histogram
 
@@ -22,7 +23,7 @@ BARS = "#1976d2"
 def queue_charts(stats: QueueStats) -> None:
     """Every chart of the queue, each in its own card; a note instead when nothing was served."""
     if not stats.per_day:
-        ui.label(_("Nobody was served in this period.")).classes("text-grey-7").mark("no-services")
+        ui.label(_("Nobody was served in this period.")).classes("eq-muted").mark("no-services")
         return
     _summary(stats)
     with _card(_("Served per day")):
@@ -81,9 +82,10 @@ def teacher_table(teachers: tuple[TeacherThroughput, ...]) -> None:
         }
         for t in teachers
     ]
-    ui.table(columns=columns, rows=rows).props("flat dense hide-bottom").classes("w-full").mark(
-        "teacher-table"
-    )
+    with scroll_region(_("Served per teacher")):
+        ui.table(columns=columns, rows=rows).props("flat dense hide-bottom").classes("w-full").mark(
+            "teacher-table"
+        )
 
 
 def _summary(stats: QueueStats) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.a11y import scroll_region
 from components.i18n import _
 from equeue_ui.formatting import local
 from equeue_ui.services.progress import Cell, SubjectStats
@@ -42,12 +43,13 @@ def progress_matrix(stats: SubjectStats) -> ui.table:
         rows.append(
             {"id": row.student.id, "student": row.student.display_name, **cells, "total": total}
         )
-    table = (
-        ui.table(columns=columns, rows=rows, row_key="id", pagination=0)
-        .props("flat dense bordered hide-bottom wrap-cells=false")
-        .classes("stats-matrix w-full")
-        .mark("progress-matrix")
-    )
+    with scroll_region(_("Progress")):
+        table = (
+            ui.table(columns=columns, rows=rows, row_key="id", pagination=0)
+            .props("flat dense bordered hide-bottom wrap-cells=false")
+            .classes("stats-matrix w-full")
+            .mark("progress-matrix")
+        )
     # Accepted work in green, so a glance down a column shows what a teacher has seen. Vue
     # compiles a slot's template, so it is fixed text: the mark is spelled out (ACCEPTED_MARK).
     table.add_slot(
@@ -62,7 +64,7 @@ def progress_matrix(stats: SubjectStats) -> ui.table:
             marked=SELF_REPORTED_MARK,
             none=NOTHING,
         )
-    ).classes("text-xs text-grey-7")
+    ).classes("text-xs eq-muted")
     return table
 
 
@@ -83,12 +85,13 @@ def leaderboard(stats: SubjectStats) -> ui.table:
         }
         for place, row in enumerate(stats.leaderboard, start=1)
     ]
-    return (
-        ui.table(columns=columns, rows=rows, row_key="id", pagination=0)
-        .props("flat dense hide-bottom")
-        .classes("w-full")
-        .mark("leaderboard")
-    )
+    with scroll_region(_("Leaderboard")):
+        return (
+            ui.table(columns=columns, rows=rows, row_key="id", pagination=0)
+            .props("flat dense hide-bottom")
+            .classes("w-full")
+            .mark("leaderboard")
+        )
 
 
 def cell_text(cell: Cell | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.a11y import scroll_region
 from components.i18n import _
 from equeue_ui.services.workspace_stats import WorkspaceStats
 
@@ -11,7 +12,7 @@ from equeue_ui.services.workspace_stats import WorkspaceStats
 def subject_summary(stats: WorkspaceStats) -> None:
     """One row per subject; the name leads to the subject's own statistics."""
     if not stats.subjects:
-        ui.label(_("No subjects yet.")).classes("text-grey-7").mark("no-subjects")
+        ui.label(_("No subjects yet.")).classes("eq-muted").mark("no-subjects")
         return
     columns = [
         {"name": "name", "label": _("Subject"), "field": "name", "align": "left"},
@@ -34,12 +35,13 @@ def subject_summary(stats: WorkspaceStats) -> None:
                 "served": subject.served,
             }
         )
-    table = (
-        ui.table(columns=columns, rows=rows, row_key="id", pagination=0)
-        .props("flat dense hide-bottom")
-        .classes("w-full")
-        .mark("workspace-stats")
-    )
+    with scroll_region(_("Subjects")):
+        table = (
+            ui.table(columns=columns, rows=rows, row_key="id", pagination=0)
+            .props("flat dense hide-bottom")
+            .classes("w-full")
+            .mark("workspace-stats")
+        )
     # The name cell as a real link: keyboard and screen readers find it, a click opens it.
     table.add_slot(
         "body-cell-name",

@@ -30,7 +30,7 @@ def invite_maker(workspace_id: int, *, user: UserView, base_url: str) -> None:
             "Anyone who opens such a link while signed in joins the workspace at once, without "
             "a request — even from another group. Revoke it when the group has joined."
         )
-    ).classes("text-sm text-grey-8")
+    ).classes("text-sm eq-muted")
     with ui.row().classes("w-full items-center gap-2"):
         days = (
             ui.select(
@@ -62,10 +62,10 @@ def invite_list(invites: list[StudentInviteView], *, user: UserView) -> None:
     """The links that still work; the list redraws itself from ``InvitesChanged``."""
     with ui.column().classes("w-full gap-1").mark("student-invites"):
         if not invites:
-            ui.label(_("No working invite links.")).classes("text-grey-7")
+            ui.label(_("No working invite links.")).classes("eq-muted")
         for invite in invites:
             with ui.row().classes("w-full items-center gap-2 no-wrap").mark("student-invite"):
-                ui.icon("link").classes("text-grey-7")
+                ui.icon("link").classes("eq-muted")
                 ui.label(
                     _(
                         "Made {made}, works until {until}",

@@ -21,7 +21,7 @@ def task_admin(subject_id: int, items: list[TaskView], *, user: UserView) -> Non
     ).mark("new-task")
     with ui.column().classes("w-full gap-1").mark("task-admin"):
         if not items:
-            ui.label(_("No tasks yet.")).classes("text-grey-7")
+            ui.label(_("No tasks yet.")).classes("eq-muted")
         for index, task in enumerate(items):
             _task_row(task, first=index == 0, last=index == len(items) - 1, user=user)
 
@@ -43,7 +43,7 @@ def _task_row(task: TaskView, *, first: bool, last: bool, user: UserView) -> Non
             if task.url:
                 extras.append(task.url)
             if extras:
-                ui.label(" · ".join(extras)).classes("text-xs text-grey-7 truncate w-full")
+                ui.label(" · ".join(extras)).classes("text-xs eq-muted truncate w-full")
         up = labelled(ui.button(icon="arrow_upward", on_click=lambda: move(-1)), _("Move up"))
         up.props("flat dense round").mark("task-up")
         down = labelled(ui.button(icon="arrow_downward", on_click=lambda: move(1)), _("Move down"))

@@ -26,7 +26,7 @@ async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> 
         teachers = await attempt(subjects.list_teachers(subject_id, actor=user)) or []
         for teacher in teachers:
             with ui.row().classes("items-center gap-2"):
-                ui.icon("school").classes("text-grey-7")
+                ui.icon("school").classes("eq-muted")
                 ui.label(teacher.display_name).mark("subject-teacher")
         invites = await attempt(teaching.list_invites(subject_id, actor=user)) or []
         for invite in invites:
@@ -56,7 +56,7 @@ async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> 
     with ui.expansion(_("Teachers"), icon="school").classes("w-full").mark("teachers"):
         ui.label(
             _("Send a teacher this link: opening it makes them a teacher of the subject.")
-        ).classes("text-xs text-grey-7")
+        ).classes("text-xs eq-muted")
         ui.button(_("Make an invite link"), icon="link", on_click=create).props("outline").mark(
             "make-invite"
         )

@@ -26,7 +26,7 @@ async def user_admin(*, actor: UserView) -> None:
         results.clear()
         with results:
             if not rows:
-                ui.label(_("Nobody matches.")).classes("text-grey-7")
+                ui.label(_("Nobody matches.")).classes("eq-muted")
             for row in rows:
                 _user_row(row)
 
@@ -47,7 +47,7 @@ async def user_admin(*, actor: UserView) -> None:
         with ui.card().classes("w-full gap-1").mark("admin-user"):
             with ui.row().classes("w-full items-center gap-2 no-wrap"):
                 ui.label(user.display_name).classes("font-medium grow truncate")
-                ui.label(f"@{user.username}").classes("text-xs text-grey-7").mark("admin-user-name")
+                ui.label(f"@{user.username}").classes("text-xs eq-muted").mark("admin-user-name")
                 if row.blocked:
                     ui.badge(_("blocked"), color="negative")
             with ui.row().classes("items-center gap-3"):

@@ -14,7 +14,7 @@ def workspace_list(items: list[WorkspaceView], *, user: UserView) -> None:
     with ui.column().classes("w-full gap-2").mark("workspace-list"):
         ui.label(_("Workspaces")).classes("text-subtitle1 font-bold")
         if not items:
-            ui.label(_("No workspaces yet.")).classes("text-grey-7").mark("no-workspaces")
+            ui.label(_("No workspaces yet.")).classes("eq-muted").mark("no-workspaces")
         for item in items:
             _workspace_row(item, user=user)
         if user.group_id is not None:

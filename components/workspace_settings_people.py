@@ -22,10 +22,10 @@ def member_admin(workspace_id: int, members: list[MemberView], *, user: UserView
                 "or leave.",
                 name=admins[0].user.display_name,
             )
-        ).classes("text-sm bg-amber-1 text-amber-10 rounded p-2 w-full").mark("last-admin-notice")
+        ).classes("text-sm eq-note rounded p-2 w-full").mark("last-admin-notice")
     with ui.column().classes("w-full gap-1").mark("member-admin"):
         if not members:
-            ui.label(_("No members yet.")).classes("text-grey-7")
+            ui.label(_("No members yet.")).classes("eq-muted")
         for member in members:
             _member_row(workspace_id, member, user=user, sole_admin=admins == [member])
 
@@ -44,10 +44,10 @@ def _member_row(workspace_id: int, member: MemberView, *, user: UserView, sole_a
         .classes("w-full items-center gap-2 no-wrap")
         .mark("member-row", f"member-{target.username}")
     ):
-        ui.icon("person").classes("text-grey-7")
+        ui.icon("person").classes("eq-muted")
         with ui.column().classes("grow gap-0 min-w-0"):
             ui.label(target.display_name).classes("truncate").mark("member-name")
-            ui.label(f"@{target.username}").classes("text-xs text-grey-7")
+            ui.label(f"@{target.username}").classes("text-xs eq-muted")
         if member.role is MemberRole.ADMIN:
             ui.badge(_("admin")).props("outline").mark("admin-badge")
             demote_button = (

@@ -20,7 +20,7 @@ def subject_admin(workspace_id: int, items: list[SubjectView], *, user: UserView
     ).mark("new-subject")
     with ui.column().classes("w-full gap-2").mark("subject-admin"):
         if not items:
-            ui.label(_("No subjects yet.")).classes("text-grey-7")
+            ui.label(_("No subjects yet.")).classes("eq-muted")
         for subject in items:
             _subject_row(subject, user=user)
 
@@ -53,7 +53,7 @@ def _subject_row(subject: SubjectView, *, user: UserView) -> None:
             ).props("flat dense round color=negative").mark("delete-subject")
         details = " · ".join(p for p in (subject.teacher_name, subject.teacher_contact) if p)
         if details:
-            ui.label(details).classes("text-sm text-grey-8")
+            ui.label(details).classes("text-sm eq-muted")
 
 
 def _edit_dialog(workspace_id: int, subject: SubjectView | None, *, user: UserView) -> None:

@@ -34,7 +34,7 @@ def register() -> None:
                     "Courses you are enrolled in on eCourses; those already imported into "
                     "this workspace are not shown."
                 )
-            ).classes("text-grey-8")
+            ).classes("eq-muted")
             subject_import(workspace_id, actor=user)
         return None
 
@@ -62,7 +62,7 @@ def register() -> None:
                     "Those already here are skipped; a name that repeats in the course gets "
                     "its section name added."
                 )
-            ).classes("text-grey-8")
+            ).classes("eq-muted")
             body = ui.column().classes("w-full gap-2")
 
             async def show_tasks() -> None:

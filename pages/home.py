@@ -24,7 +24,7 @@ def register() -> None:
         if user is None:
             with frame(_("Sign in"), user=None, here="/"):
                 ui.label(_("Live queues for handing in lab work.")).classes(
-                    "text-center w-full text-grey-8"
+                    "text-center w-full eq-muted"
                 )
                 await sign_in_section(request, "/")
             return

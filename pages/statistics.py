@@ -141,7 +141,7 @@ def _subject_progress(stats: SubjectStats | None) -> None:
         with ui.card().classes("w-full gap-1"):
             ui.label(_("Progress")).classes("text-subtitle1 font-bold")
             if not stats.rows:
-                ui.label(_("The workspace has no members yet.")).classes("text-grey-7")
+                ui.label(_("The workspace has no members yet.")).classes("eq-muted")
             else:
                 progress_matrix(stats)
         with ui.card().classes("w-full gap-1"):
@@ -152,7 +152,7 @@ def _subject_progress(stats: SubjectStats | None) -> None:
 def _workspace_summary(stats: WorkspaceStats | None) -> None:
     if stats is None:
         return
-    ui.label(_("Members: {n}", n=stats.students)).classes("text-grey-8").mark("members-count")
+    ui.label(_("Members: {n}", n=stats.students)).classes("eq-muted").mark("members-count")
     subject_summary(stats)
 
 

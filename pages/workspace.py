@@ -56,7 +56,7 @@ async def _content(workspace_id: int, user: UserView) -> None:
         progress = await submissions.progress(workspace_id, actor=user)
         due = await submissions.next_due(workspace_id, actor=user)
         if not items:
-            ui.label(_("No subjects yet.")).classes("text-grey-7").mark("no-subjects")
+            ui.label(_("No subjects yet.")).classes("eq-muted").mark("no-subjects")
         for subject in items:
             subject_card(
                 subject, progress=progress.get(subject.id, (0, 0)), next_due=due.get(subject.id)
