@@ -152,6 +152,7 @@ _CSS = """
   min-width: 0;
   display: grid;
   grid-template-columns: minmax(0, 1fr);
+  grid-auto-rows: max-content;
   align-content: start;
   column-gap: 3vw;
   row-gap: calc(1.2 * var(--u));
@@ -177,7 +178,7 @@ _CSS = """
   color: var(--eq-serving);
   font-weight: 700;
   line-height: 1.1;
-  overflow-wrap: anywhere;
+  overflow-wrap: break-word;
   display: -webkit-box;
   -webkit-box-orient: vertical;
   -webkit-line-clamp: 2;
@@ -196,6 +197,7 @@ _CSS = """
   font-size: calc(6 * var(--u));
   line-height: 1.3;
 }
+.eq-next-long .eq-board-next { font-size: calc(5 * var(--u)); }
 .eq-board-pos {
   flex: 0 0 auto;
   min-width: 1.3em;

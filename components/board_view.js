@@ -13,7 +13,7 @@ export default {
         <div class="eq-board-clock">{{ clock }}</div>
       </header>
       <main class="eq-board-main">
-        <section class="eq-board-queue" :class="{ 'eq-next-2': columns === 2 }">
+        <section ref="queue" class="eq-board-queue" :class="{ 'eq-next-2': columns === 2, 'eq-next-long': columns === 2 && fullNames }">
           <div class="eq-board-label" role="heading" aria-level="2">{{ labels.serving }}</div>
           <div v-if="!called.length" class="eq-board-none">—</div>
           <div v-for="entry in called" :key="entry.id" class="eq-board-serving" :class="servingSize">{{ nameOf(entry) }}</div>
@@ -51,7 +51,7 @@ export default {
     shortLink: String,
   },
   data() {
-    return { current: JSON.parse(this.initial), clock: "", lostSince: null };
+    return { current: JSON.parse(this.initial), clock: "", lostSince: null, trimmed: 0 };
   },
   computed: {
     called() {
@@ -63,11 +63,15 @@ export default {
         .filter((entry) => entry.status !== "called");
     },
     servingSize() {
-      return "eq-serving-" + Math.min(Math.max(this.called.length, 1), 3);
+      // Smaller for more people at the desk, and for a long name (it may take two lines).
+      const longest = Math.max(0, ...this.called.map((entry) => this.nameOf(entry).length));
+      const step = Math.max(this.called.length, 1) + (longest > 16 ? 1 : 0);
+      return "eq-serving-" + Math.min(step, 3);
     },
     rows() {
-      // What fits under the desk's names at their size (components/board.py).
-      return [6, 6, 5, 4, 3][Math.min(this.called.length, 4)];
+      // What fits under the desk's names at their size (components/board.py), less what the
+      // screen showed it cannot hold (fit()).
+      return Math.max(1, [6, 6, 5, 4, 3][Math.min(this.called.length, 4)] - this.trimmed);
     },
     columns() {
       // A second column only when one is not enough: a single one leaves room for long names.
@@ -92,6 +96,14 @@ export default {
     nameOf(entry) {
       return this.fullNames ? entry.name : entry.short;
     },
+    fit() {
+      // A row less until the queue's part of the screen holds what it shows (long names that
+      // wrap, several people at the desk): "and N more" says the rest, nothing is cut off.
+      const queue = this.$refs.queue;
+      if (this.gone || !queue || queue.scrollHeight <= queue.clientHeight + 1 || this.rows <= 1) return;
+      this.trimmed += 1;
+      this.$nextTick(this.fit);
+    },
     tick() {
       const now = new Date();
       this.clock = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
@@ -108,12 +120,23 @@ export default {
       }
     },
   },
+  watch: {
+    current() {
+      this.refit();
+    },
+  },
   mounted() {
     this.receive = (snapshot) => {
       if (snapshot.queue_id === this.queueId && snapshot.version > this.current.version) {
         this.current = snapshot;
       }
     };
+    this.refit = () => {
+      this.trimmed = 0;
+      this.$nextTick(this.fit);
+    };
+    window.addEventListener("resize", this.refit);
+    this.refit();
     const attach = () => {
       if (this.gone) return;
       if (window.socket) window.socket.on("queue_snapshot", this.receive);
@@ -127,5 +150,6 @@ export default {
     this.gone = true;
     clearInterval(this.timer);
     window.socket?.off("queue_snapshot", this.receive);
+    window.removeEventListener("resize", this.refit);
   },
 };

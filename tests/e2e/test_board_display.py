@@ -94,6 +94,60 @@ async def test_the_board_reads_from_the_back_of_the_room_on_a_projector_and_a_la
     assert not problems, "\n".join(problems)
 
 
+async def test_a_crowded_board_with_long_names_fits_the_screen_and_says_how_many_more(
+    browser: Browser, app_server: AppServer
+) -> None:
+    """Full names, three at the desk (one long enough to wrap), twenty waiting: the board shows
+    as many as fit, whole, and "and N more" for the rest, at 1920×1080 and 1280×800.
+
+    Such a queue is handed to the board the way the server's broadcast does (the page's socket
+    receives a newer ``queue_snapshot``), as making it through twenty browsers would take
+    minutes; its shape is components/queue_broadcast.py's."""
+    teacher = await signed_in_page(browser, app_server, "teacher")
+    queue_id = await open_console(teacher, SUBJECT)
+    await teacher.get_by_role("button", name="Settings").click()
+    await teacher.get_by_text("Names on the board: site default").click()
+    await teacher.get_by_role("option", name="Full names").click()
+    await teacher.get_by_role("button", name="Save").click()
+    await expect(teacher.get_by_text("Saved.")).to_be_visible()
+    board = await teacher.context.new_page()
+    await board.goto(f"/queues/{queue_id}/board")
+    await connected(board)
+    await expect(board_serving(board, "Алексей Иванов")).to_be_visible()
+    at_desk = ["Константин Константинопольский", "Александра Преображенская", "Мария Кузнецова"]
+    waiting = [f"Студент{n} Фамилия{n}" for n in range(1, 21)]
+    await board.evaluate(
+        """([queueId, called, waiting]) => {
+            const entry = (name, i, status) => ({id: 10 ** 6 + i, user_id: 10 ** 6 + i,
+                name, short: name, task: null, status});
+            const snapshot = {queue_id: queueId, version: 10 ** 9, state: "open",
+                newcomer_wait: [40, 60], entries: [
+                    ...called.map((name, i) => entry(name, i, "called")),
+                    ...waiting.map((name, i) => entry(name, 100 + i, "waiting"))]};
+            window.socket.listeners("queue_snapshot").forEach((receive) => receive(snapshot));
+        }""",
+        [queue_id, at_desk, waiting],
+    )
+    await expect(board_serving(board, at_desk[0])).to_be_visible()
+    for width, height in SIZES:
+        await board.set_viewport_size({"width": width, "height": height})
+        await _settled(board)
+        where = f"{width}×{height}"
+        shown = [name for name in waiting if await board_next(board, name).count()]
+        assert len(shown) >= 6, f"{where}: only {shown}"
+        assert shown == waiting[: len(shown)], where
+        more = await _box(board.get_by_text(f"and {len(waiting) - len(shown)} more", exact=True))
+        assert more["y"] + more["height"] <= height, f"{where}: no room for 'and N more'"
+        for name in at_desk:
+            assert await _whole(board_serving(board, name)), f"{where}: {name} is cut"
+        for name in shown:
+            row = await _box(board_next(board, name))
+            assert row["y"] + row["height"] <= height, f"{where}: {name} is off the screen"
+        qr = await _box(board.get_by_role("img", name=QR_NAME))
+        assert qr["height"] / height >= 0.4, where
+        await board.screenshot(path=SCREENSHOTS / f"board-crowded-{width}x{height}.png")
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
@@ -131,6 +185,17 @@ async def _bold(locator: Locator) -> bool:
 async def _not_cut(locator: Locator) -> bool:
     """The text fits its width (not shortened with an ellipsis)."""
     return bool(await locator.evaluate("e => e.scrollWidth <= e.clientWidth"))
+
+
+async def _whole(locator: Locator) -> bool:
+    """The text is not clipped: its box holds its width and all its lines (a glyph reaching a
+    little past the last line's box is no hidden line)."""
+    return bool(
+        await locator.evaluate(
+            """e => e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight
+                < e.clientHeight + parseFloat(getComputedStyle(e).lineHeight) / 2"""
+        )
+    )
 
 
 async def _scrolls(page: Page) -> list[int]:
