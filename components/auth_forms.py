@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from nicegui import ui
 
+from components.ecourses_panel import sign_in_hint
 from components.i18n import _
 from components.notices import attempt
 from components.session import Browser
 from equeue_ui.services import accounts, ecourses_accounts
+
+
+def _form(submit: Callable[[], Awaitable[None]]) -> ui.element:
+    """A real ``<form>``: password managers offer to save and fill what is typed into one, and
+    Enter in any field submits it. The browser's own submission is prevented (the page stays,
+    and the handler signs in over the live connection); no action, so nothing is ever sent in a
+    URL even before the page's script runs."""
+    form = ui.element("form").classes("w-full column no-wrap gap-2")
+    form.on("submit.prevent", submit)
+    return form
+
+
+def _submit_button(text: str) -> ui.button:
+    button = ui.button(text)
+    button.props["type"] = "submit"
+    return button
 
 
 def _complete(ticket: str, next_path: str) -> None:
@@ -18,6 +36,8 @@ def _complete(ticket: str, next_path: str) -> None:
 
 def sign_in_form(*, next_path: str, browser: Browser, can_register: bool) -> None:
     async def submit() -> None:
+        if not button.enabled:  # Enter pressed again while signing in
+            return
         if not username.value.strip() or not password.value:
             ui.notify(_("Enter your username and password."), type="warning", position="top")
             return
@@ -41,21 +61,21 @@ def sign_in_form(*, next_path: str, browser: Browser, can_register: bool) -> Non
 
     with ui.card().classes("w-full max-w-sm mx-auto").mark("sign-in-card"):
         ui.label(_("Sign in")).classes("text-h6")
-        username = (
-            ui.input(_("Username"))
-            .props("autocomplete=username autofocus")
-            .classes("w-full")
-            .mark("username")
-        )
-        password = (
-            ui.input(_("Password"), password=True, password_toggle_button=True)
-            .props("autocomplete=current-password")
-            .classes("w-full")
-            .mark("password")
-        )
-        password.on("keydown.enter", submit)
-        username.on("keydown.enter", submit)
-        button = ui.button(_("Sign in"), on_click=submit).classes("w-full").mark("sign-in")
+        form = _form(submit).mark("sign-in-form")
+        with form:
+            username = (
+                ui.input(_("Username"))
+                .props("autocomplete=username autofocus")
+                .classes("w-full")
+                .mark("username")
+            )
+            password = (
+                ui.input(_("Password"), password=True, password_toggle_button=True)
+                .props("autocomplete=current-password")
+                .classes("w-full")
+                .mark("password")
+            )
+            button = _submit_button(_("Sign in")).classes("w-full").mark("sign-in")
         if can_register:
             with ui.row().classes("w-full justify-center text-sm"):
                 ui.label(_("No account yet?"))
@@ -64,8 +84,9 @@ def sign_in_form(*, next_path: str, browser: Browser, can_register: bool) -> Non
                 )
 
 
-def ecourses_sign_in_form(*, next_path: str, browser: Browser) -> None:
-    """Sign in with the eCourses (Moodle) username and password: the app asks eCourses."""
+def ecourses_sign_in_form(*, next_path: str, browser: Browser, host: str) -> None:
+    """Sign in with the eCourses (Moodle) username and password: the app asks eCourses (at
+    ``host``, named in the hint)."""
 
     async def submit() -> None:
         if not username.value.strip() or not password.value:
@@ -87,32 +108,32 @@ def ecourses_sign_in_form(*, next_path: str, browser: Browser) -> None:
 
     with ui.card().classes("w-full max-w-sm mx-auto").mark("ecourses-card"):
         ui.label(_("Sign in with eCourses")).classes("text-h6")
-        ui.label(_("Use your eCourses (e.sfu-kras.ru) username and password.")).classes(
-            "text-sm eq-muted"
-        )
-        username = (
-            ui.input(_("eCourses username"))
-            .props("autocomplete=username")
-            .classes("w-full")
-            .mark("ecourses-username")
-        )
-        password = (
-            ui.input(_("eCourses password"), password=True, password_toggle_button=True)
-            .props("autocomplete=current-password")
-            .classes("w-full")
-            .mark("ecourses-password")
-        )
-        password.on("keydown.enter", submit)
-        button = (
-            ui.button(_("Sign in with eCourses"), on_click=submit)
-            .classes("w-full")
-            .props("outline")
-            .mark("ecourses-sign-in")
-        )
+        ui.label(sign_in_hint(host)).classes("text-sm eq-muted")
+        with _form(submit).mark("ecourses-form"):
+            username = (
+                ui.input(_("eCourses username"))
+                .props("autocomplete=username")
+                .classes("w-full")
+                .mark("ecourses-username")
+            )
+            password = (
+                ui.input(_("eCourses password"), password=True, password_toggle_button=True)
+                .props("autocomplete=current-password")
+                .classes("w-full")
+                .mark("ecourses-password")
+            )
+            button = (
+                _submit_button(_("Sign in with eCourses"))
+                .classes("w-full")
+                .props("outline")
+                .mark("ecourses-sign-in")
+            )
 
 
 def register_form(*, next_path: str, browser: Browser) -> None:
     async def submit() -> None:
+        if not button.enabled:  # Enter pressed again while registering
+            return
         if password.value != repeat.value:
             ui.notify(_("The passwords do not match."), type="warning", position="top")
             return
@@ -144,38 +165,38 @@ def register_form(*, next_path: str, browser: Browser) -> None:
 
     with ui.card().classes("w-full max-w-sm mx-auto").mark("register-card"):
         ui.label(_("Create an account")).classes("text-h6")
-        username = (
-            ui.input(_("Username"))
-            .props("autocomplete=username")
-            .classes("w-full")
-            .mark("username")
-        )
-        first_name = (
-            ui.input(_("First name"))
-            .props("autocomplete=given-name")
-            .classes("w-full")
-            .mark("first-name")
-        )
-        last_name = (
-            ui.input(_("Last name"))
-            .props("autocomplete=family-name")
-            .classes("w-full")
-            .mark("last-name")
-        )
-        password = (
-            ui.input(_("Password"), password=True)
-            .props("autocomplete=new-password")
-            .classes("w-full")
-            .mark("password")
-        )
-        repeat = (
-            ui.input(_("Repeat the password"), password=True)
-            .props("autocomplete=new-password")
-            .classes("w-full")
-            .mark("password-repeat")
-        )
-        repeat.on("keydown.enter", submit)
-        button = ui.button(_("Register"), on_click=submit).classes("w-full").mark("register")
+        with _form(submit).mark("register-form"):
+            username = (
+                ui.input(_("Username"))
+                .props("autocomplete=username")
+                .classes("w-full")
+                .mark("username")
+            )
+            first_name = (
+                ui.input(_("First name"))
+                .props("autocomplete=given-name")
+                .classes("w-full")
+                .mark("first-name")
+            )
+            last_name = (
+                ui.input(_("Last name"))
+                .props("autocomplete=family-name")
+                .classes("w-full")
+                .mark("last-name")
+            )
+            password = (
+                ui.input(_("Password"), password=True)
+                .props("autocomplete=new-password")
+                .classes("w-full")
+                .mark("password")
+            )
+            repeat = (
+                ui.input(_("Repeat the password"), password=True)
+                .props("autocomplete=new-password")
+                .classes("w-full")
+                .mark("password-repeat")
+            )
+            button = _submit_button(_("Register")).classes("w-full").mark("register")
         with ui.row().classes("w-full justify-center text-sm"):
             ui.label(_("Already registered?"))
             ui.link(_("Sign in"), f"/login?next={quote(next_path, safe='')}")

@@ -111,7 +111,7 @@ async def submit_sign_in(user: User, username: str, password: str) -> None:
     await user.should_see(marker="sign-in")
     user.find(marker="username").clear().type(username)
     user.find(marker="password").clear().type(password)
-    user.find(marker="sign-in").click()
+    user.find(marker="sign-in-form").trigger("submit.prevent")
 
 
 async def wait_for_notice(

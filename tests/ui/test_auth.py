@@ -36,7 +36,7 @@ async def test_a_student_signs_in_with_a_local_account_and_sees_their_name(user:
 async def test_the_sign_in_form_asks_for_both_fields_before_trying(user: User) -> None:
     await user.open("/")
     user.find(marker="username").type("student1")
-    user.find(marker="sign-in").click()
+    user.find(marker="sign-in-form").trigger("submit.prevent")
     await wait_for_notice(user, "Enter your username and password.")
     await user.should_not_see(marker="user-menu")
 
@@ -77,7 +77,7 @@ async def test_a_visitor_registers_and_is_signed_in_straight_away(user: User) ->
     user.find(marker="last-name").type("Титова")
     user.find(marker="password").type("long-enough-1")
     user.find(marker="password-repeat").type("long-enough-1")
-    user.find(marker="register").click()
+    user.find(marker="register-form").trigger("submit.prevent")
     await user.should_see("Signed in as Зоя Титова", retries=PATIENCE)
     created = await account("zoya")
     assert (created.first_name, created.last_name) == ("Зоя", "Титова")
@@ -90,7 +90,7 @@ async def test_registration_with_mismatched_passwords_shows_a_notice_and_keeps_t
     user.find(marker="username").type("zoya")
     user.find(marker="password").type("long-enough-1")
     user.find(marker="password-repeat").type("long-enough-2")
-    user.find(marker="register").click()
+    user.find(marker="register-form").trigger("submit.prevent")
     await wait_for_notice(user, "The passwords do not match.")
     assert [f.value for f in elements(user, ui.input, marker="username")] == ["zoya"]
     assert await accounts.find_user("zoya") is None
@@ -102,7 +102,7 @@ async def test_registration_with_a_taken_username_shows_a_notice(user: User) -> 
     user.find(marker="username").type("student1")
     user.find(marker="password").type("long-enough-1")
     user.find(marker="password-repeat").type("long-enough-1")
-    user.find(marker="register").click()
+    user.find(marker="register-form").trigger("submit.prevent")
     await wait_for_notice(user, "This username is taken.")
     await user.should_not_see(marker="user-menu")
 
@@ -112,7 +112,7 @@ async def test_registration_with_a_short_password_shows_a_notice(user: User) -> 
     user.find(marker="username").type("zoya")
     user.find(marker="password").type("short")
     user.find(marker="password-repeat").type("short")
-    user.find(marker="register").click()
+    user.find(marker="register-form").trigger("submit.prevent")
     await wait_for_notice(user, "The password must have at least 8 characters.")
     assert await accounts.find_user("zoya") is None
 

@@ -25,7 +25,7 @@ async def test_a_registration_the_database_fails_logs_neither_the_password_nor_i
     user.find(marker="password").type(PASSWORD)
     user.find(marker="password-repeat").type(PASSWORD)
     async with users_refused(runtime.current()):
-        user.find(marker="register").click()
+        user.find(marker="register-form").trigger("submit.prevent")
         await user.should_see("Something went wrong. Please try again.", retries=PATIENCE)
     errors = [record for record in caplog.records if record.levelno == logging.ERROR]
     assert errors and errors[0].exc_info  # logged with the traceback of the database error
