@@ -33,7 +33,8 @@ async def group_picker(user: UserView) -> None:
         with results:
             if not found:
                 ui.label(_("No group matches.")).classes("eq-muted").mark("no-groups")
-            for group in found:
+            # The service picks the closest matches (shortest names); people read them A to Z.
+            for group in sorted(found, key=lambda g: g.name.casefold()):
                 current = group.id == user.group_id
                 ui.button(
                     group.name,

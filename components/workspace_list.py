@@ -34,7 +34,8 @@ def _workspace_row(item: WorkspaceView, *, user: UserView) -> None:
         ui.row().classes("w-full items-center gap-2 no-wrap"),
     ):
         ui.icon("workspaces").classes("text-primary")
-        ui.label(item.name).classes("text-base font-medium grow truncate")
+        # A long name wraps (on a phone too) rather than losing its end.
+        ui.label(item.name).classes("text-base font-medium grow min-w-0 break-words")
         if item.my_status is MemberStatus.APPROVED:
             if item.is_admin:
                 ui.badge(_("admin")).props("outline")
@@ -50,12 +51,26 @@ def _workspace_row(item: WorkspaceView, *, user: UserView) -> None:
 
 
 def _create_form(user: UserView) -> None:
+    """A button that opens the form: most people join their group's workspace, and a form
+    on the start page asked every student to make one."""
+
     async def create() -> None:
         created = await attempt(workspaces.create_workspace(name.value, actor=user))
         if created is not None:
             ui.navigate.to(f"/workspaces/{created.id}")
 
-    with ui.row().classes("w-full items-center gap-2 no-wrap").mark("create-workspace"):
+    def open_form() -> None:
+        opener.set_visibility(False)
+        form.set_visibility(True)
+        name.run_method("focus")
+
+    opener = (
+        ui.button(_("New workspace"), icon="add", on_click=open_form)
+        .props("flat no-caps")
+        .mark("open-create-workspace")
+    )
+    with ui.row().classes("w-full items-center gap-2 no-wrap").mark("create-workspace") as form:
         name = ui.input(_("New workspace name")).classes("grow").mark("new-workspace-name")
         name.on("keydown.enter", create)
         ui.button(_("Create"), on_click=create).props("outline").mark("create-workspace-button")
+    form.set_visibility(False)

@@ -77,3 +77,12 @@ async def test_an_open_group_picker_lists_a_group_added_meanwhile(user: User) ->
     await groups.create_group("ЮИ26-11Б", actor=await account("admin"))
 
     await eventually(lambda: texts(user, "group-option") == ["ЮИ26-11Б"], what="the new group")
+
+
+async def test_the_groups_offered_are_listed_from_a_to_z(user: User) -> None:
+    await sign_in(user, "teacher")
+    await user.open("/groups")
+    await user.should_see(marker="group-option", retries=PATIENCE)
+    shown = texts(user, "group-option")
+    assert len(shown) > 3
+    assert shown == sorted(shown, key=str.casefold)

@@ -64,6 +64,7 @@ async def test_a_student_creates_a_workspace_and_lands_in_it_as_its_admin(
     user: User, demo: DemoWorld
 ) -> None:
     await sign_in(user, "newcomer")
+    await _open_the_create_form(user)
     user.find(marker="new-workspace-name").type("  Весенний   семестр  ")
     user.find(marker="create-workspace-button").click()
     await user.should_see(marker="workspace-name", retries=PATIENCE)
@@ -79,6 +80,7 @@ async def test_an_empty_workspace_name_gives_a_notice_and_creates_nothing(
     user: User, demo: DemoWorld
 ) -> None:
     await sign_in(user, "newcomer")
+    await _open_the_create_form(user)
     user.find(marker="new-workspace-name").type("   ")
     user.find(marker="create-workspace-button").click()
     await wait_for_notice(user, "The name must not be empty.")
@@ -91,6 +93,7 @@ async def test_an_over_long_workspace_name_gives_a_notice_and_keeps_what_was_typ
 ) -> None:
     long_name = "Очень длинное название " * 20
     await sign_in(user, "newcomer")
+    await _open_the_create_form(user)
     user.find(marker="new-workspace-name").type(long_name)
     user.find(marker="create-workspace-button").click()
     await wait_for_notice(user, "The name is too long (at most 255 characters).")
@@ -103,6 +106,7 @@ async def test_a_taken_workspace_name_gives_a_notice_and_keeps_what_was_typed(
     user: User, demo: DemoWorld
 ) -> None:
     await sign_in(user, "student5")
+    await _open_the_create_form(user)
     user.find(marker="new-workspace-name").type(demo.workspace_name)
     user.find(marker="new-workspace-name").trigger("keydown.enter")
     await wait_for_notice(user, "Your group already has a workspace with this name.")
@@ -267,3 +271,16 @@ class _Tags(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+
+
+async def test_the_start_page_offers_a_button_to_create_a_workspace_not_a_form(
+    user: User, demo: DemoWorld
+) -> None:
+    await sign_in(user, "newcomer")
+    await user.should_see(marker="open-create-workspace")
+    await user.should_not_see(marker="new-workspace-name")
+
+
+async def _open_the_create_form(user: User) -> None:
+    user.find(marker="open-create-workspace").click()
+    await user.should_see(marker="new-workspace-name")
