@@ -10,18 +10,21 @@ from equeue_ui.services import workspaces
 from equeue_ui.services.views import MemberStatus, UserView, WorkspaceView
 
 
-def workspace_list(items: list[WorkspaceView], *, user: UserView) -> None:
+def workspace_list(
+    items: list[WorkspaceView], *, user: UserView, waiting: dict[int, int] | None = None
+) -> None:
+    """``waiting``: join requests waiting per workspace, shown to the workspace's admins."""
     with ui.column().classes("w-full gap-2").mark("workspace-list"):
         ui.label(_("Workspaces")).classes("text-subtitle1 font-bold")
         if not items:
             ui.label(_("No workspaces yet.")).classes("eq-muted").mark("no-workspaces")
         for item in items:
-            _workspace_row(item, user=user)
+            _workspace_row(item, user=user, waiting=(waiting or {}).get(item.id, 0))
         if user.group_id is not None:
             _create_form(user)
 
 
-def _workspace_row(item: WorkspaceView, *, user: UserView) -> None:
+def _workspace_row(item: WorkspaceView, *, user: UserView, waiting: int) -> None:
     async def request_join() -> None:
         if await attempt(
             workspaces.request_to_join(item.id, actor=user),
@@ -39,6 +42,10 @@ def _workspace_row(item: WorkspaceView, *, user: UserView) -> None:
         if item.my_status is MemberStatus.APPROVED:
             if item.is_admin:
                 ui.badge(_("admin")).props("outline")
+            if waiting:
+                ui.badge(_("Join requests waiting: {n}", n=waiting), color="negative").mark(
+                    "pending-requests"
+                )
             ui.button(_("Open"), on_click=lambda: ui.navigate.to(f"/workspaces/{item.id}")).props(
                 "flat"
             ).mark("open-workspace")

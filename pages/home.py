@@ -13,7 +13,7 @@ from components.workspace_list import workspace_list
 from equeue_ui.errors import DomainError
 from equeue_ui.events import GroupsChanged, MembershipChanged, UserChanged, WorkspaceChanged
 from equeue_ui.services import accounts, groups, workspaces
-from equeue_ui.services.views import GroupView
+from equeue_ui.services.views import GroupView, MemberStatus
 from pages.auth import sign_in_section
 
 
@@ -53,17 +53,39 @@ def register() -> None:
                 GroupsChanged, lambda e: e.group_id in (None, shown[0]), refresh_group
             )
 
+            administered: set[int] = set()  # the workspaces on the page this user runs
+            waiting_for: set[int] = set()  # those this user asked to join, as last drawn
+
             @ui.refreshable
             async def listing() -> None:
                 mine = await workspaces.list_my_workspaces(actor=user)
                 of_group = await workspaces.list_group_workspaces(actor=user)
                 known = {w.id for w in mine}
-                workspace_list(mine + [w for w in of_group if w.id not in known], user=user)
+                items = mine + [w for w in of_group if w.id not in known]
+                administered.clear()
+                administered.update(w.id for w in items if w.is_admin)
+                for item in items:  # an admin let this user in while the page was open
+                    if item.id in waiting_for and item.my_status is MemberStatus.APPROVED:
+                        ui.notify(
+                            _("You are now a member of {name}", name=item.name),
+                            type="positive",
+                            position="top",
+                        )
+                waiting_for.clear()
+                waiting_for.update(w.id for w in items if w.my_status is MemberStatus.PENDING)
+                waiting = (
+                    await workspaces.pending_request_counts(actor=user, workspace_ids=administered)
+                    if administered
+                    else {}
+                )
+                workspace_list(items, user=user, waiting=waiting)
 
             await listing()
             # An admin approving my request, or a new workspace of my group, shows up at once.
             refresh = coalesced(listing.refresh)
             on_event(MembershipChanged, lambda e: e.user_id == user.id, refresh)
+            # someone asking to join (or decided on) in a workspace this user runs
+            on_event(MembershipChanged, lambda e: e.workspace_id in administered, refresh)
             on_event(WorkspaceChanged, lambda _e: True, refresh)
             # choosing another group changes both the group shown and its workspaces
             on_event(UserChanged, lambda e: e.user_id == user.id, refresh_group)

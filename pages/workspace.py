@@ -36,9 +36,10 @@ async def _content(workspace_id: int, user: UserView) -> None:
     workspace = await or_refusal(workspaces.get_workspace(workspace_id, actor=user))
     if workspace is None:
         return
+    runs_it = workspace.is_admin or user.is_site_admin
     with ui.row().classes("w-full items-center no-wrap gap-2"):
-        ui.label(workspace.name).classes("text-h5 grow min-w-0").mark("workspace-name")
-        if workspace.is_admin or user.is_site_admin:
+        ui.label(workspace.name).classes("text-h5 grow min-w-0 break-words").mark("workspace-name")
+        if runs_it:
             ui.button(
                 _("Settings"),
                 icon="settings",
@@ -51,15 +52,34 @@ async def _content(workspace_id: int, user: UserView) -> None:
             ).props("flat dense").mark("workspace-stats-link")
 
     @ui.refreshable
+    async def waiting_requests() -> None:
+        """At the top, for its admins: how many wait to join (the list is further down)."""
+        if not runs_it:
+            return
+        counts = await workspaces.pending_request_counts(actor=user, workspace_ids=[workspace_id])
+        if count := counts.get(workspace_id, 0):
+            ui.button(
+                _("Join requests waiting: {n}", n=count),
+                icon="how_to_reg",
+                on_click=lambda: ui.navigate.to(f"/workspaces/{workspace_id}/settings"),
+            ).props("flat dense no-caps color=negative").mark("pending-requests")
+
+    await waiting_requests()
+
+    @ui.refreshable
     async def subject_section() -> None:
         items = await subjects.list_subjects(workspace_id, actor=user)
         progress = await submissions.progress(workspace_id, actor=user)
         due = await submissions.next_due(workspace_id, actor=user)
+        with_deadlines = await submissions.subjects_with_due_dates(workspace_id, actor=user)
         if not items:
             ui.label(_("No subjects yet.")).classes("eq-muted").mark("no-subjects")
         for subject in items:
             subject_card(
-                subject, progress=progress.get(subject.id, (0, 0)), next_due=due.get(subject.id)
+                subject,
+                progress=progress.get(subject.id, (0, 0)),
+                next_due=due.get(subject.id),
+                has_deadlines=subject.id in with_deadlines,
             )
 
     @ui.refreshable
@@ -82,7 +102,12 @@ async def _content(workspace_id: int, user: UserView) -> None:
     ui.label(_("Subjects")).classes("text-subtitle1 font-bold")
     await subject_section()
     await people_section()
-    await _follow_membership(workspace, user, coalesced(people_section.refresh))
+
+    async def membership_changed() -> None:
+        await waiting_requests.refresh()
+        await people_section.refresh()
+
+    await _follow_membership(workspace, user, coalesced(membership_changed))
     on_event(
         SubjectChanged,
         lambda e: e.workspace_id == workspace_id,

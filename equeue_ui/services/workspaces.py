@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,6 +69,32 @@ async def list_my_workspaces(*, actor: UserView) -> list[WorkspaceView]:
             WorkspaceMember.status == MemberStatus.APPROVED,
         )
         return await _workspaces_with_membership(session, user.id, Workspace.id.in_(mine))
+
+
+async def pending_request_counts(
+    *, actor: UserView, workspace_ids: Collection[int] | None = None
+) -> dict[int, int]:
+    """How many join requests wait in each workspace the actor administers (any, for a site
+    admin), limited to ``workspace_ids`` if given; workspaces with none are left out. One
+    query, whatever the number of workspaces."""
+    async with read_only() as session:
+        user = await permissions.load_actor(session, actor)
+        statement = (
+            select(WorkspaceMember.workspace_id, func.count())
+            .where(WorkspaceMember.status == MemberStatus.PENDING)
+            .group_by(WorkspaceMember.workspace_id)
+        )
+        if not user.is_site_admin:
+            administered = select(WorkspaceMember.workspace_id).where(
+                WorkspaceMember.user_id == user.id,
+                WorkspaceMember.role == MemberRole.ADMIN,
+                WorkspaceMember.status == MemberStatus.APPROVED,
+            )
+            statement = statement.where(WorkspaceMember.workspace_id.in_(administered))
+        if workspace_ids is not None:
+            statement = statement.where(WorkspaceMember.workspace_id.in_(list(workspace_ids)))
+        rows = await session.execute(statement)
+        return {workspace_id: count for workspace_id, count in rows.all()}
 
 
 async def get_workspace(workspace_id: int, *, actor: UserView) -> WorkspaceView:
