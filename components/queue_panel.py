@@ -138,7 +138,7 @@ class QueuePanel:
         if snapshot.is_next(self.user.id):
             return _("You are next")
         return _(
-            "Your position: {position}. People ahead of you: {n}.",
+            "In the queue: place {position}, {n} ahead of you.",
             position=mine.position,
             n=snapshot.people_ahead(self.user.id),
         )

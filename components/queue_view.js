@@ -4,14 +4,21 @@
 // it (the reader is not in the queue and it is not closed), a task picker and a join button
 // sit above the list; with `stickyJoin`, on a phone they sit in a bar fixed to the bottom of
 // the screen instead, so joining needs no scrolling. A QCard, so it follows Quasar's dark mode.
+// The version it shows is in `data-version`, for tests (people have no use for the number).
 export default {
   template: `
-    <q-card flat bordered :style="joinBarShown ? 'margin-bottom: 5rem' : ''">
+    <q-card
+      flat
+      bordered
+      class="eq-queue"
+      :data-version="current.version"
+      :style="joinBarShown ? 'margin-bottom: 8rem' : ''"
+    >
       <q-card-section class="column no-wrap" style="gap: 4px">
         <div
           v-if="offer"
           class="row items-center eq-join"
-          :class="joinBarShown ? 'no-wrap shadow-up-2' : 'q-mb-sm'"
+          :class="joinBarShown ? 'shadow-up-2' : 'q-mb-sm'"
           :style="joinBarShown ? joinBarStyle : ''"
         >
           <!-- on a phone the button wraps under a full-width picker, so task names stay readable -->
@@ -22,14 +29,14 @@ export default {
             map-options
             :dense="joinBarShown"
             :label="text.task"
-            style="flex: 3 1 14rem; min-width: 0"
+            :style="joinBarShown ? 'flex: 1 1 100%; min-width: 0' : 'flex: 3 1 14rem; min-width: 0'"
           />
           <q-btn
             color="primary"
             icon="person_add"
             :label="text.join"
             no-caps
-            style="flex: 1 0 auto"
+            :style="joinBarShown ? 'flex: 1 1 100%' : 'flex: 1 0 auto'"
             @click="$emit('join', task)"
           />
         </div>

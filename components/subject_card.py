@@ -35,12 +35,12 @@ def subject_card(
                     ui.label("·")
                     ui.label(subject.teacher_contact).classes("break-all").mark("teacher-contact")
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
-            ui.linear_progress(
+            progress_text = _("{done} of {total} handed in", done=done, total=total)
+            bar = ui.linear_progress(
                 value=done / total if total else 0, show_value=False, size="8px"
             ).classes("grow")
-            ui.label(_("{done} of {total} handed in", done=done, total=total)).classes(
-                "text-sm whitespace-nowrap"
-            ).mark("progress")
+            bar.props["aria-label"] = progress_text  # a progress bar needs a name of its own
+            ui.label(progress_text).classes("text-sm whitespace-nowrap").mark("progress")
         ui.label(
             _("Next due: {when}", when=date_time(next_due)) if next_due else _("Nothing due")
         ).classes("text-sm text-grey-8").mark("next-due")

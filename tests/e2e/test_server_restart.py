@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
@@ -60,7 +59,8 @@ def _entry(page: Page, display_name: str) -> Locator:
 
 async def _expect_same_version(watcher: Page, actor: Page) -> None:
     """Both pages show the same queue version: the watcher is not behind."""
-    version = actor.get_by_text(re.compile(r"^v\d+$"))
-    await expect(version).to_be_visible()
-    shown = await version.inner_text()
-    await expect(watcher.get_by_text(shown, exact=True)).to_be_visible(timeout=LIVE_MS)
+    version = await actor.locator(".eq-queue").get_attribute("data-version")
+    assert version is not None
+    await expect(watcher.locator(".eq-queue")).to_have_attribute(
+        "data-version", version, timeout=LIVE_MS
+    )

@@ -219,12 +219,12 @@ async def test_the_place_is_read_out_politely_as_it_changes(user: User, demo: De
     (status,) = user.find(marker="queue-status").elements
     assert (status.props["role"], status.props["aria-live"]) == ("status", "polite")
     await eventually(
-        lambda: texts(user, "queue-status") == ["Your position: 5. People ahead of you: 2."],
+        lambda: texts(user, "queue-status") == ["In the queue: place 5, 2 ahead of you."],
         what="the place read out",
     )
     await queues.leave_queue(queue_id, actor=await account("student2"))
     await eventually(
-        lambda: texts(user, "queue-status") == ["Your position: 4. People ahead of you: 1."],
+        lambda: texts(user, "queue-status") == ["In the queue: place 4, 1 ahead of you."],
         what="the new place read out",
     )
 
