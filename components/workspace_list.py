@@ -34,11 +34,12 @@ def _workspace_row(item: WorkspaceView, *, user: UserView, waiting: int) -> None
 
     with (
         ui.card().classes("w-full").mark(f"workspace-{item.id}"),
-        ui.row().classes("w-full items-center gap-2 no-wrap"),
+        ui.row().classes("w-full items-center gap-2"),
     ):
         ui.icon("workspaces").classes("text-primary")
-        # A long name wraps (on a phone too) rather than losing its end.
-        ui.label(item.name).classes("text-base font-medium grow min-w-0 break-words")
+        # A long name wraps rather than losing its end; the badges and button go to the next
+        # line when the name needs the room (a phone).
+        ui.label(item.name).classes("text-base font-medium grow basis-40 break-words")
         if item.my_status is MemberStatus.APPROVED:
             if item.is_admin:
                 ui.badge(_("admin")).props("outline")
