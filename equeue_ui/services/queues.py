@@ -567,10 +567,12 @@ async def remove_user_entries(
         .where(QueueEntry.user_id == user_id, Subject.workspace_id == workspace_id)
         .with_for_update(of=Queue)
     )
+    # Leaving the workspace oneself takes one's places too: nobody else did it.
+    outcome = TurnOutcome.LEFT if actor_id == user_id else TurnOutcome.REMOVED
     for entry, queue in rows.all():
         await uow.session.delete(entry)
         _record(uow, queue, QueueEventKind.REMOVED, entry=entry, actor_id=actor_id)
-        uow.emit(TurnEnded(queue.id, user_id, TurnOutcome.REMOVED))
+        uow.emit(TurnEnded(queue.id, user_id, outcome))
 
 
 # --- helpers ----------------------------------------------------------------------------------

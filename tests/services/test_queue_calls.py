@@ -221,6 +221,16 @@ async def test_leaving_and_being_removed_from_the_workspace_end_the_turn_too(
     ]
 
 
+async def test_leaving_the_workspace_oneself_is_no_removal_by_anyone(
+    rt: Runtime, qw: QueueWorld
+) -> None:
+    a, _, _, _ = qw.students
+    await join_all(qw, a)
+    seen = record(rt, TurnEnded)
+    await workspaces.leave(qw.world.workspace_id, actor=a)
+    assert seen == [TurnEnded(qw.queue_id, a.id, TurnOutcome.LEFT)]
+
+
 async def test_a_refused_teacher_action_tells_nobody(rt: Runtime, qw: QueueWorld) -> None:
     (a,) = qw.students[:1]
     (entry,) = await join_all(qw, a)
