@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
@@ -208,7 +209,7 @@ async def test_undos_joins_leaves_and_calls_at_once_keep_positions_1_to_n(rt: Ru
     undoing = first[1::2]  # every second student leaves and takes it back
     places = [await queues.leave_queue(qw.queue_id, actor=s) for s in undoing]
 
-    calls = [
+    calls: list[Awaitable[object]] = [
         queues.undo_leave(qw.queue_id, actor=s, place=p)
         for s, p in zip(undoing, places, strict=True)
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 import pytest
 from nicegui.testing.user import User
@@ -154,7 +155,7 @@ async def test_the_teachers_decision_takes_the_banner_down_and_says_what_happene
     task = subject.task_names[1]  # student2 hands in the demo's second task
     for page in (user, elsewhere):
         await _banner_goes(page)
-        await eventually(lambda page=page: shown(page, "turn-outcome"), what="the outcome")
+        await eventually(partial(shown, page, "turn-outcome"), what="the outcome")
         assert texts(page, "turn-outcome-text") == [words.format(task=task)]
         assert not ringing(page)
     (notice,) = user.find(marker="turn-outcome").elements
