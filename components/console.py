@@ -119,8 +119,7 @@ class Console:
                 QueueState.PAUSED: _("paused"),
                 QueueState.CLOSED: _("closed"),
             }[snapshot.state]
-            colour, text_colour = STATE_COLOURS[snapshot.state]
-            ui.badge(state, color=colour, text_color=text_colour).classes("text-sm").mark(
+            ui.badge(state, color=STATE_COLOURS[snapshot.state]).classes("text-sm").mark(
                 "console-state"
             )
             ui.label(_("{n} waiting", n=snapshot.waiting_count)).mark("console-waiting")
@@ -135,7 +134,7 @@ class Console:
             ).mark("open-settings")
             ui.button(
                 _("Clear"), icon="delete_sweep", on_click=self._confirm_clear, color=None
-            ).props("outline dense").classes("eq-danger").mark("clear")
+            ).props("outline dense").classes("text-negative").mark("clear")
 
     def _render_desk(self, snapshot: QueueSnapshot) -> None:
         self.desk.clear()

@@ -1,5 +1,5 @@
 """What the console draws per student: the card of one at the desk, the row of one waiting; and
-the console's colours, readable on the light page and on the dark one."""
+the colours it uses (the theme's, readable on the light page and on the dark one)."""
 
 from __future__ import annotations
 
@@ -14,30 +14,24 @@ from equeue_ui.services.views import EntryStatus, EntryView, QueueState
 
 Action = Callable[..., Awaitable[None]]
 
-# Filled buttons and badges in shades their white (or black) text reads on at 4.5:1 or more,
-# in light and in dark alike; Quasar's stock positive, warning, grey and info do not (2.6, 1.7,
-# 2.7 and 1.9 under white text).
-CALL, ACCEPT, RETURN, SKIP, FROZEN = "blue-9", "green-9", "amber-7", "blue-grey-7", "light-blue-9"
+# The theme's roles (components/theme.py keeps their text at 4.5:1 in light and in dark: dark
+# shades under white text, light tints under dark text); a neutral shade for skip and closed,
+# whose white text reads on it in both.
+CALL, ACCEPT, RETURN, SKIP, FROZEN = "primary", "positive", "warning", "blue-grey-7", "info"
 STATE_COLOURS = {
-    QueueState.OPEN: ("green-9", None),
-    QueueState.PAUSED: (RETURN, "black"),
-    QueueState.CLOSED: ("blue-grey-7", None),
+    QueueState.OPEN: "positive",
+    QueueState.PAUSED: "warning",
+    QueueState.CLOSED: "blue-grey-7",
 }
-# The console's own text colours, at least 4.5:1 on the light page and cards and on the dark
-# ones (Quasar marks dark mode on <body>; Tailwind's `dark:` variant never applies there). Who
-# is at the desk gets a green edge, not a light background that would stay light in the dark.
+# Who is at the desk: a green edge, not a light background that would stay light in the dark
+# (Tailwind's `dark:` variant never applies: Quasar marks dark mode on <body>).
 _CSS = """
-.eq-muted { color: #5f6368; }
-.body--dark .eq-muted { color: #b0b0b0; }
-.eq-danger { color: #c10015; }
-.body--dark .eq-danger { color: #ff8a80; }
-.eq-desk { border-left: 0.5rem solid #2e7d32; }
-.body--dark .eq-desk { border-left-color: #66bb6a; }
+.eq-desk { border-left: 0.5rem solid var(--q-positive); }
 """
 
 
 def use_colours() -> None:
-    """Put the console's colours (below) into the page."""
+    """Put the console's style (above) into the page."""
     ui.add_css(_CSS)
 
 
@@ -61,8 +55,6 @@ def desk_card(
             ):
                 button = ui.button(label, icon=icon, on_click=lambda a=action: act(a))
                 button.props["color"] = colour
-                if colour == RETURN:  # amber: black text reads on it, white does not
-                    button.props["text-color"] = "black"
                 if keys:
                     button.props["aria-keyshortcuts"] = key
                 button.mark(marker)
@@ -89,5 +81,5 @@ def waiting_row(
         skipping.tooltip(_("Skip: to the end of the queue")).mark("skip-entry")
         labelled(skipping, _("Skip {name}: to the end of the queue", name=entry.display_name))
         removing = ui.button(icon="close", on_click=remove, color=None).props("flat round dense")
-        removing.classes("eq-danger").tooltip(_("Remove")).mark("remove-entry")
+        removing.classes("text-negative").tooltip(_("Remove")).mark("remove-entry")
         labelled(removing, _("Remove {name} from the queue", name=entry.display_name))

@@ -14,8 +14,6 @@ from equeue_ui.services.views import UserView
 
 
 async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None:
-    """The list and the form, on the console (whose style sheet, in components/console.py, has the colours)."""
-
     # One redraw at a time: this page's own change and its event (a link made or revoked here
     # or on another open page) would otherwise redraw the list twice at once, doubling it.
     async def redraw() -> None:
@@ -38,7 +36,7 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
                         await refresh()
 
                 ui.button(_("Revoke"), on_click=revoke, color=None).props("flat dense").classes(
-                    "eq-danger"
+                    "text-negative"
                 ).mark("revoke-link")
 
     async def create() -> None:
