@@ -48,6 +48,7 @@ class QueuePanel:
         self.view: QueueView | None = None
         self.following: Following | None = None
         self._drawn_key: tuple[object, ...] | None = None
+        self._next_shown = False  # told "you are next" (kept apart: redraws reset the key)
         self.sticky_join = sticky_join  # on a phone, the offer to join stays in view
         self.left: queues.LeftPlace | None = None  # a place just left, while Undo is offered
         self.left_marked = False
@@ -100,14 +101,14 @@ class QueuePanel:
         key = self._my_part(snapshot)
         if key == self._drawn_key or self.client.is_deleted:
             return
-        was_next = self._is_next(self._drawn_key)
+        was_next, self._next_shown = self._next_shown, self._is_next(key)
         self._drawn_key = key
         with self.client:
             self._render_mine(snapshot)
             self.spoken.set_text(self._spoken(snapshot))
-            if self._is_next(key) and not was_next:
+            if self._next_shown and not was_next:
                 turn_alerts.heads_up(snapshot.subject_name, user=self.user)
-            elif was_next and not self._is_next(key):
+            elif was_next and not self._next_shown:
                 turn_alerts.heads_up_over()
 
     @staticmethod

@@ -134,7 +134,9 @@ def install(user: UserView) -> None:
     """On a signed-in page: alert the user wherever they are when a teacher calls them, on
     every (re)connection while a call waits for their answer, and tell them how it ended."""
     client = ui.context.client
-    mine = lambda event: event.user_id == user.id  # noqa: E731
+
+    def mine(event: StudentCalled | CallAcknowledged | TurnEnded) -> bool:
+        return event.user_id == user.id
 
     async def called(event: StudentCalled) -> None:
         snapshot = await runtime.current().hub.current(event.queue_id)

@@ -11,7 +11,7 @@ from functools import partial
 import pytest
 from nicegui.testing.user import User
 
-from equeue_ui.services import queues
+from equeue_ui.services import queues, submissions
 from equeue_ui.services.views import UserView
 from tests.ui.helpers import (
     PATIENCE,
@@ -252,3 +252,21 @@ async def test_notifications_are_not_offered_to_a_student_already_called(
     await queues.call_next(queue_id, actor=await account("teacher"))
     await user.should_see(marker="your-turn", retries=PATIENCE)
     await user.should_not_see(marker="enable-notifications")
+
+
+async def test_the_heads_up_is_not_repeated_when_the_page_redraws_while_still_next(
+    user: User, demo: DemoWorld
+) -> None:
+    subject = demo.open_subject
+    student = await account("student2")  # next in the demo
+    await sign_in(user, "student2", path=f"/queues/{subject.queue_id}")
+    await eventually(lambda: shown(user, "heads-up"), what="the heads-up")
+    (player,) = user.find(marker="turn-alerts").elements
+    played = player.props["alert"]["n"]
+    # A hand-in marked elsewhere redraws my part; then the queue changes, and I am still next.
+    await submissions.mark_handed_in(subject.task_ids[4], actor=student)
+    await settle(user)
+    await queues.join_queue(subject.queue_id, actor=await account("student9"))
+    await queue_snapshot_when(user, lambda s: len(s.entries) == 8, what="the newcomer")
+    await settle(user)
+    assert player.props["alert"]["n"] == played
