@@ -51,6 +51,7 @@ async def test_removing_a_student_asks_first_by_name_and_works_by_keyboard(
     await board.goto(f"/queues/{queue_id}/board")
     await connected(board)
     await expect(board_next(board, "Елена П.")).to_be_visible()
+    await console.bring_to_front()  # a tab in the background runs no transitions
 
     # The list's ✕, reached by keyboard: a dialog names her; Cancel has the focus; Escape.
     remove_third = console.get_by_role("button", name=f"Remove {THIRD} from the queue")
