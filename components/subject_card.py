@@ -13,7 +13,11 @@ from equeue_ui.services.views import SubjectView
 
 
 def subject_card(
-    subject: SubjectView, *, progress: tuple[int, int], next_due: datetime | None
+    subject: SubjectView,
+    *,
+    progress: tuple[int, int],
+    next_due: datetime | None,
+    has_deadlines: bool = False,
 ) -> None:
     done, total = progress
     with ui.card().classes("w-full gap-2").mark(f"subject-{subject.id}"):
@@ -41,9 +45,7 @@ def subject_card(
             ).classes("grow")
             bar.props["aria-label"] = progress_text  # a progress bar needs a name of its own
             ui.label(progress_text).classes("text-sm whitespace-nowrap").mark("progress")
-        ui.label(
-            _("Next due: {when}", when=date_time(next_due)) if next_due else _("Nothing due")
-        ).classes("text-sm text-grey-8").mark("next-due")
+        ui.label(_due_text(next_due, has_deadlines)).classes("text-sm text-grey-8").mark("next-due")
         if subject.requirements.strip():
             with (
                 ui.expansion(_("Requirements"), icon="rule").classes("w-full").mark("requirements")
@@ -51,3 +53,10 @@ def subject_card(
                 ui.html(render_markdown(subject.requirements), sanitize=False).classes(
                     "prose max-w-none"
                 )
+
+
+def _due_text(next_due: datetime | None, has_deadlines: bool) -> str:
+    if next_due is not None:
+        return _("Next due: {when}", when=date_time(next_due))
+    # Deadlines all past (or handed in) are not the same as a subject without any.
+    return _("No upcoming deadlines") if has_deadlines else _("No deadlines")

@@ -153,6 +153,21 @@ async def next_due(workspace_id: int, *, actor: UserView) -> dict[int, datetime]
         return {subject_id: due for subject_id, due in rows if due is not None}
 
 
+async def subjects_with_due_dates(workspace_id: int, *, actor: UserView) -> set[int]:
+    """The workspace's subjects with at least one task that has a due date (past or not), so a
+    subject with nothing ahead can say whether it has deadlines at all."""
+    async with read_only() as session:
+        user = await permissions.load_actor(session, actor)
+        await permissions.ensure_workspace_member(session, user, workspace_id)
+        found = await session.scalars(
+            select(Task.subject_id)
+            .join(Subject, Subject.id == Task.subject_id)
+            .where(Subject.workspace_id == workspace_id, Task.due_at.is_not(None))
+            .distinct()
+        )
+        return set(found)
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 

@@ -180,6 +180,9 @@ ID_SERVICES: dict[str, Call] = {
         i, actor=w.member
     ),
     "submissions.next_due(workspace_id)": lambda w, i: submissions.next_due(i, actor=w.member),
+    "submissions.subjects_with_due_dates(workspace_id)": lambda w, i: (
+        submissions.subjects_with_due_dates(i, actor=w.member)
+    ),
     "tasks.create_task(subject_id)": lambda w, i: tasks.create_task(i, actor=w.admin, name="L2"),
     "tasks.update_task(task_id)": lambda w, i: tasks.update_task(
         i, actor=w.admin, name="L2", url=None, due_at=None
