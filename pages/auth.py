@@ -11,6 +11,7 @@ from nicegui import app, ui
 
 from components import session
 from components.auth_forms import ecourses_sign_in_form, register_form, sign_in_form
+from components.ecourses_panel import ecourses_host
 from components.frame import frame, logout_items
 from components.i18n import _, language
 from equeue_ui import browser_guard
@@ -120,4 +121,4 @@ async def sign_in_section(request: Request, next_path: str) -> None:
         next_path=next_path, browser=browser, can_register=await site.is_registration_open()
     )
     if (await site.ecourses_config()).enabled:
-        ecourses_sign_in_form(next_path=next_path, browser=browser)
+        ecourses_sign_in_form(next_path=next_path, browser=browser, host=await ecourses_host())
