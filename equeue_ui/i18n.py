@@ -2,11 +2,16 @@
 
 Code marks user-visible text with ``msg("…", **params)`` (a lazy message, for services and
 errors) or with the UI's ``_("…")``; both end in :func:`translate` with the reader's language.
+
+Messages with a count name it ``n`` and give their plural forms separated by ``|``: English
+one|other in the message id (``"Import {n} task|Import {n} tasks"``), Russian one|few|many in
+the catalog (``"… {n} задачу|… {n} задачи|… {n} задач"``); :func:`translate` picks the form.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -15,6 +20,7 @@ from typing import Any
 LANGUAGES: dict[str, str] = {"ru": "Русский", "en": "English"}
 DEFAULT_LANGUAGE = "ru"
 _LOCALES = Path(__file__).parent / "locales"
+PLURAL_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,29 @@ def normalize_language(language: str | None) -> str:
 
 
 def translate(msgid: str, language: str | None, **params: Any) -> str:
-    text = catalog(normalize_language(language)).get(msgid, msgid)
+    reader = normalize_language(language)
+    text = catalog(reader).get(msgid)
+    if text is None:  # untranslated: the English message id, with English plural rules
+        text, reader = msgid, "en"
+    if PLURAL_SEPARATOR in text and isinstance(params.get("n"), int | float):
+        text = plural(params["n"], reader, text.split(PLURAL_SEPARATOR))
     return text.format(**params) if params else text
+
+
+def plural(n: float, language: str, forms: list[str]) -> str:
+    """The form of ``forms`` for the count ``n``: English one/other, Russian one/few/many.
+    A missing form falls back to the last one given."""
+    if language == "ru":
+        index = ("one", "few", "many").index(_russian_category(n))
+    else:
+        index = 0 if n == 1 else 1
+    return forms[min(index, len(forms) - 1)]
+
+
+def _russian_category(n: float) -> str:
+    if not math.isfinite(n) or n != int(n):
+        return "few"  # fractions: 1,5 секунды, 2,5 задачи
+    return plural_ru(int(n), "one", "few", "many")
 
 
 def plural_ru(n: int, one: str, few: str, many: str) -> str:

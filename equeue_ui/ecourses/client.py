@@ -20,6 +20,8 @@ from equeue_ui.ecourses.errors import (
     EcoursesBadAnswer,
     EcoursesTimeout,
     EcoursesUnreachable,
+    EcoursesWebPageAnswer,
+    EcoursesXmlAnswer,
     from_code,
 )
 from equeue_ui.ecourses.models import Assignment, Course, Section, SiteInfo
@@ -103,15 +105,25 @@ class EcoursesClient:
 
     async def assignments(self, token: str, courseids: Sequence[int]) -> list[Assignment]:
         """The assignments of the given courses (with due dates), in no particular order."""
+        answered = await self.course_assignments(token, courseids)
+        return [assignment for found in answered.values() for assignment in found]
+
+    async def course_assignments(
+        self, token: str, courseids: Sequence[int]
+    ) -> dict[int, list[Assignment]]:
+        """Course id → its assignments, for the courses eCourses answered about: a course the
+        user may not read is left out (Moodle only warns about it). An assignment the user may
+        not open is left out of its course too, with a warning of its own."""
         data = await self.call(token, "mod_assign_get_assignments", {"courseids": list(courseids)})
         if not isinstance(data, dict) or not isinstance(data.get("courses"), list):
             raise EcoursesBadAnswer()
         try:
-            return [
-                Assignment.parse(item)
+            return {
+                int(course["id"]): [
+                    Assignment.parse(item) for item in course.get("assignments") or []
+                ]
                 for course in data["courses"]
-                for item in course.get("assignments", [])
-            ]
+            }
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise EcoursesBadAnswer() from error
 
@@ -141,7 +153,11 @@ class EcoursesClient:
             )
         except fetch_guard.FetchTimeout as error:
             raise EcoursesTimeout(
-                msg("eCourses did not answer within {seconds} seconds.", seconds=_s(self.timeout))
+                msg(
+                    "eCourses did not answer within {n:g} second. Try again later.|"
+                    "eCourses did not answer within {n:g} seconds. Try again later.",
+                    n=self.timeout,
+                )
             ) from error
         except fetch_guard.FetchTooLarge as error:
             raise EcoursesBadAnswer() from error
@@ -168,14 +184,21 @@ class EcoursesClient:
         try:
             return json.loads(response.content)
         except ValueError as error:
-            raise EcoursesBadAnswer() from error
+            raise _unreadable(response.content, response.headers.get("content-type", "")) from error
+
+
+def _unreadable(content: bytes, content_type: str) -> EcoursesBadAnswer:
+    """Why an answer is no JSON: XML (the REST server answering in XML) and a web page (a proxy
+    or a sign-in page in the way) each have their own message; anything else is broken JSON."""
+    start = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return EcoursesWebPageAnswer()
+    if start.startswith(b"<?xml") or "xml" in content_type.lower():
+        return EcoursesXmlAnswer()
+    return EcoursesBadAnswer()
 
 
 def _as_list(data: Any) -> list[Any]:
     if not isinstance(data, list):
         raise EcoursesBadAnswer()
     return data
-
-
-def _s(seconds: float) -> str:
-    return f"{seconds:g}"

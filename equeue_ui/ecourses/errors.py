@@ -62,6 +62,24 @@ class EcoursesBadAnswer(EcoursesError):
     default = msg("eCourses gave an answer this app cannot read. Try again later.")
 
 
+class EcoursesXmlAnswer(EcoursesBadAnswer):
+    """The REST server answered in XML: its protocol is set up to answer XML, not JSON."""
+
+    default = msg(
+        "eCourses answered in XML instead of JSON, which this app cannot read. "
+        "Tell the site administrator: eCourses' REST web service must answer in JSON."
+    )
+
+
+class EcoursesWebPageAnswer(EcoursesBadAnswer):
+    """A web page came back instead of data: a proxy or a sign-in page is in the way."""
+
+    default = msg(
+        "eCourses answered with a web page instead of data (a proxy or a sign-in page may be "
+        "in the way). Check the eCourses address in the site settings."
+    )
+
+
 # errorcode → error class, for both token.php ("error") and server.php ("exception") bodies.
 _BY_CODE: dict[str, type[EcoursesError]] = {
     "invalidlogin": EcoursesInvalidLogin,

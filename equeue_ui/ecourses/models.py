@@ -1,7 +1,8 @@
 """What eQueue reads from eCourses answers: small frozen dataclasses, parsed defensively.
 
 A field of the wrong type makes the whole answer unreadable (``EcoursesBadAnswer``) rather than
-half-imported.
+half-imported. Every string read goes through :func:`_text`, which undoes Moodle's HTML
+escaping exactly once (``equeue_ui.ecourses.text``): nothing past this module sees ``&amp;``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from equeue_ui.ecourses.errors import EcoursesBadAnswer
+from equeue_ui.ecourses.text import decode_entities
 
 T = TypeVar("T")
 
@@ -28,7 +30,22 @@ def _text(value: Any) -> str:
         return ""
     if not isinstance(value, str):
         raise TypeError("text expected")
-    return value
+    return decode_entities(value)
+
+
+def _flag(value: Any, default: bool = True) -> bool:
+    """Moodle's booleans: 0/1 in some answers, false/true in others; absent → ``default``."""
+    if value is None:
+        return default
+    if not isinstance(value, bool | int):
+        raise TypeError("a flag expected")
+    return bool(value)
+
+
+def _moment(timestamp: Any) -> datetime | None:
+    """A Unix timestamp in seconds; Moodle uses 0 for "none"."""
+    seconds = int(timestamp or 0)
+    return datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
 
 
 @dataclass(frozen=True)
@@ -87,9 +104,15 @@ class Module:
     modname: str
     instance: int
     url: str
+    # Hidden from students (``visible: 0``; an admin who is a teacher still gets it), or not
+    # open to this user (``uservisible: false``: restricted access, shown greyed out).
+    hidden: bool
+    # The due date the course page shows (``dates``); for when mod_assign_get_assignments
+    # leaves the assignment out (it does for activities the user may not open).
+    due_at: datetime | None
 
     @classmethod
-    def parse(cls, data: Any) -> Module:
+    def parse(cls, data: Any, *, section_visible: bool = True) -> Module:
         return _parsing(
             lambda: cls(
                 id=int(data["id"]),
@@ -97,8 +120,21 @@ class Module:
                 modname=_text(data["modname"]),
                 instance=int(data.get("instance") or 0),
                 url=_text(data.get("url")),
+                hidden=not (
+                    section_visible
+                    and _flag(data.get("visible"))
+                    and _flag(data.get("uservisible"))
+                ),
+                due_at=_module_due(data.get("dates")),
             )
         )
+
+
+def _module_due(dates: Any) -> datetime | None:
+    for item in dates or []:
+        if item.get("dataid") == "duedate":
+            return _moment(item.get("timestamp"))
+    return None
 
 
 @dataclass(frozen=True)
@@ -110,14 +146,19 @@ class Section:
 
     @classmethod
     def parse(cls, data: Any) -> Section:
-        return _parsing(
-            lambda: cls(
+        def build() -> Section:
+            visible = _flag(data.get("visible")) and _flag(data.get("uservisible"))
+            return cls(
                 id=int(data["id"]),
                 number=int(data.get("section") or 0),
                 name=_text(data.get("name")),
-                modules=tuple(Module.parse(item) for item in data.get("modules") or []),
+                modules=tuple(
+                    Module.parse(item, section_visible=visible)
+                    for item in data.get("modules") or []
+                ),
             )
-        )
+
+        return _parsing(build)
 
 
 @dataclass(frozen=True)
@@ -131,14 +172,12 @@ class Assignment:
     @classmethod
     def parse(cls, data: Any) -> Assignment:
         def build() -> Assignment:
-            due = int(data.get("duedate") or 0)
             return cls(
                 id=int(data["id"]),
                 cmid=int(data["cmid"]),
                 course=int(data["course"]),
                 name=_text(data["name"]),
-                # Moodle uses 0 for "no due date".
-                due_at=datetime.fromtimestamp(due, UTC) if due > 0 else None,
+                due_at=_moment(data.get("duedate")),
             )
 
         return _parsing(build)

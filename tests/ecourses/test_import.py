@@ -26,12 +26,12 @@ from equeue_ui.services.views import UserView
 from tests.ecourses.conftest import Fake
 from tests.services import factories
 
-SP, NETWORKS, WEB, ARCHIVE, DATABASES = 201, 202, 203, 204, 205
+SP, NETWORKS, WEB, ARCHIVE, DATABASES, NETS = 201, 202, 203, 204, 205, 206
 SP_NAME = "Системное программирование"
 
 
 async def leader_world(rt: Runtime) -> tuple[UserView, int]:
-    """The workspace admin, linked to the fake's ``a.smirnova`` (enrolled in all four)."""
+    """The workspace admin, linked to the fake's ``a.smirnova`` (enrolled in all six)."""
     group = await factories.make_group(rt)
     leader = await factories.make_user(rt, "leader", group=group)
     workspace_id = await factories.make_workspace(rt, group, leader)
@@ -49,18 +49,18 @@ async def imported_sp(rt: Runtime) -> tuple[UserView, int]:
 async def test_proposals_are_the_admins_courses_visible_and_recent_first(ert: Runtime) -> None:
     leader, workspace_id = await leader_world(ert)
     proposals = await propose_subjects(workspace_id, actor=leader)
-    # Opened 2 h, 20 h, 50 h ago, then never; the hidden archive comes last.
-    assert [p.course_id for p in proposals] == [SP, NETWORKS, DATABASES, WEB, ARCHIVE]
+    # Opened 2 h, 8 h, 20 h, 50 h ago, then never; the hidden archive comes last.
+    assert [p.course_id for p in proposals] == [SP, NETS, NETWORKS, DATABASES, WEB, ARCHIVE]
     assert proposals[0].name == SP_NAME
     assert proposals[0].url.endswith("/course/view.php?id=201")
-    assert [p.visible for p in proposals] == [True, True, True, True, False]
+    assert [p.visible for p in proposals] == [True, True, True, True, True, False]
 
 
 async def test_already_imported_courses_are_not_proposed_again(ert: Runtime) -> None:
     leader, workspace_id = await leader_world(ert)
     await import_subjects(workspace_id, [NETWORKS], actor=leader)
     proposals = await propose_subjects(workspace_id, actor=leader)
-    assert [p.course_id for p in proposals] == [SP, DATABASES, WEB, ARCHIVE]
+    assert [p.course_id for p in proposals] == [SP, NETS, DATABASES, WEB, ARCHIVE]
 
 
 async def test_a_course_named_like_an_existing_subject_is_flagged(ert: Runtime) -> None:

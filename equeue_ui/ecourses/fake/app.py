@@ -3,7 +3,8 @@
 Moodle endpoints: `login/token.php`, `webservice/rest/server.php` (the four functions eQueue
 calls), user pictures and plain course/activity pages for the links. Test and demo hooks under
 `/_fake/` answer only on loopback: `POST /_fake/control` switches fault modes, expires tokens,
-edits a user; `GET /_fake/requests` lists the field *names* of recent requests (never values).
+edits a user or an activity, adds one; `GET /_fake/requests` lists the field *names* of recent
+requests (never values).
 """
 
 from __future__ import annotations
@@ -147,6 +148,12 @@ async def _fault(state: FakeEcourses, *, token_endpoint: bool) -> Response | Non
         return HTMLResponse("<h1>Internal Server Error</h1>", 500)
     elif state.fault == "badjson":
         return Response('<br />\n<b>Warning</b>: PHP notice {"token": ', media_type="text/html")
+    elif state.fault == "xml" and not token_endpoint:
+        # The REST protocol set up to answer XML whatever moodlewsrestformat asks for.
+        return Response(_XML_ANSWER, media_type="application/xml")
+    elif state.fault == "webpage":
+        # A single sign-on proxy in front of the site answers with its own login page.
+        return HTMLResponse(_LOGIN_PAGE)
     elif state.fault == "maintenance":
         if token_endpoint:
             return protocol.token_error("sitemaintenance", protocol.maintenance().message)
@@ -163,3 +170,11 @@ def _from_loopback(request: Request) -> bool:
 
 
 _XML_NOTICE = '<?xml version="1.0" encoding="UTF-8" ?>\n<RESPONSE>\n</RESPONSE>\n'
+_XML_ANSWER = (
+    '<?xml version="1.0" encoding="UTF-8" ?>\n<RESPONSE>\n<SINGLE>\n'
+    '<KEY name="sitename"><VALUE>eCourses</VALUE>\n</KEY>\n</SINGLE>\n</RESPONSE>\n'
+)
+_LOGIN_PAGE = (
+    "<!DOCTYPE html>\n<html lang=ru><head><title>Единый вход СФУ</title></head>"
+    "<body><form method=post><input name=login><input type=password></form></body></html>"
+)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from equeue_ui.ecourses.fake.data import DEMO_PASSWORD, SITE_NAME
+from equeue_ui.ecourses.fake.data import DEMO_PASSWORD, SITE_NAME, FakeModule
 from equeue_ui.ecourses.fake.state import FAULTS, FakeEcourses
 
 
 def apply(state: FakeEcourses, command: Any) -> dict[str, Any]:
     """Apply a JSON command: ``{"fault": "slow", "delay": 5}``, ``{"expire_tokens": true}``,
     ``{"reset": true}``, ``{"user": {"username": "a.ivanov", "firstname": "…",
-    "picture_rev": 2}}``, ``{"module": {"cmid": 7011, "url": "…"}}`` (the link an activity's
-    answers carry). Answers with the current fault settings."""
+    "picture_rev": 2}}``, ``{"module": {"cmid": 7011, "url": "…", "name": "…",
+    "duedate": 1790000000, "visible": false, "available": false}}`` (what a teacher changes
+    during the semester; ``"remove": true`` deletes the activity),
+    ``{"add_assignment": {"section": 2011, "cmid": 7015, "name": "…", "duedate": 0}}``.
+    Answers with the current fault settings."""
     if not isinstance(command, dict):
         return {"error": "a JSON object expected"}
     if command.get("reset"):
@@ -40,20 +43,67 @@ def apply(state: FakeEcourses, command: Any) -> dict[str, Any]:
                 setattr(user, key, changes[key])
     module_changes = command.get("module")
     if isinstance(module_changes, dict):
-        module = next(
-            (
-                m
-                for course in state.courses
-                for section in course.sections
-                for m in section.modules
-                if m.cmid == module_changes.get("cmid")
-            ),
-            None,
-        )
-        if module is None:
-            return {"error": "no such module"}
-        module.url = str(module_changes.get("url", ""))
+        error = _change_module(state, module_changes)
+        if error:
+            return {"error": error}
+    added = command.get("add_assignment")
+    if isinstance(added, dict):
+        error = _add_assignment(state, added)
+        if error:
+            return {"error": error}
     return {"fault": state.fault, "delay": state.delay, "tokens": len(state.tokens)}
+
+
+def _change_module(state: FakeEcourses, changes: dict[str, Any]) -> str | None:
+    found = next(
+        (
+            (section, m)
+            for course in state.courses
+            for section in course.sections
+            for m in section.modules
+            if m.cmid == changes.get("cmid")
+        ),
+        None,
+    )
+    if found is None:
+        return "no such module"
+    section, module = found
+    if changes.get("remove"):
+        section.modules.remove(module)
+        return None
+    if "url" in changes:
+        module.url = str(changes["url"])
+    if "name" in changes:
+        module.name = str(changes["name"])
+    if "duedate" in changes:
+        module.duedate = int(changes["duedate"])
+    for flag in ("visible", "available"):
+        if flag in changes:
+            setattr(module, flag, bool(changes[flag]))
+    return None
+
+
+def _add_assignment(state: FakeEcourses, spec: dict[str, Any]) -> str | None:
+    section = next(
+        (s for course in state.courses for s in course.sections if s.id == spec.get("section")),
+        None,
+    )
+    if section is None:
+        return "no such section"
+    cmid = int(spec.get("cmid", 0))
+    if any(m.cmid == cmid for c in state.courses for s in c.sections for m in s.modules):
+        return "this cmid exists"
+    section.modules.append(
+        FakeModule(
+            cmid,
+            "assign",
+            str(spec.get("name", "")),
+            instance=cmid + 500,
+            duedate=int(spec.get("duedate", 0)),
+            visible=bool(spec.get("visible", True)),
+        )
+    )
+    return None
 
 
 def home_page(state: FakeEcourses) -> str:

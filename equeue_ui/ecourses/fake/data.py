@@ -1,7 +1,11 @@
 """The fake eCourses' demo users, courses, sections and assignments (SFU-like, in Russian).
 
 Times are fixed (autumn semester 2026) so tests can assert due dates; ``lastaccess`` is given in
-hours before the server started, so "recently used first" has something to sort.
+hours before the server started, so "recently used first" has something to sort. Texts are kept
+here as a person typed them (one assignment name as Moodle stores text with numeric entities);
+the answers escape them for HTML as Moodle does (``shapes``). Course 206 has what real courses
+have and the others lack: names with ``& ' " <``, an assignment hidden from students, one whose
+access is restricted, and a hidden section.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ class FakeModule:
     opens: int = 0
     intro: str = ""
     url: str = ""  # what the answers give as its link; empty: the usual view.php address
+    visible: bool = True  # False: hidden from students (the fake's users see it, as teachers)
+    # False: access restricted for the user ("uservisible": false); mod_assign_get_assignments
+    # then leaves it out with a warning, as Moodle does.
+    available: bool = True
 
 
 @dataclass
@@ -48,6 +56,7 @@ class FakeSection:
     number: int
     name: str
     modules: list[FakeModule] = field(default_factory=list)
+    visible: bool = True
 
 
 @dataclass
@@ -71,10 +80,19 @@ def demo_users() -> list[FakeUser]:
         FakeUser(3002, "a.ivanov", DEMO_PASSWORD, "Алексей", "Иванов", "a.ivanov@example.edu"),
         FakeUser(3003, "m.kuznetsova", DEMO_PASSWORD, "Мария", "Кузнецова", "m.k@example.edu"),
         FakeUser(3004, "i.petrova", DEMO_PASSWORD, "Ирина", "Петрова", "i.petrova@example.edu"),
+        FakeUser(3005, "p.oneil", DEMO_PASSWORD, "Патрик", "О'Нил", "p.oneil@example.edu"),
     ]
 
 
-def _assign(cmid: int, name: str, due: int = 0, intro: str = "") -> FakeModule:
+def _assign(
+    cmid: int,
+    name: str,
+    due: int = 0,
+    intro: str = "",
+    *,
+    visible: bool = True,
+    available: bool = True,
+) -> FakeModule:
     return FakeModule(
         cmid,
         "assign",
@@ -83,6 +101,8 @@ def _assign(cmid: int, name: str, due: int = 0, intro: str = "") -> FakeModule:
         duedate=due,
         opens=_at("2026-09-01", "08:00"),
         intro=intro,
+        visible=visible,
+        available=available,
     )
 
 
@@ -211,6 +231,36 @@ def demo_courses() -> list[FakeCourse]:
                         _assign(7311, "Лабораторная работа №1. ER-диаграмма", _at("2026-09-30")),
                         _assign(7312, "Индексы и планы запросов", _at("2026-10-28")),
                     ],
+                ),
+            ],
+        ),
+        FakeCourse(
+            206,
+            "С&П-2026",
+            "Сети & протоколы <TCP/IP>",
+            "<p>Протоколы прикладного уровня.</p>",
+            category=12,
+            visible=True,
+            enrolled={3001: 8, 3005: 1},
+            sections=[
+                FakeSection(2060, 0, "Общее", []),
+                FakeSection(
+                    2061,
+                    1,
+                    'Лабы "по выбору"',
+                    [
+                        _assign(7411, "Лаба 1: O'Reilly & Co", _at("2026-09-25")),
+                        _assign(7412, "Разбор &#171;TCP&#187; &#x2014; отчёт", _at("2026-10-09")),
+                        _assign(7413, "Контрольная (черновик)", _at("2026-10-16"), visible=False),
+                        _assign(7414, "Бонус для отличников", _at("2026-10-23"), available=False),
+                    ],
+                ),
+                FakeSection(
+                    2062,
+                    2,
+                    "Резерв",
+                    [_assign(7421, "Запасное задание", _at("2026-11-20"))],
+                    visible=False,
                 ),
             ],
         ),

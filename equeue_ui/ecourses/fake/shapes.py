@@ -1,9 +1,15 @@
 """The full JSON shapes Moodle 4.5 returns for the functions eQueue calls — every field, not
-only those eQueue reads — so the client is tested against what a real eCourses sends."""
+only those eQueue reads — so the client is tested against what a real eCourses sends.
+
+Names (people's, courses', sections', activities') go out formatted for HTML as Moodle's
+``external_format_string`` leaves them: ``& < > " '`` escaped, entities already in the stored
+text kept as they are (:func:`html_text`).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from equeue_ui.ecourses.fake import pictures
@@ -33,6 +39,19 @@ _PURPOSE = {
 }
 
 
+# An ampersand that already starts an entity is left alone (Moodle's
+# replace_ampersands_not_followed_by_entity).
+_BARE_AMPERSAND = re.compile(r"&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)")
+
+
+def html_text(text: str) -> str:
+    """``O'Brien & Co`` → ``O&#039;Brien &amp; Co``, as Moodle sends names."""
+    text = _BARE_AMPERSAND.sub("&amp;", text)
+    return (
+        text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#039;")
+    )
+
+
 def picture_url(base: str, user: FakeUser) -> str:
     return f"{base}/pluginfile.php/{5000 + user.id}/user/icon/boost/f1?rev={user.picture_rev}"
 
@@ -41,9 +60,9 @@ def site_info(base: str, user: FakeUser) -> dict[str, Any]:
     return {
         "sitename": SITE_NAME,
         "username": user.username,
-        "firstname": user.firstname,
-        "lastname": user.lastname,
-        "fullname": f"{user.firstname} {user.lastname}",
+        "firstname": html_text(user.firstname),
+        "lastname": html_text(user.lastname),
+        "fullname": html_text(f"{user.firstname} {user.lastname}"),
         "lang": "ru",
         "userid": user.id,
         "siteurl": base,
@@ -82,9 +101,9 @@ def site_info(base: str, user: FakeUser) -> dict[str, Any]:
 def user_course(course: FakeCourse, lastaccess: int | None, *, count: bool) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": course.id,
-        "shortname": course.shortname,
-        "fullname": course.fullname,
-        "displayname": course.fullname,
+        "shortname": html_text(course.shortname),
+        "fullname": html_text(course.fullname),
+        "displayname": html_text(course.fullname),
     }
     if count:
         data["enrolledusercount"] = len(course.enrolled)
@@ -121,49 +140,70 @@ def course_contents(base: str, course: FakeCourse) -> list[dict[str, Any]]:
     return [
         {
             "id": section.id,
-            "name": section.name,
-            "visible": 1,
+            "name": html_text(section.name),
+            "visible": 1 if section.visible else 0,
             "summary": "",
             "summaryformat": 1,
             "section": section.number,
             "hiddenbynumsections": 0,
+            # The fake's users see hidden sections as a course's teachers do.
             "uservisible": True,
-            "modules": [_module(base, course, module) for module in section.modules],
+            "modules": [
+                _module(base, course, module, shown=section.visible) for module in section.modules
+            ],
         }
         for section in course.sections
     ]
 
 
 def assignments(courses: list[FakeCourse], warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Moodle leaves out the assignments the user may not open, each with a warning."""
+    found = [
+        (course, module)
+        for course in courses
+        for section in course.sections
+        for module in section.modules
+        if module.modname == "assign"
+    ]
     return {
         "courses": [
             {
                 "id": course.id,
-                "fullname": course.fullname,
-                "shortname": course.shortname,
+                "fullname": html_text(course.fullname),
+                "shortname": html_text(course.shortname),
                 "timemodified": course.startdate - 86400,
                 "assignments": [
                     _assignment(course, module)
-                    for section in course.sections
-                    for module in section.modules
-                    if module.modname == "assign"
+                    for owner, module in found
+                    if owner is course and module.available
                 ],
             }
             for course in courses
         ],
-        "warnings": warnings,
+        "warnings": warnings
+        + [
+            {
+                "item": "module",
+                "itemid": module.cmid,
+                "warningcode": "1",
+                "message": "No access rights in module context",
+            }
+            for _course, module in found
+            if not module.available
+        ],
     }
 
 
-def _module(base: str, course: FakeCourse, module: FakeModule) -> dict[str, Any]:
+def _module(base: str, course: FakeCourse, module: FakeModule, *, shown: bool) -> dict[str, Any]:
+    """``shown``: the section is visible (hiding a section hides its activities in Moodle)."""
     data: dict[str, Any] = {
         "id": module.cmid,
         "url": module.url or f"{base}/mod/{module.modname}/view.php?id={module.cmid}",
-        "name": module.name,
+        "name": html_text(module.name),
         "instance": module.instance,
         "contextid": 10000 + module.cmid,
-        "visible": 1,
-        "uservisible": True,
+        "visible": 1 if module.visible and shown else 0,
+        "uservisible": module.available,
         "visibleoncoursepage": 1,
         "modicon": f"{base}/theme/image.php/boost/{module.modname}/1/monologo?filtericon=1",
         "modname": module.modname,
@@ -182,6 +222,11 @@ def _module(base: str, course: FakeCourse, module: FakeModule) -> dict[str, Any]
         "dates": _dates(module),
         "groupmode": 0,
     }
+    if not module.available:
+        data["availability"] = json.dumps(
+            {"op": "&", "c": [{"type": "grade", "id": 1, "min": 80}], "showc": [True]}
+        )
+        data["availabilityinfo"] = "Не доступно, пока не выполнено: <strong>Оценка</strong> ≥ 80"
     if module.modname == "assign":
         data["completiondata"] = {
             "state": 0,
@@ -250,7 +295,7 @@ def _assignment(course: FakeCourse, module: FakeModule) -> dict[str, Any]:
         "id": module.instance,
         "cmid": module.cmid,
         "course": course.id,
-        "name": module.name,
+        "name": html_text(module.name),
         "nosubmissions": 0,
         "submissiondrafts": 0,
         "sendnotifications": 0,

@@ -9,7 +9,18 @@ from typing import Any
 
 from equeue_ui.ecourses.fake.data import FakeCourse, FakeUser, demo_courses, demo_users
 
-FAULTS = ("none", "slow", "down", "http500", "badjson", "maintenance", "noservice", "redirect")
+FAULTS = (
+    "none",
+    "slow",
+    "down",
+    "http500",
+    "badjson",
+    "maintenance",
+    "noservice",
+    "redirect",
+    "xml",
+    "webpage",
+)
 
 
 @dataclass
