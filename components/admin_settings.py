@@ -103,6 +103,15 @@ def _form(view: SiteSettingsView, actor: UserView) -> None:
             .mark("setting-ecourses-service")
         )
         ui.label(_("Empty fields use the server's configuration.")).classes("text-xs text-grey-7")
+        sync_due_dates = ui.switch(
+            _("Sync eCourses due dates daily"), value=view.ecourses_sync_due_dates
+        ).mark("setting-ecourses-sync")
+        ui.label(
+            _(
+                "Once a day, tasks imported from eCourses take their assignments' due dates "
+                "from eCourses. Each change is written to the audit log."
+            )
+        ).classes("text-xs eq-muted")
 
     async def save() -> None:
         choice = enabled.value
@@ -115,6 +124,7 @@ def _form(view: SiteSettingsView, actor: UserView) -> None:
                 ecourses_enabled=None if choice == _PROCESS else choice == "on",
                 ecourses_url=url.value or None,
                 ecourses_service=service.value or None,
+                ecourses_sync_due_dates=bool(sync_due_dates.value),
             ),
             success=_("Settings saved."),
         )

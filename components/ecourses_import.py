@@ -1,32 +1,30 @@
 """Importing from eCourses: course proposals → subjects, a course's assignments → tasks.
 
-eCourses may take seconds to answer, so each panel draws itself empty, then loads once the
-browser is connected (a page must return quickly). When the admin's eCourses sign-in is missing
-or expired, the panel asks for it in place and loads again afterwards.
+Each list is an :class:`EcoursesPanel`: it loads after the page is connected and asks for the
+admin's eCourses sign-in in place when it is missing or expires, keeping what they ticked.
+Assignments hidden from students are listed, marked, and not ticked unless the admin ticks them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from nicegui import ui
 
-from components.i18n import _, language
+from components.ecourses_panel import EcoursesPanel
+from components.i18n import _
 from components.links import web_link
-from components.notices import attempt
-from equeue_ui.ecourses.errors import EcoursesTokenExpired
-from equeue_ui.errors import DomainError
 from equeue_ui.formatting import date_time
-from equeue_ui.services import ecourses_accounts, ecourses_import, ecourses_tasks, subjects
+from equeue_ui.services import ecourses_import, ecourses_tasks, subjects
 from equeue_ui.services.ecourses_import import CourseProposal
 from equeue_ui.services.ecourses_tasks import TaskProposal, TaskStatus
 from equeue_ui.services.views import SubjectView, UserView
 
-T = TypeVar("T")
-
 
 def subject_import(workspace_id: int, *, actor: UserView) -> None:
+    # The courses the admin ticked, kept while they sign in to eCourses again.
+    ticked: set[int] = set()
+
     async def proposals() -> tuple[list[CourseProposal], list[SubjectView]]:
         found = await ecourses_import.propose_subjects(workspace_id, actor=actor)
         made = await subjects.list_subjects(workspace_id, actor=actor)
@@ -34,7 +32,7 @@ def subject_import(workspace_id: int, *, actor: UserView) -> None:
 
     def show(
         loaded: tuple[list[CourseProposal], list[SubjectView]],
-        reload: Callable[[], Awaitable[None]],
+        panel: EcoursesPanel[tuple[list[CourseProposal], list[SubjectView]]],
     ) -> None:
         found, linked = loaded
         _linked_subjects(linked)
@@ -45,16 +43,24 @@ def subject_import(workspace_id: int, *, actor: UserView) -> None:
         chosen: dict[int, ui.checkbox] = {}
         for course in found:
             with ui.row().classes("items-center gap-2 w-full no-wrap"):
-                box = ui.checkbox(course.name).mark("course-choice")
+                box = ui.checkbox(course.name, value=course.course_id in ticked).mark(
+                    "course-choice"
+                )
                 if course.name_taken:
                     box.disable()
+                    box.value = False
                     ui.badge(_("a subject of this name exists"), color="warning").mark(
                         "course-name-taken"
                     )
                 else:
                     chosen[course.course_id] = box
+                    box.on_value_change(
+                        lambda event, course_id=course.course_id: _toggle(
+                            ticked, course_id, event.value
+                        )
+                    )
                 if not course.visible:
-                    ui.badge(_("hidden"), color="grey").mark("course-hidden")
+                    ui.badge(_("hidden"), color="grey-8").mark("course-hidden")
                 ui.space()
                 web_link(_("on eCourses"), course.url).classes("text-sm")
 
@@ -64,54 +70,84 @@ def subject_import(workspace_id: int, *, actor: UserView) -> None:
                 ui.notify(_("Choose at least one course."), type="warning", position="top")
                 return
             button.disable()
-            result = await attempt(ecourses_import.import_subjects(workspace_id, ids, actor=actor))
-            button.enable()
+            result = await panel.act(
+                ecourses_import.import_subjects(workspace_id, ids, actor=actor)
+            )
+            _enable(button)
             if result is not None:
+                ticked.clear()
                 _report(result.created, result.skipped)
-                await reload()
+                await panel.reload()
 
         button = ui.button(_("Create subjects"), icon="download", on_click=create).mark(
             "import-subjects"
         )
 
-    _loading_panel(proposals, show, actor=actor)
+    EcoursesPanel(proposals, show, actor=actor)
 
 
 def task_import(subject_id: int, *, actor: UserView) -> None:
+    # The admin's own ticks (assignment id → ticked), kept while they sign in again.
+    ticks: dict[int, bool] = {}
+
     async def preview() -> list[TaskProposal]:
         return await ecourses_tasks.preview_tasks(subject_id, actor=actor)
 
-    def show(found: list[TaskProposal], reload: Callable[[], Awaitable[None]]) -> None:
+    def show(found: list[TaskProposal], panel: EcoursesPanel[list[TaskProposal]]) -> None:
         if not found:
             ui.label(_("The course has no assignments.")).mark("no-assignments")
             return
+        boxes: dict[int, ui.checkbox] = {}
         for item in found:
-            with ui.row().classes("items-center gap-2 w-full no-wrap").mark("task-proposal"):
-                ui.label(item.name).classes(
-                    "line-through text-grey-6" if item.status is TaskStatus.DUPLICATE else ""
-                ).mark("proposal-name")
-                ui.space()
-                if item.due_at is not None:
-                    ui.label(date_time(item.due_at)).classes("text-sm text-grey-8")
-                _status_badge(item.status)
-        new = sum(1 for item in found if item.status is not TaskStatus.DUPLICATE)
-        if not new:
+            # Wraps on a phone: the name on its line, the date and badges under it.
+            with ui.row().classes("items-center gap-x-2 gap-y-0 w-full").mark("task-proposal"):
+                if item.status is TaskStatus.DUPLICATE:
+                    ui.label(item.name).classes("line-through eq-muted").mark("proposal-name")
+                else:
+                    box = ui.checkbox(
+                        item.name, value=ticks.get(item.ecourses_id, item.chosen_by_default)
+                    ).mark("proposal-name")
+                    box.on_value_change(
+                        lambda event, key=item.ecourses_id: _tick(ticks, key, event.value)
+                    )
+                    boxes[item.ecourses_id] = box
+                with ui.row().classes("items-center gap-2 ml-auto"):
+                    if item.due_at is not None:
+                        ui.label(date_time(item.due_at)).classes("text-sm eq-muted")
+                    if item.hidden:
+                        ui.badge(_("hidden in eCourses"), color="grey-8").mark("proposal-hidden")
+                    _status_badge(item.status)
+        if not boxes:
             ui.label(_("Every assignment is already a task here.")).mark("nothing-new")
             return
 
-        async def run() -> None:
-            button.disable()
-            result = await attempt(ecourses_tasks.import_tasks(subject_id, actor=actor))
-            button.enable()
-            if result is not None:
-                _report(result.created, result.skipped)
-                await reload()
+        def chosen() -> list[int]:
+            return [key for key, box in boxes.items() if box.value]
 
-        button = ui.button(_("Import {n} tasks", n=new), icon="download", on_click=run).mark(
+        def _tick(store: dict[int, bool], key: int, value: bool) -> None:
+            store[key] = value
+            button.set_text(_import_label(len(chosen())))
+
+        async def run() -> None:
+            ids = chosen()
+            if not ids:
+                ui.notify(_("Choose at least one assignment."), type="warning", position="top")
+                return
+            button.disable()
+            result = await panel.act(
+                ecourses_tasks.import_tasks(subject_id, actor=actor, chosen=ids)
+            )
+            _enable(button)
+            if result is not None:
+                ticks.clear()
+                _report(result.created, result.skipped)
+                await panel.reload()
+
+        button = ui.button(_import_label(len(chosen())), icon="download", on_click=run).mark(
             "import-tasks"
         )
 
-    _loading_panel(preview, show, actor=actor)
+    EcoursesPanel(preview, show, actor=actor)
 
 
 def course_link(
@@ -122,7 +158,7 @@ def course_link(
     async def proposals() -> list[CourseProposal]:
         return await ecourses_import.propose_subjects(subject.workspace_id, actor=actor)
 
-    def show(found: list[CourseProposal], _reload: Callable[[], Awaitable[None]]) -> None:
+    def show(found: list[CourseProposal], panel: EcoursesPanel[list[CourseProposal]]) -> None:
         if not found:
             ui.label(_("None of your eCourses courses is free to link.")).mark("no-courses")
             return
@@ -139,7 +175,7 @@ def course_link(
             if choice.value is None:
                 ui.notify(_("Choose a course."), type="warning", position="top")
                 return
-            linked = await attempt(
+            linked = await panel.act(
                 ecourses_tasks.link_course(subject.id, int(choice.value), actor=actor)
             )
             if linked is not None:
@@ -147,77 +183,10 @@ def course_link(
 
         ui.button(_("Link and continue"), icon="link", on_click=link).mark("link-course")
 
-    _loading_panel(proposals, show, actor=actor)
-
-
-def connect_form(*, actor: UserView, on_connected: Callable[[], Awaitable[None]]) -> None:
-    """eCourses username and password, to link the account or renew an expired sign-in."""
-
-    # Failed attempts count per address too, as on the sign-in page.
-    address = ui.context.client.ip
-
-    async def submit() -> None:
-        if not username.value.strip() or not password.value:
-            ui.notify(_("Enter your eCourses username and password."), type="warning")
-            return
-        button.disable()
-        linked = await attempt(
-            ecourses_accounts.connect_ecourses(
-                username.value, password.value, actor=actor, address=address
-            )
-        )
-        button.enable()
-        password.set_value("")
-        if linked is not None:
-            await on_connected()
-
-    with ui.column().classes("w-full max-w-sm gap-1").mark("ecourses-connect-form"):
-        username = ui.input(_("eCourses username")).classes("w-full").mark("ecourses-username")
-        password = (
-            ui.input(_("eCourses password"), password=True, password_toggle_button=True)
-            .classes("w-full")
-            .mark("ecourses-password")
-        )
-        password.on("keydown.enter", submit)
-        button = ui.button(_("Sign in with eCourses"), on_click=submit).mark("ecourses-connect")
+    EcoursesPanel(proposals, show, actor=actor)
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _loading_panel(
-    load: Callable[[], Awaitable[T]],
-    show: Callable[[T, Callable[[], Awaitable[None]]], None],
-    *,
-    actor: UserView,
-) -> None:
-    panel = ui.column().classes("w-full gap-2").mark("ecourses-panel")
-
-    async def reload() -> None:
-        panel.clear()
-        with panel:
-            ui.spinner(size="lg").mark("ecourses-loading")
-        try:
-            found = await load()
-        except EcoursesTokenExpired as error:
-            panel.clear()
-            with panel:
-                ui.label(error.render(language())).classes("text-warning").mark("ecourses-sign-in")
-                connect_form(actor=actor, on_connected=reload)
-            return
-        except DomainError as error:
-            panel.clear()
-            with panel:
-                ui.label(error.render(language())).classes("text-negative").mark("ecourses-error")
-                ui.button(_("Try again"), icon="refresh", on_click=reload).props("flat").mark(
-                    "ecourses-retry"
-                )
-            return
-        panel.clear()
-        with panel:
-            show(found, reload)
-
-    ui.timer(0, reload, once=True)
 
 
 def _linked_subjects(linked: list[SubjectView]) -> None:
@@ -232,6 +201,9 @@ def _linked_subjects(linked: list[SubjectView]) -> None:
             ui.link(_("Import tasks"), f"/subjects/{subject.id}/import").classes("text-sm").mark(
                 "import-tasks-link"
             )
+            ui.link(_("Sync with eCourses"), f"/subjects/{subject.id}/import?tab=sync").classes(
+                "text-sm"
+            ).mark("sync-tasks-link")
     ui.separator()
 
 
@@ -239,9 +211,26 @@ def _status_badge(status: TaskStatus) -> None:
     text, color = {
         TaskStatus.NEW: (_("new"), "positive"),
         TaskStatus.RENAMED: (_("new, section name added"), "info"),
-        TaskStatus.DUPLICATE: (_("already there: skipped"), "grey"),
+        TaskStatus.DUPLICATE: (_("already there: skipped"), "grey-8"),
     }[status]
     ui.badge(text, color=color).mark(f"status-{status.value}")
+
+
+def _enable(button: ui.button) -> None:
+    # The panel may have turned into the eCourses sign-in meanwhile, taking the button along.
+    if not button.is_deleted:
+        button.enable()
+
+
+def _import_label(n: int) -> str:
+    return _("Import {n} task|Import {n} tasks", n=n)
+
+
+def _toggle(ticked: set[int], key: int, value: bool) -> None:
+    if value:
+        ticked.add(key)
+    else:
+        ticked.discard(key)
 
 
 def _report(created: tuple[str, ...], skipped: tuple[str, ...]) -> None:

@@ -23,7 +23,7 @@ from equeue_ui import (
     socket_shortcut,
     startup_gate,
 )
-from equeue_ui.scheduler import run_schedule
+from equeue_ui.scheduler import run_ecourses_sync, run_schedule
 from equeue_ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         if listener is not None:
             await listener.start()
         jobs.append(background_tasks.create(run_schedule(), name="queue schedule"))
+        jobs.append(background_tasks.create(run_ecourses_sync(), name="eCourses due dates"))
         runtime.set_ready(True)
 
     async def shutdown() -> None:

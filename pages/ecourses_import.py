@@ -1,5 +1,6 @@
 """Import from eCourses (workspace admins): `/workspaces/{id}/import` proposes courses as
-subjects, `/subjects/{id}/import` previews and imports a course's assignments as tasks."""
+subjects, `/subjects/{id}/import` previews and imports a course's assignments as tasks and
+(`?tab=sync`) syncs the tasks with what changed in eCourses since."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from nicegui import ui
 
 from components import session
 from components.ecourses_import import course_link, subject_import, task_import
+from components.ecourses_sync import task_sync
 from components.frame import frame
 from components.i18n import _
 from components.links import web_link
@@ -56,26 +58,67 @@ def register() -> None:
             )
             if subject.ecourses_url:
                 web_link(_("The course on eCourses"), subject.ecourses_url)
-            ui.label(
-                _(
-                    "Assignments come in the course's section order with their due dates. "
-                    "Those already here are skipped; a name that repeats in the course gets "
-                    "its section name added."
-                )
-            ).classes("eq-muted")
             body = ui.column().classes("w-full gap-2")
 
             async def show_tasks() -> None:
                 body.clear()
                 with body:
-                    task_import(subject_id, actor=user)
+                    _task_tabs(subject_id, user, request.query_params.get("tab"))
 
             with body:
                 if subject.ecourses_course_id is not None:
-                    task_import(subject_id, actor=user)
+                    _task_tabs(subject_id, user, request.query_params.get("tab"))
                 else:
                     course_link(subject, actor=user, on_linked=show_tasks)
         return None
+
+
+def _task_tabs(subject_id: int, user: UserView, start: str | None) -> None:
+    """Import (the course's assignments not yet here) and sync (what changed in eCourses). Each
+    reads eCourses when first shown, not both at once."""
+    with (
+        ui.tabs()
+        .classes("w-full")
+        .props("dense inline-label align=left outside-arrows mobile-arrows") as tabs
+    ):
+        ui.tab("import", _("New assignments"), icon="download").mark("tab-import")
+        ui.tab("sync", _("Sync with eCourses"), icon="sync").mark("tab-sync")
+    with ui.tab_panels(tabs, value="sync" if start == "sync" else "import").classes(
+        "w-full bg-transparent"
+    ) as panels:
+        import_panel = ui.tab_panel("import").classes("px-0 gap-2")
+        sync_panel = ui.tab_panel("sync").classes("px-0 gap-2")
+    drawn: set[str] = set()
+
+    def draw(name: object) -> None:
+        if name in drawn:
+            return
+        if name == "import":
+            drawn.add("import")
+            with import_panel:
+                ui.label(
+                    _(
+                        "Assignments come in the course's section order with their due dates. "
+                        "Those already here are skipped; a name that repeats in the course gets "
+                        "its section name added. Assignments hidden from students are not "
+                        "chosen unless you choose them."
+                    )
+                ).classes("eq-muted")
+                task_import(subject_id, actor=user)
+        elif name == "sync":
+            drawn.add("sync")
+            with sync_panel:
+                ui.label(
+                    _(
+                        "What changed in eCourses since the tasks were imported: new "
+                        "assignments, due dates, names, and assignments removed there. Choose "
+                        "the changes to apply; no task is deleted."
+                    )
+                ).classes("eq-muted")
+                task_sync(subject_id, actor=user)
+
+    draw(panels.value)
+    panels.on_value_change(lambda event: draw(event.value))
 
 
 def _may_import(workspace: WorkspaceView, user: UserView) -> bool:

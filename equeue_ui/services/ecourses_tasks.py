@@ -2,16 +2,19 @@
 linking a hand-made subject to its course first.
 
 Assignments come in the course's section order with due dates from
-``mod_assign_get_assignments``; a task keeps its assignment's course-module id (the id in
-eCourses links) in ``ecourses_id``. A name that repeats within the course gets its section name
-appended (every occurrence, so each says where it comes from). eCourses is asked before the
-write transaction, never inside it.
+``mod_assign_get_assignments`` (or, for one it leaves out, the date the course page shows); a
+task keeps its assignment's course-module id (the id in eCourses links) in ``ecourses_id``. A
+name that repeats within the course gets its section name appended (every occurrence, so each
+says where it comes from). Assignments hidden from students are offered too, marked, and not
+chosen unless the admin picks them. eCourses is asked before the write transaction, never
+inside it.
 """
 
 from __future__ import annotations
 
 import enum
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,6 +45,19 @@ class TaskStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class CourseAssignment:
+    """An assignment of the course as eQueue would take it."""
+
+    ecourses_id: int  # the course-module id
+    name: str  # the task name it gets: tidied, with its section's name if the name repeats
+    section: str
+    url: str
+    due_at: datetime | None
+    hidden: bool  # hidden from students, or closed to the admin by access restrictions
+    section_added: bool
+
+
+@dataclass(frozen=True)
 class TaskProposal:
     ecourses_id: int
     name: str
@@ -49,6 +65,11 @@ class TaskProposal:
     url: str
     due_at: datetime | None
     status: TaskStatus
+    hidden: bool = False
+
+    @property
+    def chosen_by_default(self) -> bool:
+        return self.status is not TaskStatus.DUPLICATE and not self.hidden
 
 
 @dataclass(frozen=True)
@@ -58,19 +79,10 @@ class TaskImport:
 
 
 async def preview_tasks(subject_id: int, *, actor: UserView) -> list[TaskProposal]:
-    """The course's assignments in section order, each marked new, renamed or duplicate."""
-    course_id, user = await _subject_course(subject_id, actor)
-    ecourses, token = await ecourses_accounts.client(), user_token_or_ask(user)
-    sections = await guarded(user, lambda: ecourses.course_contents(token, course_id))
-    assignments = await guarded(user, lambda: ecourses.assignments(token, [course_id]))
-    due = {a.cmid: a.due_at for a in assignments}
-    found = [
-        (module, section.name)
-        for section in sorted(sections, key=lambda s: s.number)
-        for module in section.modules
-        if module.modname == "assign"
-    ]
-    repeats = Counter(module.name.strip() for module, _ in found)
+    """The course's assignments in section order, each marked new, renamed or duplicate, and
+    hidden when students do not see it."""
+    course_id, user = await subject_course(subject_id, actor)
+    found = await read_assignments(course_id, user)
     async with read_only() as session:
         existing = list(
             await session.execute(
@@ -80,31 +92,46 @@ async def preview_tasks(subject_id: int, *, actor: UserView) -> list[TaskProposa
     taken_names = {name for name, _ in existing}
     taken_ids = {ecourses_id for _, ecourses_id in existing}
     proposals: list[TaskProposal] = []
-    for module, section in found:
-        renamed = repeats[module.name.strip()] > 1 and bool(section.strip())
-        name = import_name(f"{module.name} ({section.strip()})" if renamed else module.name)
-        if module.id in taken_ids or name in taken_names:
+    for item in found:
+        if item.ecourses_id in taken_ids or item.name in taken_names:
             status = TaskStatus.DUPLICATE
         else:
-            status = TaskStatus.RENAMED if renamed else TaskStatus.NEW
-            taken_names.add(name)
+            status = TaskStatus.RENAMED if item.section_added else TaskStatus.NEW
+            taken_names.add(item.name)
         proposals.append(
             TaskProposal(
-                module.id, name, section, ecourses_link(module.url), due.get(module.id), status
+                item.ecourses_id,
+                item.name,
+                item.section,
+                item.url,
+                item.due_at,
+                status,
+                item.hidden,
             )
         )
     return proposals
 
 
-async def import_tasks(subject_id: int, *, actor: UserView) -> TaskImport:
-    """Append the course's new assignments to the subject's tasks, in section order with
-    their due dates; those already present are skipped and reported. Emits ``TaskChanged``."""
+async def import_tasks(
+    subject_id: int, *, actor: UserView, chosen: Collection[int] | None = None
+) -> TaskImport:
+    """Append the chosen new assignments (course-module ids; by default every new one that is
+    not hidden) to the subject's tasks, in section order with their due dates; those already
+    present are skipped and reported. Emits ``TaskChanged``."""
+    if chosen is not None and not chosen:
+        raise InvalidError(msg("Choose at least one assignment."))
     proposals = await preview_tasks(subject_id, actor=actor)
+    wanted = [
+        p
+        for p in proposals
+        if p.status is not TaskStatus.DUPLICATE
+        and (p.chosen_by_default if chosen is None else p.ecourses_id in chosen)
+    ]
     created: list[str] = []
     skipped = [p.name for p in proposals if p.status is TaskStatus.DUPLICATE]
     async with unit_of_work() as uow:
         session = uow.session
-        subject = await _lock_subject(session, subject_id, actor)
+        subject = await lock_subject(session, subject_id, actor)
         user = await permissions.load_actor(session, actor)
         # Checked again under the lock: someone may have added tasks since the preview.
         rows = list(
@@ -113,13 +140,8 @@ async def import_tasks(subject_id: int, *, actor: UserView) -> TaskImport:
             )
         )
         names, ids = {r[0] for r in rows}, {r[1] for r in rows}
-        last = await session.scalar(
-            select(func.max(Task.order_index)).where(Task.subject_id == subject_id)
-        )
-        order = 0 if last is None else last + 1
-        for proposal in proposals:
-            if proposal.status is TaskStatus.DUPLICATE:
-                continue
+        order = await next_order_index(session, subject_id)
+        for proposal in wanted:
             if proposal.name in names or proposal.ecourses_id in ids:
                 skipped.append(proposal.name)
                 continue
@@ -142,6 +164,38 @@ async def import_tasks(subject_id: int, *, actor: UserView) -> TaskImport:
     return TaskImport(tuple(created), tuple(skipped))
 
 
+async def read_assignments(course_id: int, user: User) -> list[CourseAssignment]:
+    """The course's assignments in section order, read with the user's eCourses token."""
+    ecourses, token = await ecourses_accounts.client(), user_token_or_ask(user)
+    sections = await guarded(user, lambda: ecourses.course_contents(token, course_id))
+    answered = await guarded(user, lambda: ecourses.course_assignments(token, [course_id]))
+    due = {a.cmid: a.due_at for a in answered.get(course_id, [])}
+    found = [
+        (module, section.name)
+        for section in sorted(sections, key=lambda s: s.number)
+        for module in section.modules
+        if module.modname == "assign"
+    ]
+    repeats = Counter(module.name.strip() for module, _ in found)
+    assignments = []
+    for module, section in found:
+        added = repeats[module.name.strip()] > 1 and bool(section.strip())
+        assignments.append(
+            CourseAssignment(
+                ecourses_id=module.id,
+                name=import_name(f"{module.name} ({section.strip()})" if added else module.name),
+                section=section,
+                url=ecourses_link(module.url),
+                # Moodle leaves out of mod_assign_get_assignments what the user may not open;
+                # the course page's date stands in for it.
+                due_at=due.get(module.id, module.due_at),
+                hidden=module.hidden,
+                section_added=added,
+            )
+        )
+    return assignments
+
+
 async def link_course(subject_id: int, course_id: int, *, actor: UserView) -> SubjectView:
     """Link a subject made by hand to one of the admin's eCourses courses, so its assignments
     can be imported. Refused when the subject is linked already or the course is linked to
@@ -157,7 +211,7 @@ async def link_course(subject_id: int, course_id: int, *, actor: UserView) -> Su
         raise InvalidError(msg("You are not enrolled in this course on eCourses."))
     async with unit_of_work(conflict=COURSE_TAKEN) as uow:
         session = uow.session
-        subject = await _lock_subject(session, subject_id, actor)
+        subject = await lock_subject(session, subject_id, actor)
         if subject.ecourses_course_id is not None:
             raise ConflictError(msg("This subject is already linked to an eCourses course."))
         taken = await session.scalar(
@@ -179,7 +233,8 @@ async def link_course(subject_id: int, course_id: int, *, actor: UserView) -> Su
 # --- helpers ---
 
 
-async def _subject_course(subject_id: int, actor: UserView) -> tuple[int, User]:
+async def subject_course(subject_id: int, actor: UserView) -> tuple[int, User]:
+    """The subject's eCourses course and the acting admin; refused for unlinked subjects."""
     async with read_only() as session:
         user = await permissions.load_actor(session, actor)
         subject = await permissions.get_subject(session, subject_id)
@@ -189,7 +244,8 @@ async def _subject_course(subject_id: int, actor: UserView) -> tuple[int, User]:
         return subject.ecourses_course_id, user
 
 
-async def _lock_subject(session: AsyncSession, subject_id: int, actor: UserView) -> Subject:
+async def lock_subject(session: AsyncSession, subject_id: int, actor: UserView) -> Subject:
+    """The subject, locked for the rest of the transaction; workspace admins only."""
     subject = await session.scalar(
         select(Subject).where(Subject.id == subject_id).with_for_update()
     )
@@ -198,3 +254,10 @@ async def _lock_subject(session: AsyncSession, subject_id: int, actor: UserView)
     user = await permissions.load_actor(session, actor)
     await permissions.ensure_workspace_admin(session, user, subject.workspace_id)
     return subject
+
+
+async def next_order_index(session: AsyncSession, subject_id: int) -> int:
+    last = await session.scalar(
+        select(func.max(Task.order_index)).where(Task.subject_id == subject_id)
+    )
+    return 0 if last is None else last + 1

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "ecourses_enabled": None,
     "ecourses_url": None,
     "ecourses_service": None,
+    # The tasks of subjects linked to eCourses take their due dates from it once a day.
+    "ecourses_sync_due_dates": False,
 }
 
 
@@ -113,6 +115,7 @@ class SiteSettingsView:
     ecourses_enabled: bool | None
     ecourses_url: str | None
     ecourses_service: str | None
+    ecourses_sync_due_dates: bool
     process_default_language: str
     process_ecourses_url: str | None
     process_ecourses_service: str
@@ -146,7 +149,7 @@ async def update_site_settings(*, actor: UserView, **changes: Any) -> SiteSettin
 def _clean(key: str, value: Any) -> Any:
     if key not in DEFAULTS:
         raise invalid("Unknown setting: {key}.", key=key)
-    if key in ("registration_enabled", "board_full_names"):
+    if key in ("registration_enabled", "board_full_names", "ecourses_sync_due_dates"):
         return bool(value)
     if key == "ecourses_enabled":
         return None if value is None else bool(value)
@@ -175,6 +178,7 @@ async def _settings_view(session: AsyncSession) -> SiteSettingsView:
         ecourses_enabled=values["ecourses_enabled"],
         ecourses_url=values["ecourses_url"],
         ecourses_service=values["ecourses_service"],
+        ecourses_sync_due_dates=bool(values["ecourses_sync_due_dates"]),
         process_default_language=settings.default_language,
         process_ecourses_url=settings.ecourses_url,
         process_ecourses_service=settings.ecourses_service,

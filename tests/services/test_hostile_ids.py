@@ -21,6 +21,7 @@ from equeue_ui.services import (
     boards,
     ecourses_accounts,
     ecourses_import,
+    ecourses_sync,
     ecourses_tasks,
     exports,
     groups,
@@ -79,6 +80,15 @@ ID_SERVICES: dict[str, Call] = {
     ),
     "ecourses_tasks.import_tasks(subject_id)": lambda w, i: ecourses_tasks.import_tasks(
         i, actor=w.admin
+    ),
+    "ecourses_tasks.subject_course(subject_id)": lambda w, i: ecourses_tasks.subject_course(
+        i, w.admin
+    ),
+    "ecourses_sync.preview_sync(subject_id)": lambda w, i: ecourses_sync.preview_sync(
+        i, actor=w.admin
+    ),
+    "ecourses_sync.apply_sync(subject_id)": lambda w, i: ecourses_sync.apply_sync(
+        i, ["due_date:1"], actor=w.admin
     ),
     "ecourses_tasks.link_course(subject_id)": lambda w, i: ecourses_tasks.link_course(
         i, 1, actor=w.admin

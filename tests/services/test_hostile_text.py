@@ -30,6 +30,7 @@ from equeue_ui.services import (
     boards,
     ecourses_accounts,
     ecourses_import,
+    ecourses_sync,
     exports,
     group_import,
     groups,
@@ -181,6 +182,9 @@ TEXT_SERVICES: dict[str, Call] = {
     ),
     "ecourses_accounts.connect_ecourses(password)": lambda w, s: ecourses_accounts.connect_ecourses(
         "ivanov", s, actor=w.member
+    ),
+    "ecourses_sync.apply_sync(keys)": lambda w, s: ecourses_sync.apply_sync(
+        w.subject_id, [s], actor=w.admin
     ),
     "ecourses_import.ecourses_link(url)": lambda w, s: ecourses_import.ecourses_link(s),
     "ecourses_import.import_name(text)": lambda w, s: ecourses_import.import_name(s),
