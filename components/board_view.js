@@ -33,7 +33,7 @@ export default {
           <div class="eq-board-join-label">{{ labels.join }}</div>
           <div class="eq-board-link">{{ shortLink }}</div>
           <div class="eq-board-count">
-            <span class="eq-board-count-n">{{ waiting.length }}</span>
+            <span class="eq-board-count-n">{{ current.waiting_count }}</span>
             <span class="eq-board-label">{{ labels.waiting }}</span>
           </div>
           <div class="eq-board-estimate">{{ waitText }}</div>
@@ -58,9 +58,7 @@ export default {
       return this.current.entries.filter((entry) => entry.status === "called");
     },
     waiting() {
-      return this.current.entries
-        .map((entry, index) => ({ ...entry, position: index + 1 }))
-        .filter((entry) => entry.status !== "called");
+      return this.current.entries.filter((entry) => entry.status !== "called");
     },
     servingSize() {
       // Smaller for more people at the desk, and for a long name (it may take two lines).

@@ -99,6 +99,8 @@ def _to_payload(snapshot: QueueSnapshot) -> dict[str, Any]:
         "queue_id": snapshot.queue_id,
         "version": snapshot.version,
         "state": snapshot.state.value,
+        # Everyone not at the desk (frozen places too), as QueueSnapshot counts them.
+        "waiting_count": snapshot.waiting_count,
         # The board's "a newcomer waits …": [low, high] minutes, [0, 0] for "called next",
         # None without enough recent services (services/estimates.py defines it).
         "newcomer_wait": None
@@ -107,6 +109,7 @@ def _to_payload(snapshot: QueueSnapshot) -> dict[str, Any]:
         "entries": [
             {
                 "id": entry.id,
+                "position": entry.position,
                 "user_id": entry.user_id,
                 "name": entry.display_name,
                 "short": entry.short_name,

@@ -69,6 +69,9 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     app.on_startup(startup)
     app.on_shutdown(shutdown)
     register_all(settings)
+    # Quasar's loading bar would show on every fetch the page makes (a dialog's first code, say)
+    # as a progress bar without a name: noise for screen readers, and nothing to wait for here.
+    app.config.quasar_config["loadingBar"]["skipHijack"] = True
     from components.frame import share_assets
 
     share_assets()

@@ -52,10 +52,6 @@ THEMES: tuple[Theme, ...] = ("dark", "light")
 # Screenshots of the pages with problems, or of every page checked with EQUEUE_A11Y_SHOTS=1.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "a11y"
 SCREENSHOTS_SWITCH = "EQUEUE_A11Y_SHOTS"
-QUEUE_OWNER = "the student's queue and subject pages' owner (queue_panel, queue_view, subject_card)"
-CONSOLE_OWNER = "the console and board's owner (console, board, board_view, queue_settings)"
-# The workspace page is drawn here, but its subject cards' progress bars have no name yet.
-SUBJECT_CARD_OWNER = QUEUE_OWNER.replace("(", "(components/subject_card.py progress bar; ")
 
 # Resolves when the page has stopped changing for a moment (content drawn after the socket
 # connects arrives in several updates), or after a few seconds for a page with a ticking clock.
@@ -81,7 +77,6 @@ class View:
     who: str | None
     path: str
     tabs: tuple[str, ...] = ()
-    owner: str | None = None
 
 
 VIEWS = (
@@ -91,13 +86,13 @@ VIEWS = (
     View("home-newcomer", "newcomer", "/"),
     View("home-leader", "leader", "/"),
     View("groups", "student2", "/groups"),
-    View("workspace", "leader", "/workspaces/{workspace}", owner=SUBJECT_CARD_OWNER),
-    View("workspace-student", "student2", "/workspaces/{workspace}", owner=SUBJECT_CARD_OWNER),
-    View("subject", "student2", "/subjects/{subject}", owner=QUEUE_OWNER),
-    View("queue", "student2", "/queues/{queue}", owner=QUEUE_OWNER),
-    View("console", "teacher", "/queues/{queue}/console", owner=CONSOLE_OWNER),
-    View("board", "teacher", "/queues/{queue}/board", owner=CONSOLE_OWNER),
-    View("teaching", "teacher", "/teaching", owner=CONSOLE_OWNER),
+    View("workspace", "leader", "/workspaces/{workspace}"),
+    View("workspace-student", "student2", "/workspaces/{workspace}"),
+    View("subject", "student2", "/subjects/{subject}"),
+    View("queue", "student2", "/queues/{queue}"),
+    View("console", "teacher", "/queues/{queue}/console"),
+    View("board", "teacher", "/queues/{queue}/board"),
+    View("teaching", "teacher", "/teaching"),
     View(
         "workspace-settings",
         "leader",
@@ -186,12 +181,7 @@ async def _find_ids(site: Site) -> None:
     await context.close()
 
 
-def _param(view: View) -> object:
-    marks = [pytest.mark.xfail(reason=f"to be fixed by {view.owner}", strict=False)]
-    return pytest.param(view, id=view.name, marks=marks if view.owner else [])
-
-
-@pytest.mark.parametrize("view", [_param(view) for view in VIEWS])
+@pytest.mark.parametrize("view", [pytest.param(view, id=view.name) for view in VIEWS])
 async def test_no_serious_accessibility_problem_in_light_and_dark_on_phone_and_desktop(
     site: Site, view: View
 ) -> None:
@@ -239,10 +229,7 @@ async def dark_by_choice(site: Site) -> str:
     [
         "/",
         "/groups",
-        pytest.param(
-            "/workspaces/{workspace}",
-            marks=pytest.mark.xfail(reason=f"to be fixed by {SUBJECT_CARD_OWNER}", strict=False),
-        ),
+        "/workspaces/{workspace}",
     ],
 )
 async def test_a_person_who_chose_dark_mode_gets_readable_pages_on_a_light_system(

@@ -111,3 +111,10 @@ def test_a_newcomers_wait_counts_everyone_call_next_would_call_first() -> None:
 
     assert payload(queue)["newcomer_wait"] == [10, 10]
     assert payload(snapshot(WAITING, services=()))["newcomer_wait"] is None  # no history yet
+
+
+def test_the_board_gets_the_count_and_the_places_from_the_server() -> None:
+    data = payload(snapshot(CALLED, WAITING, FROZEN, WAITING))
+
+    assert data["waiting_count"] == 3
+    assert [entry["position"] for entry in data["entries"]] == [1, 2, 3, 4]
