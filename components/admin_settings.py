@@ -45,7 +45,7 @@ def _form(view: SiteSettingsView, actor: UserView) -> None:
             _("New users can register a local account"), value=view.registration_enabled
         ).mark("setting-registration")
         ui.label(_("Language for visitors and for users who have not chosen one")).classes(
-            "text-sm text-grey-8 pt-2"
+            "text-sm eq-muted pt-2"
         )
         server_language = LANGUAGES[view.process_default_language]
         language = (
@@ -102,7 +102,7 @@ def _form(view: SiteSettingsView, actor: UserView) -> None:
             .classes("w-full")
             .mark("setting-ecourses-service")
         )
-        ui.label(_("Empty fields use the server's configuration.")).classes("text-xs text-grey-7")
+        ui.label(_("Empty fields use the server's configuration.")).classes("text-xs eq-muted")
         sync_due_dates = ui.switch(
             _("Sync eCourses due dates daily"), value=view.ecourses_sync_due_dates
         ).mark("setting-ecourses-sync")
