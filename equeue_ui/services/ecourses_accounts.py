@@ -22,7 +22,8 @@ from equeue_ui.ecourses.errors import EcoursesInvalidLogin, EcoursesTokenExpired
 from equeue_ui.ecourses.models import SiteInfo
 from equeue_ui.errors import ConflictError, ForbiddenError, invalid
 from equeue_ui.i18n import msg
-from equeue_ui.services import accounts, permissions, sign_in_throttle, site
+from equeue_ui.services import account_merge, accounts, permissions, sign_in_throttle, site
+from equeue_ui.services.account_merge import MergeSummary
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_credential, scrub_person_name
 from equeue_ui.services.views import UserView
@@ -73,34 +74,56 @@ async def sign_in_with_ecourses(
             uow.session.add(user)
         elif user.blocked:
             raise ForbiddenError(BLOCKED)
-        _refresh(user, info, token)
+        # An account eCourses made follows eCourses' names; a local one linked to it keeps its.
+        _refresh(user, info, token, names=user.password_hash is None)
         await uow.session.flush()
         user_id = user.id
     return await accounts.issue_ticket(user_id, binding=binding)
 
 
+class EcoursesAccountTaken(ConflictError):
+    """The eCourses account has an eQueue account of its own (made by signing in with eCourses
+    earlier); :func:`connect_ecourses` with ``merge=True`` moves it into the actor's."""
+
+    def __init__(self, summary: MergeSummary) -> None:
+        super().__init__(
+            msg(
+                "This eCourses account already has an eQueue account of its own ({username}). "
+                "You can move its workspaces, hand-ins and queue places into your account.",
+                username=summary.source.username,
+            )
+        )
+        self.summary = summary
+
+
 async def connect_ecourses(
-    username: str, password: str, *, actor: UserView, address: str = ""
+    username: str,
+    password: str,
+    *,
+    actor: UserView,
+    address: str = "",
+    merge: bool = False,
+    take_names: bool = False,
 ) -> UserView:
     """Link the actor's account to an eCourses account (or renew its token) by signing in to
-    eCourses. Refused when that eCourses account belongs to another eQueue account; failures
-    are rate-limited like sign-ins."""
+    eCourses; the actor's names stay unless ``take_names``. When the eCourses account already has
+    an eQueue account of its own, refused with :class:`EcoursesAccountTaken` — or, with
+    ``merge``, that account is merged into the actor's (the eCourses password proves it is
+    theirs) in the same transaction. Failures are rate-limited like sign-ins."""
     async with read_only() as session:
         await permissions.load_actor(session, actor)
     info, token = await _authenticate(username, password, address)
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
-        owner = await uow.session.scalar(
-            select(User.id).where(User.ecourses_user_id == info.userid)
-        )
-        if owner is not None and owner != user.id:
-            raise ConflictError(
-                msg("This eCourses account is already linked to another eQueue account.")
-            )
+        owner = await uow.session.scalar(select(User).where(User.ecourses_user_id == info.userid))
         if user.ecourses_user_id not in (None, info.userid):
             raise ConflictError(msg("Your account is linked to a different eCourses account."))
+        if owner is not None and owner.id != user.id:
+            if not merge:
+                raise EcoursesAccountTaken(await account_merge.summarize(uow.session, owner, user))
+            await account_merge.merge_into(uow, owner, user, actor=user)
         user.ecourses_user_id = info.userid
-        _refresh(user, info, token)
+        _refresh(user, info, token, names=take_names)
         return UserView.of(user)
 
 
@@ -148,9 +171,10 @@ async def _authenticate(username: str, password: str, address: str) -> tuple[Sit
     return await ecourses.site_info(token), token
 
 
-def _refresh(user: User, info: SiteInfo, token: str) -> None:
-    user.first_name = _person_name(info.firstname)
-    user.last_name = _person_name(info.lastname)
+def _refresh(user: User, info: SiteInfo, token: str, *, names: bool) -> None:
+    if names:
+        user.first_name = _person_name(info.firstname)
+        user.last_name = _person_name(info.lastname)
     picture = info.userpictureurl.strip()
     user.avatar_url = picture if picture.startswith(("https://", "http://")) else None
     user.ecourses_token_encrypted = crypto.encrypt_token(token, secret=_secret())

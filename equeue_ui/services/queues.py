@@ -575,6 +575,40 @@ async def remove_user_entries(
         uow.emit(TurnEnded(queue.id, user_id, outcome))
 
 
+async def move_user_entries(
+    uow: UnitOfWork, source_id: int, target_id: int, *, actor_id: int
+) -> int:
+    """Within another unit of work (merging two accounts of one person): the source's places
+    become the target's. Where both stand in one queue, the earlier place is kept and the other
+    taken out. Returns how many places the source had."""
+    rows = await uow.session.execute(
+        select(QueueEntry, Queue)
+        .join(Queue, Queue.id == QueueEntry.queue_id)
+        .where(QueueEntry.user_id.in_((source_id, target_id)))
+        .order_by(Queue.id, QueueEntry.seq)
+        .with_for_update(of=Queue)
+    )
+    by_queue: dict[int, tuple[Queue, list[QueueEntry]]] = {}
+    for entry, queue in rows.all():
+        by_queue.setdefault(queue.id, (queue, []))[1].append(entry)
+    moved = 0
+    for queue, entries in by_queue.values():
+        if not any(entry.user_id == source_id for entry in entries):
+            continue
+        moved += 1
+        kept, *others = entries  # in place order: the earlier one stays
+        for other in others:
+            await uow.session.delete(other)
+            _record(uow, queue, QueueEventKind.REMOVED, entry=other, actor_id=actor_id)
+        await uow.session.flush()
+        if kept.user_id == source_id:
+            kept.user_id = target_id
+            # The same place under another name: the queue shows it at a new version.
+            queue.version += 1
+            uow.emit(QueueChanged(queue.id, queue.version))
+    return moved
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 

@@ -166,7 +166,11 @@ async def test_a_local_account_links_its_ecourses_account_and_signs_in_through_i
 ) -> None:
     local = await factories.make_user(ert, "leader")
     linked = await ecourses_accounts.connect_ecourses("a.smirnova", DEMO_PASSWORD, actor=local)
-    assert linked.from_ecourses and linked.first_name == "Анна"
+    # Linking does not rename: the local account keeps its names (issue 15, point 3).
+    assert linked.from_ecourses and (linked.first_name, linked.last_name) == (
+        local.first_name,
+        local.last_name,
+    )
     assert await ecourses_accounts.has_ecourses_token(actor=linked)
     ticket = await ecourses_accounts.sign_in_with_ecourses(
         "a.smirnova", DEMO_PASSWORD, binding=BINDING

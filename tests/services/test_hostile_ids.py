@@ -17,6 +17,7 @@ from db.types import utcnow
 from equeue_ui.errors import DomainError, NotFoundError
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import (
+    account_merge,
     accounts,
     boards,
     ecourses_accounts,
@@ -48,6 +49,21 @@ Call = Callable[[HostileWorld, int], Awaitable[object]]
 
 # One row per id parameter: the service called with that id out of range, the rest valid.
 ID_SERVICES: dict[str, Call] = {
+    "account_merge.merge_accounts(source_id)": lambda w, i: account_merge.merge_accounts(
+        i, w.member.id, actor=w.admin
+    ),
+    "account_merge.merge_accounts(target_id)": lambda w, i: account_merge.merge_accounts(
+        w.member.id, i, actor=w.admin
+    ),
+    "account_merge.merge_summary(source_id)": lambda w, i: account_merge.merge_summary(
+        i, w.member.id, actor=w.admin
+    ),
+    "account_merge.merge_summary(target_id)": lambda w, i: account_merge.merge_summary(
+        w.member.id, i, actor=w.admin
+    ),
+    "workspaces.pending_request_counts(workspace_ids)": lambda w, i: (
+        workspaces.pending_request_counts(actor=w.admin, workspace_ids=[i])
+    ),
     "accounts.issue_ticket(user_id)": lambda w, i: accounts.issue_ticket(i, binding=BINDING),
     "accounts.get_user(user_id)": lambda w, i: accounts.get_user(i),
     "accounts.set_group(group_id)": lambda w, i: accounts.set_group(i, actor=w.member),
