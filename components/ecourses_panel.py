@@ -15,11 +15,14 @@ from urllib.parse import urlsplit
 
 from nicegui import ui
 
+from components import session
+from components.account_merge import offer_ecourses_merge
 from components.i18n import _, language
 from components.notices import attempt
 from equeue_ui.ecourses.errors import EcoursesTokenExpired
 from equeue_ui.errors import DomainError
 from equeue_ui.services import ecourses_accounts, site
+from equeue_ui.services.ecourses_accounts import EcoursesAccountTaken
 from equeue_ui.services.views import UserView
 
 T = TypeVar("T")
@@ -94,22 +97,48 @@ def connect_form(
     """eCourses username and password, to link the account or renew an expired sign-in."""
 
     # Failed attempts count per address too, as on the sign-in page.
-    address = ui.context.client.ip
+    request = ui.context.client.request
+    address = session.client_address(request) if request is not None else ""
+
+    async def connect(*, merge: bool = False, take_names: bool = False) -> bool:
+        """Link (or merge, once the user agreed); whether it went through."""
+        taken: list[EcoursesAccountTaken] = []
+
+        async def linking() -> UserView | None:
+            try:
+                return await ecourses_accounts.connect_ecourses(
+                    username.value,
+                    password.value,
+                    actor=actor,
+                    address=address,
+                    merge=merge,
+                    take_names=take_names,
+                )
+            except EcoursesAccountTaken as error:  # asked below instead of a dead end
+                taken.append(error)
+                return None
+
+        linked = await attempt(linking())
+        if taken:
+            offer_ecourses_merge(
+                taken[0], merge=lambda names: connect(merge=True, take_names=names)
+            )
+            return False
+        if linked is None:
+            return False
+        password.set_value("")
+        await on_connected()
+        return True
 
     async def submit() -> None:
         if not username.value.strip() or not password.value:
             ui.notify(_("Enter your eCourses username and password."), type="warning")
             return
         button.disable()
-        linked = await attempt(
-            ecourses_accounts.connect_ecourses(
-                username.value, password.value, actor=actor, address=address
-            )
-        )
-        button.enable()
-        password.set_value("")
-        if linked is not None:
-            await on_connected()
+        try:
+            await connect(take_names=bool(names.value))
+        finally:
+            button.enable()
 
     with ui.column().classes("w-full max-w-sm gap-1").mark("ecourses-connect-form"):
         if host:
@@ -121,6 +150,9 @@ def connect_form(
             .mark("ecourses-password")
         )
         password.on("keydown.enter", submit)
+        names = ui.checkbox(_("Also take my names from eCourses"), value=False).mark(
+            "ecourses-take-names"
+        )
         button = ui.button(_("Sign in with eCourses"), on_click=submit).mark("ecourses-connect")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.account_merge import merge_into_dialog
 from components.i18n import _
 from components.live import coalesced, on_event
 from components.notices import attempt, succeeds
@@ -65,6 +66,11 @@ async def user_admin(*, actor: UserView) -> None:
                     _("Unblock") if row.blocked else _("Block"),
                     on_click=lambda: block(not row.blocked),
                 ).props("flat dense color=negative").mark("block-user")
+                if user.id != actor.id:
+                    ui.button(
+                        _("Merge into…"),
+                        on_click=lambda: merge_into_dialog(user, actor=actor, merged=search),
+                    ).props("flat dense").mark("merge-user")
 
     query = (
         ui.input(_("Search by username or name"), on_change=search)
