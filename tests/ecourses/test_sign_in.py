@@ -147,11 +147,13 @@ async def test_ecourses_failures_give_their_own_error_while_local_sign_in_works(
 
 
 async def test_a_slow_ecourses_is_given_up_on_within_the_timeout(ert: Runtime, fake: Fake) -> None:
-    fake.control(fault="slow", delay=TIMEOUT + 3)
+    # Far slower than the timeout, so "given up" and "waited it out" cannot be confused even
+    # on a loaded machine; no tighter timing is asserted.
+    fake.control(fault="slow", delay=TIMEOUT + 20)
     started = time.monotonic()
     with pytest.raises(errors.EcoursesTimeout):
         await ecourses_accounts.sign_in_with_ecourses("a.ivanov", DEMO_PASSWORD, binding=BINDING)
-    assert time.monotonic() - started < TIMEOUT + 1
+    assert time.monotonic() - started < TIMEOUT + 10
 
 
 async def test_sign_in_with_ecourses_is_refused_when_switched_off(ert: Runtime) -> None:
