@@ -1,0 +1,64 @@
+"""Every package the code imports is declared in pyproject.toml (issue 16, point 1): a package
+that only arrives as someone else's dependency can vanish or jump versions under us."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_FOLDERS = ("equeue_ui", "pages", "components", "db", "migrations")
+OURS = {*APP_FOLDERS, "tests"}
+
+
+def imported_top_level(folders: tuple[str, ...]) -> set[str]:
+    found: set[str] = set()
+    for folder in folders:
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    found.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    found.add(node.module.split(".")[0])
+    return {
+        name
+        for name in found
+        if name not in OURS and name not in sys.stdlib_module_names and name != "__future__"
+    }
+
+
+def declared(*extras: str) -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = list(project["dependencies"])
+    for extra in extras:
+        requirements += project["optional-dependencies"][extra]
+    return {
+        _normalized(re.split(r"[\s<>=!~\[;]", requirement, maxsplit=1)[0])
+        for requirement in requirements
+    }
+
+
+def undeclared(modules: set[str], allowed: set[str]) -> list[str]:
+    distributions = importlib.metadata.packages_distributions()
+    missing = []
+    for module in sorted(modules):
+        owners = {_normalized(name) for name in distributions.get(module, [module])}
+        if not owners & allowed:
+            missing.append(f"{module} (from {', '.join(sorted(owners))})")
+    return missing
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_app_declares_every_package_it_imports() -> None:
+    assert not undeclared(imported_top_level(APP_FOLDERS), declared())
+
+
+def test_the_tests_declare_every_package_they_import() -> None:
+    assert not undeclared(imported_top_level(("tests",)), declared("test"))
