@@ -15,7 +15,7 @@ LOADERS ?= 0
 RESTART ?= 0
 BENCH_ARGS ?=
 
-.PHONY: venv run run-ecourses browser test lint clean bench
+.PHONY: venv run run-ecourses browser test lint clean bench translations
 
 venv: $(STAMP)
 
@@ -65,6 +65,14 @@ bench: venv
 	$(VENV)/bin/python -m tests.bench.fanout --viewers $(VIEWERS) --db $(DB) --rate $(RATE) \
 		--duration $(DURATION) --processes $(PROCESSES) --loaders $(LOADERS) \
 		--restart $(RESTART) $(BENCH_ARGS)
+
+# The gettext catalogs (equeue_ui/locales): the template extracted from the code, each language's
+# .po brought up to date with it (new texts untranslated, changed ones fuzzy), the .mo compiled.
+# pybabel's options are in pyproject.toml ([tool.babel.*]). Commit all three kinds of file.
+translations: venv
+	$(VENV)/bin/pybabel -q extract
+	$(VENV)/bin/pybabel -q update
+	$(VENV)/bin/pybabel compile --statistics
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from components.a11y import labelled
-from components.i18n import _, language
+from components.i18n import _, _n, language
 from components.notices import attempt
 from equeue_ui.services import account_merge, accounts
 from equeue_ui.services.account_merge import MergeSummary
@@ -128,6 +128,6 @@ def merge_into_dialog(
 
 def _what_moves(summary: MergeSummary) -> None:
     with ui.column().classes("gap-0 text-sm").mark("merge-summary"):
-        ui.label(_("Workspaces: {n}", n=summary.workspaces))
-        ui.label(_("Hand-ins: {n}", n=summary.hand_ins))
-        ui.label(_("Places in queues: {n}", n=summary.queue_places))
+        ui.label(_n("Workspaces: {n}", "Workspaces: {n}", summary.workspaces))
+        ui.label(_n("Hand-ins: {n}", "Hand-ins: {n}", summary.hand_ins))
+        ui.label(_n("Places in queues: {n}", "Places in queues: {n}", summary.queue_places))

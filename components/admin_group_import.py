@@ -7,7 +7,7 @@ from collections.abc import Awaitable
 from nicegui import ui
 from nicegui.events import UploadEventArguments
 
-from components.i18n import _, render
+from components.i18n import _, _n, render
 from components.notices import attempt
 from equeue_ui.services import group_import as service
 from equeue_ui.services.group_import import ImportPreview
@@ -88,7 +88,8 @@ async def group_import(*, actor: UserView) -> None:
                         "text-sm text-negative break-all"
                     ).mark("import-rejected")
                 if len(preview.rejected) > SHOWN_REJECTED:
-                    ui.label(_("…and {n} more.", n=len(preview.rejected) - SHOWN_REJECTED))
+                    more = len(preview.rejected) - SHOWN_REJECTED
+                    ui.label(_n("…and {n} more.", "…and {n} more.", more))
             if preview.sample:
                 ui.label(_("New groups, for example:")).classes("text-sm pt-2")
                 ui.label(", ".join(preview.sample)).classes("text-sm break-all").mark(
@@ -99,7 +100,8 @@ async def group_import(*, actor: UserView) -> None:
                     "cancel-import"
                 )
                 ui.button(
-                    _("Import new groups: {n}", n=len(preview.new_names)), on_click=write
+                    _n("Import {n} new group", "Import {n} new groups", len(preview.new_names)),
+                    on_click=write,
                 ).props("unelevated").set_enabled(bool(preview.new_names)).mark("confirm-import")
 
     with ui.expansion(_("Import groups"), icon="upload").classes("w-full").mark("group-import"):

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from components.a11y import labelled
 from components.admin_group_import import group_import
-from components.i18n import _
+from components.i18n import _, _n
 from components.live import coalesced, on_event
 from components.notices import attempt, or_refusal
 from equeue_ui.events import GroupsChanged
@@ -144,11 +144,19 @@ async def _confirm_delete(row: GroupRow, actor: UserView) -> None:
 
 def _impact_lines(impact: GroupImpact) -> list[str]:
     return [
-        _("Users left without a group (their accounts stay): {n}", n=impact.users),
-        _("Workspaces deleted with everything in them: {n}", n=impact.workspaces),
+        _n(
+            "Users left without a group (their accounts stay): {n}",
+            "Users left without a group (their accounts stay): {n}",
+            impact.users,
+        ),
+        _n(
+            "Workspaces deleted with everything in them: {n}",
+            "Workspaces deleted with everything in them: {n}",
+            impact.workspaces,
+        ),
         _(
-            "Memberships: {n} · subjects: {subjects} · queues: {queues}",
-            n=impact.members,
+            "Memberships: {memberships} · subjects: {subjects} · queues: {queues}",
+            memberships=impact.members,
             subjects=impact.subjects,
             queues=impact.queues,
         ),

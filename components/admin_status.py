@@ -33,7 +33,7 @@ async def status_admin(*, actor: UserView) -> None:
 
 def _table(view: StatusView) -> None:
     database = (
-        _("OK, {ms} ms", ms=f"{view.latency_ms:.1f}")
+        _("OK, {ms:.1f} ms", ms=view.latency_ms)
         if view.database_ok and view.latency_ms is not None
         else _("Not reachable")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import segno
 from nicegui import ui
 
-from components.i18n import _
+from components.i18n import _, _forms, language
 from components.live import on_event
 from components.queue_broadcast import payload_json
 from components.queue_follow import follow_queue
@@ -27,20 +27,23 @@ class BoardView(ui.element, component="board_view.js"):
         )
         self.props["short-link"] = join_url.split("://", 1)[-1]
         self.props["labels"] = {
+            # Texts with a count come in all their plural forms: the language's rules (the
+            # browser's Intl.PluralRules) pick one.
+            "lang": language(),
             "open": _("open"),
             "paused": _("paused"),
             "closed": _("closed"),
             "serving": _("Now at the desk"),
             "next": _("Next"),
             "empty": _("Nobody is waiting."),
-            "waiting": _("Waiting"),
+            "waiting": _forms("Waiting", "Waiting"),  # beside the number waiting
             # The numbers go in by the browser (components/board_view.js).
             "estimate": _("A newcomer waits about {low}–{high} min"),
             "next_now": _("A newcomer is called next"),
             "no_estimate": _("Not enough data for a wait estimate yet"),
             "join": _("Join the queue:"),
             "frozen": _("frozen"),
-            "more": _("and {n} more"),  # {n} goes in by the browser too
+            "more": _forms("and {n} more", "and {n} more"),  # {n} goes in by the browser too
             "qr": _("QR code of the link to join the queue"),
         }
 

@@ -34,7 +34,7 @@ export default {
           <div class="eq-board-link">{{ shortLink }}</div>
           <div class="eq-board-count">
             <span class="eq-board-count-n">{{ current.waiting_count }}</span>
-            <span class="eq-board-label">{{ labels.waiting }}</span>
+            <span class="eq-board-label">{{ counted(labels.waiting, current.waiting_count) }}</span>
           </div>
           <div class="eq-board-estimate">{{ waitText }}</div>
         </aside>
@@ -80,7 +80,10 @@ export default {
       return this.waiting.slice(0, this.columns * this.rows);
     },
     moreText() {
-      return this.labels.more.replace("{n}", this.waiting.length - this.shown.length);
+      return this.counted(this.labels.more, this.waiting.length - this.shown.length);
+    },
+    pluralRules() {
+      return new Intl.PluralRules(this.labels.lang);
     },
     waitText() {
       // Computed by the server for every screen alike (equeue_ui/services/estimates.py).
@@ -91,6 +94,11 @@ export default {
     },
   },
   methods: {
+    // A text with a count: the server sends its form for each plural category of the
+    // reader's language (components/i18n.py, _forms).
+    counted(forms, n) {
+      return (forms[this.pluralRules.select(n)] ?? forms.other).replace("{n}", n);
+    },
     nameOf(entry) {
       return this.fullNames ? entry.name : entry.short;
     },

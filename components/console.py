@@ -11,7 +11,7 @@ from nicegui.events import KeyEventArguments
 
 from components.console_dialogs import confirm
 from components.console_rows import CALL, STATE_COLOURS, Action, desk_card, use_colours, waiting_row
-from components.i18n import _
+from components.i18n import _, _n
 from components.live import coalesced, on_event
 from components.notices import attempt, succeeds
 from components.queue_follow import Following, follow_queue
@@ -122,7 +122,8 @@ class Console:
             ui.badge(state, color=STATE_COLOURS[snapshot.state]).classes("text-sm").mark(
                 "console-state"
             )
-            ui.label(_("{n} waiting", n=snapshot.waiting_count)).mark("console-waiting")
+            waiting_text = _n("{n} waiting", "{n} waiting", snapshot.waiting_count)
+            ui.label(waiting_text).mark("console-waiting")
             ui.space()
             # Outlined in the text's own colour: readable on the light and on the dark page.
             for label, target, icon in _state_actions(snapshot.state):

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from components.ecourses_panel import EcoursesPanel
-from components.i18n import _
+from components.i18n import _, _n
 from components.links import web_link
 from equeue_ui.formatting import date_time
 from equeue_ui.services import ecourses_import, ecourses_tasks, subjects
@@ -223,7 +223,7 @@ def _enable(button: ui.button) -> None:
 
 
 def _import_label(n: int) -> str:
-    return _("Import {n} task|Import {n} tasks", n=n)
+    return _n("Import {n} task", "Import {n} tasks", n)
 
 
 def _toggle(ticked: set[int], key: int, value: bool) -> None:
@@ -234,7 +234,7 @@ def _toggle(ticked: set[int], key: int, value: bool) -> None:
 
 
 def _report(created: tuple[str, ...], skipped: tuple[str, ...]) -> None:
-    text = _("Imported: {n}.", n=len(created))
+    text = _n("Imported {n} task.", "Imported {n} tasks.", len(created))
     if skipped:
         text += " " + _("Skipped (already there): {names}.", names=", ".join(skipped))
     ui.notify(text, type="positive" if created else "info", position="top", multi_line=True)

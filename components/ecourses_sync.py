@@ -10,7 +10,7 @@ from datetime import datetime
 from nicegui import ui
 
 from components.ecourses_panel import EcoursesPanel
-from components.i18n import _
+from components.i18n import _, _n
 from equeue_ui.formatting import date_time
 from equeue_ui.services import ecourses_sync
 from equeue_ui.services.ecourses_sync import ChangeKind, SyncChange
@@ -60,10 +60,13 @@ def task_sync(subject_id: int, *, actor: UserView) -> None:
             if result is None:
                 return
             ticks.clear()
-            text = _("Changes applied: {n}.", n=len(result.applied))
+            applied = len(result.applied)
+            text = _n("{n} change applied.", "{n} changes applied.", applied)
             if result.not_applied:
-                text += " " + _(
-                    "Not applied, as the tasks changed meanwhile: {n}.", n=result.not_applied
+                text += " " + _n(
+                    "{n} change was not applied, as the tasks changed meanwhile.",
+                    "{n} changes were not applied, as the tasks changed meanwhile.",
+                    result.not_applied,
                 )
             ui.notify(text, type="positive", position="top", multi_line=True)
             await panel.reload()
@@ -134,4 +137,4 @@ def _when(moment: datetime | None) -> str:
 
 
 def _apply_label(n: int) -> str:
-    return _("Apply {n} change|Apply {n} changes", n=n)
+    return _n("Apply {n} change", "Apply {n} changes", n)

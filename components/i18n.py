@@ -46,5 +46,16 @@ def _(msgid: str, **params: Any) -> str:
     return i18n.translate(msgid, language(), **params)
 
 
+def _n(singular: str, plural: str, n: float, **params: Any) -> str:
+    """Like ``_``, for a text with a count: ``n`` picks the plural form and fills in ``{n}``."""
+    return i18n.translate_n(singular, plural, language(), n=n, **params)
+
+
+def _forms(singular: str, plural: str) -> dict[str, str]:
+    """A text with a count that the browser fills in: its form for each of the reader's plural
+    categories, keyed as the browser's ``Intl.PluralRules(language())`` names them."""
+    return i18n.plural_forms(singular, plural, language())
+
+
 def render(message: i18n.Msg) -> str:
     return message.render(language())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from components.i18n import _
+from components.i18n import _, _n
 from components.notices import attempt
 from equeue_ui.services import workspaces
 from equeue_ui.services.views import LeaderboardRow, MemberRole, MemberView, UserView
@@ -50,6 +50,5 @@ def leaderboard_table(rows: list[LeaderboardRow]) -> None:
             with ui.row().classes("w-full items-center gap-2 no-wrap"):
                 ui.label(f"{place}.").classes("w-6 text-right tabular-nums")
                 ui.label(row.user.display_name).classes("grow truncate")
-                ui.label(_("{n} handed in", n=row.handed_in)).classes("text-sm").mark(
-                    "leaderboard-count"
-                )
+                handed_in = _n("{n} handed in", "{n} handed in", row.handed_in)
+                ui.label(handed_in).classes("text-sm").mark("leaderboard-count")

@@ -8,7 +8,7 @@ from nicegui import background_tasks, ui
 from nicegui.events import GenericEventArguments
 
 from components import turn_alerts
-from components.i18n import _
+from components.i18n import _, _n
 from components.live import coalesced, on_event
 from components.notices import attempt
 from components.queue_follow import Following, follow_queue
@@ -138,10 +138,11 @@ class QueuePanel:
             return ""
         if snapshot.is_next(self.user.id):
             return _("You are next")
-        return _(
+        return _n(
             "In the queue: place {position}, {n} ahead of you.",
+            "In the queue: place {position}, {n} ahead of you.",
+            snapshot.people_ahead(self.user.id) or 0,
             position=mine.position,
-            n=snapshot.people_ahead(self.user.id),
         )
 
     def _redraw(self) -> None:
@@ -186,8 +187,10 @@ class QueuePanel:
             with ui.row().classes("items-baseline gap-2"):
                 ui.label(_("Your position")).classes("text-grey-8")
                 ui.label(str(mine.position)).classes("text-h4 font-bold").mark("my-position")
-            ahead = snapshot.people_ahead(self.user.id)
-            ui.label(_("People ahead of you: {n}", n=ahead)).mark("people-ahead")
+            ahead = snapshot.people_ahead(self.user.id) or 0
+            ui.label(_n("People ahead of you: {n}", "People ahead of you: {n}", ahead)).mark(
+                "people-ahead"
+            )
             estimate = estimate_wait(snapshot, self.user.id)
             if estimate is None:
                 text = _("Estimated wait: not enough data yet")

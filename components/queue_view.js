@@ -42,7 +42,7 @@ export default {
         </div>
         <div class="row items-center no-wrap" style="gap: 8px">
           <q-badge :color="stateColor" class="text-sm" :label="text[current.state]" />
-          <span>{{ text.size.replace("{n}", current.entries.length) }}</span>
+          <span>{{ counted(text.size, current.entries.length) }}</span>
         </div>
         <div v-if="!current.entries.length" class="text-grey-8 q-py-sm">{{ text.empty }}</div>
         <ol v-else class="column no-wrap q-ma-none q-pa-none" style="gap: 4px; list-style: none" :aria-label="text.list">
@@ -109,6 +109,9 @@ export default {
     text() {
       return JSON.parse(this.labels);
     },
+    pluralRules() {
+      return new Intl.PluralRules(this.text.lang);
+    },
     stateColor() {
       return { open: "positive", paused: "warning", closed: "grey-8" }[this.current.state];
     },
@@ -130,5 +133,12 @@ export default {
   unmounted() {
     this.unmountedAlready = true;
     window.socket?.off("queue_snapshot", this.receive);
+  },
+  methods: {
+    // A text with a count: the server sends its form for each plural category of the
+    // reader's language (components/i18n.py, _forms).
+    counted(forms, n) {
+      return (forms[this.pluralRules.select(n)] ?? forms.other).replace("{n}", n);
+    },
   },
 };

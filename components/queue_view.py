@@ -8,7 +8,7 @@ from functools import cache
 
 from nicegui import ui
 
-from components.i18n import _, language
+from components.i18n import _, _forms, language
 from components.queue_broadcast import payload_json
 from equeue_ui.services.views import QueueSnapshot
 
@@ -57,13 +57,17 @@ class QueueView(ui.element, component="queue_view.js"):
 
 @cache
 def _labels(code: str) -> str:
-    """The view's words in one language (the argument keys the cache; ``_`` reads the client's)."""
+    """The view's words in one language (the argument keys the cache; ``_`` reads the client's).
+
+    A text with a count the browser fills in comes in all its plural forms, with the language
+    whose rules (the browser's ``Intl.PluralRules``) pick one."""
     return json.dumps(
         {
+            "lang": code,
             "open": _("open"),
             "paused": _("paused"),
             "closed": _("closed"),
-            "size": _("{n} in the queue"),
+            "size": _forms("{n} in the queue", "{n} in the queue"),
             "empty": _("Nobody is in the queue."),
             "called": _("at the desk"),
             "frozen": _("frozen"),

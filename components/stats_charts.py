@@ -8,7 +8,7 @@ from typing import Any
 from nicegui import ui
 
 from components.a11y import scroll_region
-from components.i18n import _
+from components.i18n import _, _n
 from equeue_ui.services.statistics import QueueStats, TeacherThroughput, histogram
 
 # Mid-grey text and faint grid lines read on the light and on the dark page alike, and a
@@ -91,12 +91,14 @@ def teacher_table(teachers: tuple[TeacherThroughput, ...]) -> None:
 def _summary(stats: QueueStats) -> None:
     """The charts' gist in words: canvases say nothing to a screen reader."""
     served = sum(day.accepted + day.returned for day in stats.per_day)
-    parts = [_("Served: {n}", n=served)]
+    parts = [_n("Served: {n}", "Served: {n}", served)]
     if stats.wait_seconds:
-        parts.append(_("typical wait {n} min", n=round(median(stats.wait_seconds) / 60)))
+        wait = round(median(stats.wait_seconds) / 60)
+        parts.append(_n("typical wait {n} minute", "typical wait {n} minutes", wait))
     if stats.service_seconds:
+        desk = round(median(stats.service_seconds) / 60)
         parts.append(
-            _("typical time at the desk {n} min", n=round(median(stats.service_seconds) / 60))
+            _n("typical time at the desk {n} minute", "typical time at the desk {n} minutes", desk)
         )
     ui.label(" · ".join(parts)).classes("text-subtitle1").mark("stats-summary")
 

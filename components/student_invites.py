@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.a11y import labelled
-from components.i18n import _
+from components.i18n import _, _n
 from components.notices import attempt, succeeds
 from equeue_ui.formatting import date_time
 from equeue_ui.services import student_invites
@@ -35,7 +35,7 @@ def invite_maker(workspace_id: int, *, user: UserView, base_url: str) -> None:
         days = (
             ui.select(
                 {
-                    n: _("Works for {n} days", n=n) if n > 1 else _("Works for 1 day")
+                    n: _n("Works for {n} day", "Works for {n} days", n)
                     for n in student_invites.LIFETIME_DAYS
                 },
                 value=7,

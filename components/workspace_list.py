@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from components.i18n import _
+from components.i18n import _, _n
 from components.notices import attempt
 from equeue_ui.services import workspaces
 from equeue_ui.services.views import MemberStatus, UserView, WorkspaceView
@@ -44,9 +44,10 @@ def _workspace_row(item: WorkspaceView, *, user: UserView, waiting: int) -> None
             if item.is_admin:
                 ui.badge(_("admin")).props("outline")
             if waiting:
-                ui.badge(_("Join requests waiting: {n}", n=waiting), color="negative").mark(
-                    "pending-requests"
-                )
+                ui.badge(
+                    _n("Join requests waiting: {n}", "Join requests waiting: {n}", waiting),
+                    color="negative",
+                ).mark("pending-requests")
             ui.button(_("Open"), on_click=lambda: ui.navigate.to(f"/workspaces/{item.id}")).props(
                 "flat"
             ).mark("open-workspace")

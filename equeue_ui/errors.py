@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from equeue_ui.i18n import Msg, msg
+from equeue_ui.i18n import Msg, msg, msg_n
 
 
 class DomainError(Exception):
@@ -14,7 +14,7 @@ class DomainError(Exception):
 
     def __init__(self, message: Msg | None = None) -> None:
         self.message = message or self.default
-        super().__init__(self.message.msgid.format(**self.message.params))
+        super().__init__(self.message.render("en"))
 
     def render(self, language: str) -> str:
         return self.message.render(language)
@@ -46,3 +46,7 @@ class RateLimitedError(DomainError):
 
 def invalid(msgid: str, **params: Any) -> InvalidError:
     return InvalidError(msg(msgid, **params))
+
+
+def invalid_n(singular: str, plural: str, n: float, **params: Any) -> InvalidError:
+    return InvalidError(msg_n(singular, plural, n, **params))

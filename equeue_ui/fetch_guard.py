@@ -36,7 +36,7 @@ import httpx
 
 from equeue_ui import runtime
 from equeue_ui.errors import InvalidError
-from equeue_ui.i18n import msg
+from equeue_ui.i18n import msg, msg_n
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,11 @@ class FetchTimeout(FetchError):
 
     def __init__(self, seconds: float) -> None:
         super().__init__(
-            msg("The address did not answer within {seconds} seconds.", seconds=f"{seconds:g}")
+            msg_n(
+                "The address did not answer within {n:g} second.",
+                "The address did not answer within {n:g} seconds.",
+                seconds,
+            )
         )
 
 

@@ -1,16 +1,19 @@
 """Translation: English message ids, Russian by default; no UI framework here.
 
 Code marks user-visible text with ``msg("…", **params)`` (a lazy message, for services and
-errors) or with the UI's ``_("…")``; both end in :func:`translate` with the reader's language.
+errors) or with the UI's ``_("…")``; a text with a count takes plural forms, with
+``msg_n(singular, plural, n, **params)`` or the UI's ``_n``, and ``{n}`` in it is the count.
+All end here, in the reader's language.
 
-Messages with a count name it ``n`` and give their plural forms separated by ``|``: English
-one|other in the message id (``"Import {n} task|Import {n} tasks"``), Russian one|few|many in
-the catalog (``"… {n} задачу|… {n} задачи|… {n} задач"``); :func:`translate` picks the form.
+The catalogs are gettext's: ``locales/messages.pot`` extracted from the code by pybabel,
+``locales/<lang>/LC_MESSAGES/messages.po`` translated, and the ``.mo`` compiled from it, all
+by ``make translations`` (README, Development). English is the source language and has no
+catalog: its texts are the message ids, one/other in plurals.
 """
 
 from __future__ import annotations
 
-import json
+import gettext
 import math
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,32 +22,47 @@ from typing import Any
 
 LANGUAGES: dict[str, str] = {"ru": "Русский", "en": "English"}
 DEFAULT_LANGUAGE = "ru"
-_LOCALES = Path(__file__).parent / "locales"
-PLURAL_SEPARATOR = "|"
+DOMAIN = "messages"
+LOCALES = Path(__file__).parent / "locales"
+
+# A count in each of a language's plural categories, as CLDR (and so the browser's
+# Intl.PluralRules) names them, to pick that category's form out of the catalog; "other" is
+# a fraction's in Russian (1,5 секунды) and every count but one in English.
+CATEGORY_COUNTS: dict[str, dict[str, float]] = {
+    "ru": {"one": 1, "few": 2, "many": 5, "other": 1.5},
+    "en": {"one": 1, "other": 2},
+}
 
 
 @dataclass(frozen=True)
 class Msg:
-    """A message to translate later, in the language of whoever reads it."""
+    """A message to translate later, in the language of whoever reads it.
+
+    With ``plural`` (the English plural of ``msgid``) the count is ``params["n"]``."""
 
     msgid: str
     params: dict[str, Any] = field(default_factory=dict)
+    plural: str | None = None
 
-    def render(self, language: str) -> str:
-        return translate(self.msgid, language, **self.params)
+    def render(self, language: str | None) -> str:
+        if self.plural is None:
+            return translate(self.msgid, language, **self.params)
+        return translate_n(self.msgid, self.plural, language, **self.params)
 
 
 def msg(msgid: str, **params: Any) -> Msg:
     return Msg(msgid, params)
 
 
+def msg_n(singular: str, plural: str, n: float, **params: Any) -> Msg:
+    """A lazy message with a count: ``n`` picks the form and fills in ``{n}``."""
+    return Msg(singular, {"n": n, **params}, plural)
+
+
 @cache
-def catalog(language: str) -> dict[str, str]:
-    path = _LOCALES / f"{language}.json"
-    if not path.exists():
-        return {}
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``language``; English (or a missing one) reads the ids."""
+    return gettext.translation(DOMAIN, LOCALES, languages=[language], fallback=True)
 
 
 def normalize_language(language: str | None) -> str:
@@ -52,38 +70,34 @@ def normalize_language(language: str | None) -> str:
 
 
 def translate(msgid: str, language: str | None, **params: Any) -> str:
-    reader = normalize_language(language)
-    text = catalog(reader).get(msgid)
-    if text is None:  # untranslated: the English message id, with English plural rules
-        text, reader = msgid, "en"
-    if PLURAL_SEPARATOR in text and isinstance(params.get("n"), int | float):
-        text = plural(params["n"], reader, text.split(PLURAL_SEPARATOR))
+    text = translations(normalize_language(language)).gettext(msgid)
     return text.format(**params) if params else text
 
 
-def plural(n: float, language: str, forms: list[str]) -> str:
-    """The form of ``forms`` for the count ``n``: English one/other, Russian one/few/many.
-    A missing form falls back to the last one given."""
-    if language == "ru":
-        index = ("one", "few", "many").index(_russian_category(n))
-    else:
-        index = 0 if n == 1 else 1
-    return forms[min(index, len(forms) - 1)]
+def translate_n(
+    singular: str, plural: str, language: str | None, *, n: float, **params: Any
+) -> str:
+    """The form of the message for the count ``n``, with ``n`` and ``params`` filled in."""
+    catalog = translations(normalize_language(language))
+    return catalog.ngettext(singular, plural, plural_count(n)).format(n=n, **params)
 
 
-def _russian_category(n: float) -> str:
-    if not math.isfinite(n) or n != int(n):
-        return "few"  # fractions: 1,5 секунды, 2,5 задачи
-    return plural_ru(int(n), "one", "few", "many")
+def plural_forms(singular: str, plural: str, language: str | None) -> dict[str, str]:
+    """The message's form for each plural category of the language (``{n}`` left in), for a
+    count that the browser fills in: ``Intl.PluralRules(language).select(n)`` picks one."""
+    reader = normalize_language(language)
+    catalog = translations(reader)
+    return {
+        category: catalog.ngettext(singular, plural, plural_count(count))
+        for category, count in CATEGORY_COUNTS[reader].items()
+    }
 
 
-def plural_ru(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form for ``n``: 1 день, 2 дня, 5 дней."""
-    n = abs(n) % 100
-    if 11 <= n <= 14:
-        return many
-    if n % 10 == 1:
-        return one
-    if 2 <= n % 10 <= 4:
-        return few
-    return many
+def plural_count(n: float) -> int:
+    """The whole number whose form ``n`` takes: gettext's plural rules take whole numbers,
+    and a fraction reads like 2 in both our languages (1.5 seconds, 1,5 секунды)."""
+    if isinstance(n, int):
+        return abs(n)
+    if math.isfinite(n) and n == int(n):
+        return abs(int(n))
+    return 2

@@ -14,7 +14,7 @@ from nicegui import ui
 
 from components import session
 from components.frame import frame
-from components.i18n import _, language
+from components.i18n import _, _n, language
 from components.live import drawn_section, on_event
 from components.notices import attempt, or_refusal
 from components.stats_charts import queue_charts
@@ -152,7 +152,8 @@ def _subject_progress(stats: SubjectStats | None) -> None:
 def _workspace_summary(stats: WorkspaceStats | None) -> None:
     if stats is None:
         return
-    ui.label(_("Members: {n}", n=stats.students)).classes("eq-muted").mark("members-count")
+    members = _n("Members: {n}", "Members: {n}", stats.students)
+    ui.label(members).classes("eq-muted").mark("members-count")
     subject_summary(stats)
 
 

@@ -10,7 +10,7 @@ from nicegui import ui
 from components import session
 from components.display_links import display_links
 from components.frame import frame
-from components.i18n import _
+from components.i18n import _, _n
 from components.live import on_event, section
 from components.notices import attempt, or_refusal, refusal
 from components.queue_settings import open_settings
@@ -92,7 +92,9 @@ def _queue_summary(found: tuple[QueueSnapshot, BoardInfo] | None, *, user: UserV
         _("Students may freeze their place")
         if snapshot.members_can_freeze
         else _("Freezing is switched off"),
-        _("At most {n} people", n=snapshot.max_size) if snapshot.max_size else _("No size limit"),
+        _n("At most {n} person", "At most {n} people", snapshot.max_size)
+        if snapshot.max_size
+        else _("No size limit"),
         _("Names on the board in full")
         if board.full_names
         else _("Names on the board as First L."),

@@ -10,7 +10,7 @@ from nicegui import ui
 
 from components import session
 from components.frame import frame
-from components.i18n import _
+from components.i18n import _, _n
 from components.live import coalesced, on_event
 from components.members import join_requests, leaderboard_table, member_list
 from components.notices import or_refusal
@@ -59,7 +59,7 @@ async def _content(workspace_id: int, user: UserView) -> None:
         counts = await workspaces.pending_request_counts(actor=user, workspace_ids=[workspace_id])
         if count := counts.get(workspace_id, 0):
             ui.button(
-                _("Join requests waiting: {n}", n=count),
+                _n("Join requests waiting: {n}", "Join requests waiting: {n}", count),
                 icon="how_to_reg",
                 on_click=lambda: ui.navigate.to(f"/workspaces/{workspace_id}/settings"),
             ).props("flat dense no-caps color=negative").mark("pending-requests")
@@ -89,11 +89,14 @@ async def _content(workspace_id: int, user: UserView) -> None:
                 workspace_id, actor=user, statuses=(MemberStatus.PENDING,)
             )
             with ui.expansion(
-                _("Join requests ({n})", n=len(pending)), icon="how_to_reg", value=bool(pending)
+                _n("Join requests ({n})", "Join requests ({n})", len(pending)),
+                icon="how_to_reg",
+                value=bool(pending),
             ).classes("w-full"):
                 join_requests(workspace_id, pending, actor=user)
         members = await workspaces.list_members(workspace_id, actor=user)
-        with ui.expansion(_("Members ({n})", n=len(members)), icon="group").classes("w-full"):
+        members_title = _n("Members ({n})", "Members ({n})", len(members))
+        with ui.expansion(members_title, icon="group").classes("w-full"):
             member_list(members)
         board = await submissions.leaderboard(workspace_id, actor=user, limit=10)
         with ui.expansion(_("Leaderboard"), icon="emoji_events").classes("w-full"):

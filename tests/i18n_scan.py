@@ -1,52 +1,82 @@
-"""Finds every translatable message in the code: literal first arguments of `_()` and `msg()`."""
+"""The translatable messages of the code and the shipped catalogs, read with Babel.
+
+Messages are found as ``make translations`` finds them: ``pybabel extract`` with the options
+in pyproject.toml (``[tool.babel.extract_messages]``: the keywords ``_``, ``msg``, ``invalid``
+and their plural ``_n``, ``msg_n``, ``invalid_n``, and ``_forms``).
+"""
 
 from __future__ import annotations
 
-import ast
+import gettext
+import io
 import string
-from collections.abc import Iterator
+import subprocess
+import sys
 from pathlib import Path
 
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from equeue_ui.i18n import DOMAIN, LOCALES
+
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_FOLDERS = ("equeue_ui", "pages", "components")
-MARKERS = {"_", "msg", "invalid"}
+TEMPLATE = LOCALES / f"{DOMAIN}.pot"
 
 
-def source_files() -> Iterator[Path]:
-    for folder in SOURCE_FOLDERS:
-        yield from sorted((ROOT / folder).rglob("*.py"))
+def extract(folder: Path) -> Catalog:
+    """The messages in the code now, extracted into ``folder`` as ``make translations`` does."""
+    output = folder / f"{DOMAIN}.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-o", str(output)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return read_catalog(output)
 
 
-def messages() -> dict[str, list[str]]:
-    """msgid → the places that use it."""
-    found: dict[str, list[str]] = {}
-    for path in source_files():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in MARKERS
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                found.setdefault(node.args[0].value, []).append(where)
-    return found
+def read_catalog(path: Path) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file) if path.suffix != ".mo" else read_mo(file)
+
+
+def po_file(language: str) -> Path:
+    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_file(language: str) -> Path:
+    return po_file(language).with_suffix(".mo")
+
+
+def translated_languages() -> list[str]:
+    """The languages with a catalog (English, the source, has none)."""
+    return sorted(path.parent.parent.name for path in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def key(message: Message) -> str:
+    """A message's id: its singular, as gettext looks it up."""
+    return message.id[0] if isinstance(message.id, tuple | list) else message.id
+
+
+def messages(catalog: Catalog) -> dict[str, Message]:
+    """id → message, without the header."""
+    return {key(message): message for message in catalog if message.id}
+
+
+def forms(message: Message) -> list[str]:
+    """Every text of a message: the English id (and plural), or the translation's forms."""
+    texts = message.string if isinstance(message.string, tuple | list) else [message.string]
+    return [text or "" for text in texts]
 
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-if __name__ == "__main__":
-    import json
-    import sys
-
-    from equeue_ui.i18n import catalog
-
-    known = catalog("ru")
-    missing = {msgid: "" for msgid in messages() if msgid not in known}
-    json.dump(missing, sys.stdout, ensure_ascii=False, indent=2)
-    print()
+def compiled(catalog: Catalog) -> gettext.GNUTranslations:
+    """``catalog`` as the app reads a compiled one."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

@@ -25,7 +25,7 @@ from equeue_ui.ecourses.errors import (
     from_code,
 )
 from equeue_ui.ecourses.models import Assignment, Course, Section, SiteInfo
-from equeue_ui.i18n import msg
+from equeue_ui.i18n import msg, msg_n
 
 REST_PATH = "/webservice/rest/server.php"
 TOKEN_PATH = "/login/token.php"
@@ -153,10 +153,10 @@ class EcoursesClient:
             )
         except fetch_guard.FetchTimeout as error:
             raise EcoursesTimeout(
-                msg(
-                    "eCourses did not answer within {n:g} second. Try again later.|"
+                msg_n(
+                    "eCourses did not answer within {n:g} second. Try again later.",
                     "eCourses did not answer within {n:g} seconds. Try again later.",
-                    n=self.timeout,
+                    self.timeout,
                 )
             ) from error
         except fetch_guard.FetchTooLarge as error:

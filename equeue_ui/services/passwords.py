@@ -7,7 +7,7 @@ from functools import cache
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from equeue_ui.errors import invalid
+from equeue_ui.errors import invalid, invalid_n
 from equeue_ui.services.validation import clean_credential
 
 MIN_LENGTH = 8
@@ -18,9 +18,17 @@ MAX_LENGTH = 1024
 def check_new_password(password: str, *, username: str) -> str:
     """The password, if it may be set for ``username``; otherwise an InvalidError saying why."""
     if len(password) < MIN_LENGTH:
-        raise invalid("The password must have at least {n} characters.", n=MIN_LENGTH)
+        raise invalid_n(
+            "The password must have at least {n} character.",
+            "The password must have at least {n} characters.",
+            MIN_LENGTH,
+        )
     if len(password) > MAX_LENGTH:
-        raise invalid("The password is too long (at most {n} characters).", n=MAX_LENGTH)
+        raise invalid_n(
+            "The password is too long (at most {n} character).",
+            "The password is too long (at most {n} characters).",
+            MAX_LENGTH,
+        )
     clean_credential(password)  # no control characters or lone surrogates, which argon2 refuses
     if not password.strip():
         raise invalid("The password must not be only spaces.")

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import SignInThrottle
 from db.types import utcnow
 from equeue_ui.errors import RateLimitedError
-from equeue_ui.i18n import Msg, msg
+from equeue_ui.i18n import Msg, msg_n
 from equeue_ui.services.uow import unit_of_work
 from equeue_ui.services.validation import scrub
 
@@ -111,10 +111,12 @@ async def reserve_sign_in(
             _restart_if_over(address_row, ADDRESS_WINDOW, now)
             if address_row.failures >= MAX_FAILURES_PER_ADDRESS:
                 raise RateLimitedError(
-                    msg(
+                    msg_n(
                         "Too many failed sign-ins from your network. "
-                        "Wait {minutes} minutes and try again.",
-                        minutes=_minutes(address_row.window_started_at + ADDRESS_WINDOW - now),
+                        "Wait {n} minute and try again.",
+                        "Too many failed sign-ins from your network. "
+                        "Wait {n} minutes and try again.",
+                        _minutes(address_row.window_started_at + ADDRESS_WINDOW - now),
                     )
                 )
             address_row.failures += 1
@@ -155,10 +157,12 @@ async def reserve_registration(address: str) -> None:
         _restart_if_over(row, REGISTRATION_WINDOW, now)
         if row.failures >= MAX_REGISTRATIONS_PER_ADDRESS:
             raise RateLimitedError(
-                msg(
+                msg_n(
                     "Too many accounts were registered from your network. "
-                    "Wait {minutes} minutes and try again.",
-                    minutes=_minutes(row.window_started_at + REGISTRATION_WINDOW - now),
+                    "Wait {n} minute and try again.",
+                    "Too many accounts were registered from your network. "
+                    "Wait {n} minutes and try again.",
+                    _minutes(row.window_started_at + REGISTRATION_WINDOW - now),
                 )
             )
         row.failures += 1
@@ -214,10 +218,15 @@ def _restart_if_over(row: SignInThrottle, window: timedelta, now: datetime) -> N
 def _wait_message(wait: timedelta) -> Msg:
     seconds = max(1, math.ceil(wait.total_seconds()))
     if seconds < 90:
-        return msg("Too many failed sign-ins. Wait {seconds} s and try again.", seconds=seconds)
-    return msg(
-        "Too many failed sign-ins. Wait {minutes} minutes and try again.",
-        minutes=_minutes(wait),
+        return msg_n(
+            "Too many failed sign-ins. Wait {n} second and try again.",
+            "Too many failed sign-ins. Wait {n} seconds and try again.",
+            seconds,
+        )
+    return msg_n(
+        "Too many failed sign-ins. Wait {n} minute and try again.",
+        "Too many failed sign-ins. Wait {n} minutes and try again.",
+        _minutes(wait),
     )
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from urllib.parse import urlparse
 
 from db.models import NAME_LENGTH
-from equeue_ui.errors import InvalidError, invalid
+from equeue_ui.errors import InvalidError, invalid, invalid_n
 from equeue_ui.i18n import Msg, msg
 
 # Tab and line breaks are the only control characters people type: multi-line text (Markdown
@@ -53,7 +53,11 @@ def clean_name(value: str | None, *, max_length: int = NAME_LENGTH) -> str:
     if not text:
         raise invalid("The name must not be empty.")
     if len(text) > max_length:
-        raise invalid("The name is too long (at most {limit} characters).", limit=max_length)
+        raise invalid_n(
+            "The name is too long (at most {n} character).",
+            "The name is too long (at most {n} characters).",
+            max_length,
+        )
     return text
 
 
@@ -64,7 +68,11 @@ def clean_text(value: str | None, *, max_length: int) -> str:
     if _UNSAFE.search(text):
         raise InvalidError(TEXT_CONTROLS)
     if len(text) > max_length:
-        raise invalid("The text is too long (at most {limit} characters).", limit=max_length)
+        raise invalid_n(
+            "The text is too long (at most {n} character).",
+            "The text is too long (at most {n} characters).",
+            max_length,
+        )
     return text
 
 
@@ -74,7 +82,11 @@ def clean_person_name(value: str | None, *, max_length: int = 100) -> str:
     characters (a "nameless" student in a queue)."""
     text = _single_line(value, PERSON_CONTROLS)
     if len(text) > max_length:
-        raise invalid("A name is too long (at most {limit} characters).", limit=max_length)
+        raise invalid_n(
+            "A name is too long (at most {n} character).",
+            "A name is too long (at most {n} characters).",
+            max_length,
+        )
     if any(char in _BIDI_CONTROLS for char in text):
         raise invalid("A name must not contain text direction marks.")
     if text and not any(_visible(char) for char in text):
@@ -86,7 +98,11 @@ def clean_search(value: str | None, *, max_length: int = NAME_LENGTH) -> str:
     """What someone typed into a search box: single-line, may be empty."""
     text = _single_line(value, SEARCH_CONTROLS)
     if len(text) > max_length:
-        raise invalid("The search is too long (at most {limit} characters).", limit=max_length)
+        raise invalid_n(
+            "The search is too long (at most {n} character).",
+            "The search is too long (at most {n} characters).",
+            max_length,
+        )
     return text
 
 

@@ -75,7 +75,7 @@ async def test_an_expired_sign_in_turns_the_page_into_the_sign_in_and_the_choice
     await user.should_see(marker="import-subjects", retries=helpers.PATIENCE)
     assert checkbox(user, SP_NAME).value is True
     user.find(marker="import-subjects").click()
-    await helpers.wait_for_notice(user, "Imported: 1.")
+    await helpers.wait_for_notice(user, "Imported 1 task.")
 
 
 async def test_an_expired_sign_in_while_importing_tasks_asks_for_it_in_place(
@@ -95,7 +95,7 @@ async def test_an_expired_sign_in_while_importing_tasks_asks_for_it_in_place(
     await user.should_see(marker="import-tasks", retries=helpers.PATIENCE)
     assert checkbox(user, "Реферат").value is False
     user.find(marker="import-tasks").click()
-    await helpers.wait_for_notice(user, "Imported: 4.")
+    await helpers.wait_for_notice(user, "Imported 4 tasks.")
 
 
 async def test_hidden_assignments_are_listed_marked_and_unticked(
@@ -119,7 +119,7 @@ async def test_hidden_assignments_are_listed_marked_and_unticked(
     assert button.text == "Import 1 task"
     checkbox(user, "Контрольная (черновик)").set_value(True)
     user.find(marker="import-tasks").click()
-    await helpers.wait_for_notice(user, "Imported: 2.")
+    await helpers.wait_for_notice(user, "Imported 2 tasks.")
     leader = await helpers.account("leader")
     assert [t.name for t in await tasks.list_tasks(subject_id, actor=leader)] == [
         "Разбор «TCP» — отчёт",
@@ -144,7 +144,7 @@ async def test_the_sync_tab_lists_the_changes_and_applies_the_chosen_ones(
     button = helpers.elements(user, ui.button, marker="apply-sync")[0]
     assert button.text == "Apply 1 change"  # the removed one is only reported
     user.find(marker="apply-sync").click()
-    await helpers.wait_for_notice(user, "Changes applied: 1.")
+    await helpers.wait_for_notice(user, "1 change applied.")
     await user.should_not_see(marker="sync-group-due_date", retries=helpers.PATIENCE)
     moved = next(
         t for t in await tasks.list_tasks(subject_id, actor=leader) if t.ecourses_id == 7012

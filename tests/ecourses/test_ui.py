@@ -83,7 +83,7 @@ async def test_the_leader_links_ecourses_then_imports_a_course_and_its_assignmen
     await user.should_see(marker="course-name-taken")  # the demo has a subject "Базы данных"
     user.find(kind=ui.checkbox, content="Системное программирование").click()
     user.find(marker="import-subjects").click()
-    await helpers.wait_for_notice(user, "Imported: 1.")
+    await helpers.wait_for_notice(user, "Imported 1 task.")
     leader = await helpers.account("leader")
     made = [
         s
@@ -100,7 +100,7 @@ async def test_the_leader_links_ecourses_then_imports_a_course_and_its_assignmen
     assert len(helpers.elements(user, marker="task-proposal")) == 5
     assert len(helpers.elements(user, marker="status-renamed")) == 2
     user.find(marker="import-tasks").click()
-    await helpers.wait_for_notice(user, "Imported: 5.")
+    await helpers.wait_for_notice(user, "Imported 5 tasks.")
     await user.should_see(marker="nothing-new", retries=helpers.PATIENCE)
     names = [t.name for t in await tasks.list_tasks(made[0].id, actor=leader)]
     assert names[0] == "Лабораторная работа 1. Процессы (Лабораторные работы)"
@@ -149,7 +149,7 @@ async def test_a_hand_made_demo_subject_is_linked_to_its_course_on_the_import_pa
     await user.should_see(marker="status-duplicate")
     user.find(marker="import-tasks").click()
     await helpers.wait_for_notice(
-        user, "Imported: 1. Skipped (already there): Лабораторная работа №1. ER-диаграмма."
+        user, "Imported 1 task. Skipped (already there): Лабораторная работа №1. ER-диаграмма."
     )
     names = [t.name for t in await tasks.list_tasks(databases.id, actor=leader)]
     assert names[-1] == "Индексы и планы запросов"

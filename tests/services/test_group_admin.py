@@ -134,9 +134,9 @@ async def test_the_preview_counts_new_existing_repeated_and_invalid_names_and_wr
     assert preview.read == len(names)
     assert preview.new_names == ("ФФ21-03М", *TRICKY)
     assert (preview.existing, preview.duplicates) == (1, 1)
-    assert [r.reason.msgid for r in preview.rejected] == [
+    assert [r.reason.render("en") for r in preview.rejected] == [
         "The name must not be empty.",
-        "The name is too long (at most {limit} characters).",
+        "The name is too long (at most 255 characters).",
         "The name must not contain control characters.",
     ]
     assert await group_count(rt) == 1

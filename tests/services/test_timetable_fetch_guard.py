@@ -226,7 +226,7 @@ async def test_a_dripping_server_is_cut_at_the_one_deadline(
     # Every single read comes well within a second; the whole answer would take six.
     monkeypatch.setattr(group_import, "FETCH_TIMEOUT", 1.0)
     message = await refusal_of(timetable.url("/drip"), await admin(rt))
-    assert message == "The address did not answer within 1 seconds."
+    assert message == "The address did not answer within 1 second."
 
 
 async def test_an_answer_announcing_more_than_the_cap_is_refused_at_once(

@@ -59,7 +59,7 @@ async def test_repeated_failed_sign_ins_are_rate_limited_with_a_clear_message(us
         await wait_for_notice(user, "Wrong username or password.", since=before)
     before = len(user.notify.messages)
     await submit_sign_in(user, "student2", PASSWORD)  # even the right password now waits
-    await wait_for_notice(user, "Too many failed sign-ins. Wait 30 s", since=before)
+    await wait_for_notice(user, "Too many failed sign-ins. Wait 30 seconds", since=before)
     await user.open("/")
     await user.should_not_see(marker="user-menu")
     # Only that username waits: another student signs in from the same browser.

@@ -197,5 +197,13 @@ async def test_the_board_speaks_the_readers_language(user: User, demo: DemoWorld
     # The QR code's name for screen readers, the frozen mark and the names left over.
     assert labels["qr"] == "QR-код ссылки для записи в очередь"
     assert labels["frozen"] == "заморожен"
-    assert labels["more"] == "и ещё {n}"
+    assert labels["more"]["many"] == "и ещё {n}"
+    # Beside the number waiting, in the form the browser's Russian plural rules pick for it.
+    assert labels["lang"] == "ru"
+    assert labels["waiting"] == {
+        "one": "Ожидает",
+        "few": "Ожидают",
+        "many": "Ожидают",
+        "other": "Ожидают",
+    }
     assert labels["serving"] == "Сейчас сдаёт"

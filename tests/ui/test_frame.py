@@ -31,7 +31,7 @@ async def test_a_signed_in_user_switches_to_russian_and_it_is_remembered(
     await user.should_see(marker="workspace-name")  # back on the page it was switched on
     assert (await account("student5")).language == "ru"
     assert user.http_client.cookies.get(LANGUAGE_COOKIE) == "ru"
-    assert texts(user, "page-title") == ["Пространство"]  # "Workspace" in ru.json
+    assert texts(user, "page-title") == ["Пространство"]  # "Workspace" in the Russian catalog
     # Kept with the user: a browser without the cookie shows Russian as well.
     user.http_client.cookies.delete(LANGUAGE_COOKIE)
     await user.open("/")
@@ -59,7 +59,7 @@ async def test_a_visitor_chooses_the_language_of_the_sign_in_page(
     )
     await user.should_see(marker="sign-in", retries=PATIENCE)
     (button,) = elements(user, ui.button, marker="sign-in")
-    assert button.text == "Вход"  # "Sign in" in ru.json
+    assert button.text == "Вход"  # "Sign in" in the Russian catalog
 
 
 async def test_dark_mode_is_saved_for_the_user_and_applied_on_the_next_visit(
