@@ -24,6 +24,7 @@ from equeue_ui import (
     startup_gate,
 )
 from equeue_ui.scheduler import run_ecourses_sync, run_schedule
+from equeue_ui.services.queues import load_snapshot
 from equeue_ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     async def startup() -> None:
         if apply_migrations:
             await migrate.upgrade(settings.resolved_database_url)
-        runtime.install(runtime.build(settings))
+        runtime.install(runtime.build(settings, load_snapshot=load_snapshot))
         from components import queue_broadcast
 
         queue_broadcast.install(runtime.current().hub)

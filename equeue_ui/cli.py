@@ -174,7 +174,9 @@ def _group_names(text: str) -> list[str] | None:
 
 
 async def _with_runtime(settings: Settings, action: Callable[[], Awaitable[T]]) -> T | None:
-    built = runtime.build(settings)
+    from equeue_ui.services.queues import load_snapshot
+
+    built = runtime.build(settings, load_snapshot=load_snapshot)
     runtime.install(built)
     try:
         return await action()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from db.engine import Database
 from equeue_ui.events import EventBus, SiteSettingsChanged
-from equeue_ui.live import LiveHub
+from equeue_ui.live import LiveHub, Loader
 from equeue_ui.pg_events import PgEventListener
 from equeue_ui.settings import Settings
 from equeue_ui.settings_cache import SiteSettingsCache
@@ -53,9 +53,11 @@ def current() -> Runtime:
     return _current
 
 
-def build(settings: Settings) -> Runtime:
-    from equeue_ui.services.queues import load_snapshot
+def build(settings: Settings, *, load_snapshot: Loader) -> Runtime:
+    """The runtime of ``settings``; ``load_snapshot`` reads a queue's snapshot for the live hub.
 
+    The loader is handed in by whoever wires the app (the services' units of work need the
+    runtime, so the runtime must not import them back)."""
     bus = EventBus()
     db = Database(settings.resolved_database_url)
     hub = LiveHub(bus, load_snapshot)

@@ -10,6 +10,7 @@ import pytest
 
 from equeue_ui import runtime
 from equeue_ui.runtime import Runtime
+from equeue_ui.services.queues import load_snapshot
 from equeue_ui.settings import Settings
 from tests import databases
 
@@ -76,7 +77,7 @@ def make_settings(database_url: str, data_dir: Path) -> Settings:
 @pytest.fixture
 async def rt(database_url: str, tmp_path: Path) -> AsyncIterator[Runtime]:
     """The started runtime over a fresh database; services use it."""
-    built = runtime.build(make_settings(database_url, tmp_path))
+    built = runtime.build(make_settings(database_url, tmp_path), load_snapshot=load_snapshot)
     runtime.install(built)
     try:
         yield built

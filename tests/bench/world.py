@@ -58,7 +58,7 @@ def build_world(
 async def _build(settings: Settings, queue_size: int, spare_count: int) -> BenchWorld:
     await migrate.upgrade(settings.resolved_database_url)
     _cheap_password_hashes()
-    built = runtime.build(settings)
+    built = runtime.build(settings, load_snapshot=queues.load_snapshot)
     runtime.install(built)
     try:
         return await _create(queue_size, spare_count)

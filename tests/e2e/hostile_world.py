@@ -25,6 +25,7 @@ from equeue_ui.services import (
     teaching,
     workspaces,
 )
+from equeue_ui.services.queues import load_snapshot
 from equeue_ui.services.views import UserView
 from equeue_ui.settings import Settings
 from tests.e2e.server import DATABASE_FILE, SECRET
@@ -100,7 +101,7 @@ def seed(data_dir: Path) -> HostileWorld:
     )
 
     async def run() -> HostileWorld:
-        built = runtime.build(settings)
+        built = runtime.build(settings, load_snapshot=load_snapshot)
         runtime.install(built)
         try:
             return await _rename_everything()

@@ -17,6 +17,7 @@ import uvicorn
 from equeue_ui import runtime
 from equeue_ui.ecourses.fake.app import create_app
 from equeue_ui.runtime import Runtime
+from equeue_ui.services.queues import load_snapshot
 from tests.conftest import make_settings
 
 # Short, so "eCourses is slow" tests finish quickly; the fake's slow mode waits longer.
@@ -80,7 +81,7 @@ async def ert(database_url: str, tmp_path: Path, fake: Fake) -> AsyncIterator[Ru
     settings = make_settings(database_url, tmp_path).model_copy(
         update={"ecourses_url": fake.url, "ecourses_timeout_seconds": TIMEOUT}
     )
-    built = runtime.build(settings)
+    built = runtime.build(settings, load_snapshot=load_snapshot)
     runtime.install(built)
     try:
         yield built

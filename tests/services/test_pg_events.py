@@ -59,8 +59,8 @@ class Processes:
 async def processes(pg_template: str, tmp_path: Path) -> AsyncIterator[Processes]:
     databases.truncate_all(pg_template)
     url = databases.pg_url(pg_template)
-    a = runtime.build(make_settings(url, tmp_path / "a"))
-    b = runtime.build(make_settings(url, tmp_path / "b"))
+    a = runtime.build(make_settings(url, tmp_path / "a"), load_snapshot=queues.load_snapshot)
+    b = runtime.build(make_settings(url, tmp_path / "b"), load_snapshot=queues.load_snapshot)
     assert a.listener is not None and b.listener is not None
     assert a.origin != b.origin
     runtime.install(a)

@@ -20,6 +20,7 @@ from components.board import BoardView
 from components.queue_view import JoinOffer, QueueView
 from equeue_ui import demo, runtime
 from equeue_ui.services import accounts, subjects, tasks, workspaces
+from equeue_ui.services.queues import load_snapshot
 from equeue_ui.services.views import QueueSnapshot, UserView
 from equeue_ui.settings import Settings
 
@@ -264,7 +265,7 @@ def build_demo_template(empty_template: Path, folder: Path) -> DemoTemplate:
     )
 
     async def seed() -> DemoWorld:
-        rt = runtime.build(settings)
+        rt = runtime.build(settings, load_snapshot=load_snapshot)
         runtime.install(rt)
         try:
             assert await demo.seed()
