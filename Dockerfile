@@ -21,7 +21,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     EQUEUE_PORT=8080 \
     EQUEUE_DATA_DIR=/data
 COPY --from=build /wheels /wheels
-RUN pip install /wheels/*.whl && rm -rf /wheels \
+# The exact versions the tests passed with (hash-checked), then eQueue itself on top of them.
+COPY requirements.lock /tmp/requirements.lock
+RUN pip install --require-hashes -r /tmp/requirements.lock \
+    && pip install --no-deps /wheels/*.whl && rm -rf /wheels /tmp/requirements.lock \
     && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home equeue \
     && mkdir -p /data && chown equeue:equeue /data
 USER equeue

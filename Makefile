@@ -15,22 +15,38 @@ LOADERS ?= 0
 RESTART ?= 0
 BENCH_ARGS ?=
 
-.PHONY: venv run run-ecourses browser test lint clean bench translations
+.PHONY: venv run run-ecourses browser test lint clean bench translations lock
 
 venv: $(STAMP)
 
-# Re-install only when pyproject.toml changed since the last install.
-$(STAMP): pyproject.toml
-	@if [ ! -x $(VENV)/bin/python ]; then \
-		$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-			echo "eQueue needs Python 3.11 or newer; '$(PYTHON)' is older or missing." >&2; \
-			echo "Run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'." >&2; \
-			exit 1; \
-		}; \
-		$(PYTHON) -m venv $(VENV); \
-	fi
-	$(VENV)/bin/python -m pip install -e '.[test]'
+# The exact versions the suite passed with, with their hashes: `make lock` refreshes them.
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --quiet
+
+# Re-install only when the lock or pyproject.toml changed since the last install.
+$(STAMP): $(TEST_LOCK) pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --require-hashes -r $(TEST_LOCK)
+	$(VENV)/bin/python -m pip install --no-deps -e .
 	@touch $@
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "eQueue needs Python 3.11 or newer; '$(PYTHON)' is older or missing." >&2; \
+		echo "Run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'." >&2; \
+		exit 1; \
+	}
+	$(PYTHON) -m venv $(VENV)
+
+# Resolve the newest versions pyproject.toml allows into the two lock files (the app's, and the
+# app's plus the tests'), then install them. Run it after changing dependencies, and monthly for
+# updates; then `make test` (and `make bench`: equeue_ui/tuning/README.md) before committing.
+lock: $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_OPTIONS) --upgrade -o $(LOCK)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test $(LOCK_OPTIONS) --upgrade \
+		-c $(LOCK) -o $(TEST_LOCK)
+	@$(MAKE) --no-print-directory venv
 
 run: venv
 	$(VENV)/bin/equeue run --demo
