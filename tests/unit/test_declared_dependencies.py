@@ -62,3 +62,41 @@ def test_the_app_declares_every_package_it_imports() -> None:
 
 def test_the_tests_declare_every_package_they_import() -> None:
     assert not undeclared(imported_top_level(("tests",)), declared("test"))
+
+
+def locked(path: str) -> dict[str, str]:
+    """Distribution → version pinned in a lock file, each with at least one hash."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    pins: dict[str, str] = {}
+    for block in re.split(r"\n(?=[A-Za-z0-9])", text):
+        match = re.match(r"([A-Za-z0-9_.-]+)==([^\s;\\]+)", block)
+        if match:
+            assert "--hash=sha256:" in block, f"{match[1]} is pinned without a hash in {path}"
+            pins[_normalized(match[1])] = match[2]
+    return pins
+
+
+def test_the_lock_files_pin_every_declared_package_with_hashes() -> None:
+    app, everything = locked("requirements.lock"), locked("requirements-test.lock")
+    assert not declared() - set(app), "run `make lock`: pyproject.toml has new dependencies"
+    assert not declared("test") - set(everything), "run `make lock`"
+    assert {name: everything[name] for name in app} == app  # one version of each, both locks
+
+
+def test_the_running_suite_uses_the_locked_versions() -> None:
+    """What `make test` installed is what the lock says (a stale venv shows up here)."""
+    pins = locked("requirements-test.lock")
+    stale = {
+        name: (importlib.metadata.version(name), version)
+        for name, version in pins.items()
+        if _installed(name) and importlib.metadata.version(name) != version
+    }
+    assert not stale, f"installed vs locked: {stale}; run `make venv`"
+
+
+def _installed(name: str) -> bool:
+    try:
+        importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return False  # for another platform (a marker excludes it here)
+    return True
