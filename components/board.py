@@ -7,9 +7,9 @@ from nicegui import ui
 
 from components.i18n import _, _forms, language
 from components.live import on_event
-from components.queue_broadcast import payload_json
 from components.queue_follow import follow_queue
 from equeue_ui.events import DisplayLinkRevoked
+from equeue_ui.live_transport import payload_json
 from equeue_ui.services.boards import BoardInfo
 from equeue_ui.services.views import QueueSnapshot
 

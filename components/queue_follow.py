@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from nicegui import background_tasks, ui
 
-from components import queue_broadcast
-from equeue_ui import runtime
+from equeue_ui import live_transport, runtime
 from equeue_ui.services.views import QueueSnapshot
 
 
@@ -40,7 +39,7 @@ async def follow_queue(queue_id: int, on_snapshot: Callable[[QueueSnapshot], Non
         latest = await hub.current(queue_id)
         held, browser_holds = browser_holds, None
         behind = latest is not None and (held is None or latest.version > held)
-        await queue_broadcast.join(client, queue_id, latest if behind else None)
+        await live_transport.join(client, queue_id, latest if behind else None)
         if latest is not None:
             on_snapshot(latest)
 
@@ -48,7 +47,7 @@ async def follow_queue(queue_id: int, on_snapshot: Callable[[QueueSnapshot], Non
         nonlocal following
         following = False
         unwatch()
-        await queue_broadcast.leave(client, queue_id)
+        await live_transport.leave(client, queue_id)
 
     client.on_connect(lambda: background_tasks.create(connected(), name="queue room"))
     first = await hub.current(queue_id)

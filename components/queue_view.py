@@ -9,7 +9,7 @@ from functools import cache
 from nicegui import ui
 
 from components.i18n import _, _forms, language
-from components.queue_broadcast import payload_json
+from equeue_ui.live_transport import payload_json
 from equeue_ui.services.views import QueueSnapshot
 
 

@@ -11,17 +11,13 @@ from nicegui import app, background_tasks, ui
 
 from equeue_ui import (
     browser_guard,
-    engineio_poll,
-    frame_fanout,
-    light_middleware,
+    live_transport,
     log_redaction,
     migrate,
-    open_page_memory,
     runtime,
     security_headers,
-    signature_cache,
-    socket_shortcut,
     startup_gate,
+    tuning,
 )
 from equeue_ui.scheduler import run_ecourses_sync, run_schedule
 from equeue_ui.services.queues import load_snapshot
@@ -43,9 +39,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         if apply_migrations:
             await migrate.upgrade(settings.resolved_database_url)
         runtime.install(runtime.build(settings, load_snapshot=load_snapshot))
-        from components import queue_broadcast
-
-        queue_broadcast.install(runtime.current().hub)
+        live_transport.install(runtime.current().hub)
         log.info("eQueue is using %s", runtime.current().db.dialect)
         listener = runtime.current().listener
         if listener is not None:
@@ -76,15 +70,14 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     from components.frame import share_assets
 
     share_assets()
-    socket_shortcut.install()
-    light_middleware.install()
-    browser_guard.install()
-    startup_gate.install()  # outside the other stack wrappers
-    security_headers.install(settings)  # the outermost: the gate's 503s get them too
-    signature_cache.install()
-    engineio_poll.install()
-    frame_fanout.install()
-    open_page_memory.install()
+    tuning.install_all(settings)  # before the middlewares: where they go depends on it
+    tuning.stack.add_app_middleware(
+        [
+            security_headers.middleware(settings),  # the outermost: the gate's 503s get them too
+            startup_gate.middleware(),  # outside everything that needs the runtime
+            *browser_guard.middleware(),
+        ]
+    )
 
 
 def _tune_garbage_collector() -> None:

@@ -19,13 +19,13 @@ import secrets
 from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import cookie_parser
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from equeue_ui import runtime
 from equeue_ui.i18n import msg, translate
-from equeue_ui.stack_build import around_build
 
 SIGN_IN_COOKIE = "equeue_sign_in"
 SIGN_IN_STATE = "sign_in_binding"
@@ -139,13 +139,13 @@ def is_https(scope: Scope) -> bool:
     return scope.get("scheme") == "https" or (public_origin() or "").startswith("https://")
 
 
-def install() -> None:
-    """Once per app; inside the start-up gate (which is installed last)."""
-    around_build(
-        "browser_guard",
-        lambda build_stack: CrossSiteRefusal(
-            SignInCookie(build_stack(), secure=is_https),
+def middleware() -> list[Middleware]:
+    """Both checks for the app's stack, outermost first (app.py puts them inside the gate)."""
+    return [
+        Middleware(
+            CrossSiteRefusal,
             public_origin=public_origin,
             default_language=lambda: runtime.current().settings.default_language,
         ),
-    )
+        Middleware(SignInCookie, secure=is_https),
+    ]

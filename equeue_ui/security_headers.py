@@ -43,10 +43,10 @@ message and never touches the body. A header the response already has is left as
 
 from __future__ import annotations
 
+from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from equeue_ui.settings import Settings
-from equeue_ui.stack_build import around_build
 
 HSTS_MAX_AGE_S = 365 * 24 * 3600
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -102,16 +102,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def install(settings: Settings) -> None:
-    """Outermost of all (install after the other stack wrappers); once per app.
-
-    Tests set the app up again with other settings on the same app, whose stack hook stays
-    installed: each build of the stack takes the headers of the latest settings.
-    """
-    _latest[:] = security_headers(public_url=settings.public_url)
-    around_build(
-        "security_headers", lambda build_stack: SecurityHeaders(build_stack(), headers=[*_latest])
-    )
-
-
-_latest: RawHeaders = []
+def middleware(settings: Settings) -> Middleware:
+    """The headers for the app's stack (app.py puts it outermost: the gate's 503s get them too)."""
+    return Middleware(SecurityHeaders, headers=security_headers(public_url=settings.public_url))

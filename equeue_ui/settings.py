@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # page: with 1,000 open pages, 293 instead of 120 KB each, and 6.8 instead of about 20
     # changes/s (tests/bench/README.md). A snapshot is about 3 KB uncompressed.
     ws_compression: bool = False
+    # The patches of NiceGUI's, engine.io's, uvicorn's and Starlette's internals that make the
+    # app fast (equeue_ui/tuning/README.md). Off: the libraries' own code runs everywhere.
+    tuning: bool = True
     # Loopback-only endpoints the load benchmark drives the app through; never on in production.
     benchmark_hooks: bool = False
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client. Nobody by

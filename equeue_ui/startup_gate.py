@@ -13,12 +13,12 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from equeue_ui import runtime
 from equeue_ui.i18n import LANGUAGES, msg
-from equeue_ui.stack_build import around_build
 
 STARTUP_WAIT_S = 30.0
 POLL_S = 0.05
@@ -62,8 +62,6 @@ class StartupGate:
         await response(scope, receive, send)
 
 
-def install() -> None:
-    """Outermost of all (install after the other stack wrappers); once per app."""
-    around_build(
-        "startup_gate", lambda build_stack: StartupGate(build_stack(), ready=runtime.ready)
-    )
+def middleware() -> Middleware:
+    """The gate for the app's stack (app.py puts it outside everything that needs the runtime)."""
+    return Middleware(StartupGate, ready=runtime.ready)

@@ -15,10 +15,11 @@ from nicegui import app
 from pydantic import BaseModel
 
 from components import session
-from equeue_ui import frame_fanout
+from equeue_ui import tuning
 from equeue_ui.errors import DomainError
 from equeue_ui.services import accounts, queues
 from equeue_ui.services.views import EntryStatus, UserView
+from equeue_ui.tuning import frame_fanout
 
 
 class SessionRequest(BaseModel):
@@ -58,12 +59,15 @@ def register() -> None:
         }
 
     @app.get("/_bench/fanout", include_in_schema=False)
-    async def bench_fanout(request: Request) -> dict[str, int]:
-        """How the snapshot copies went out since start-up (equeue_ui/frame_fanout.py)."""
+    async def bench_fanout(request: Request) -> dict[str, object]:
+        """How the snapshot copies went out since start-up (equeue_ui/tuning/frame_fanout.py),
+        and which tuning patches are in effect."""
         _ensure_loopback(request)
         return {
             "direct": frame_fanout.tally.direct,
             "through_engineio": frame_fanout.tally.through_engineio,
+            "through_socketio": frame_fanout.tally.through_socketio,
+            "tuning": tuning.installed(),
         }
 
 

@@ -102,7 +102,7 @@ async def test_a_crowded_board_with_long_names_fits_the_screen_and_says_how_many
 
     Such a queue is handed to the board the way the server's broadcast does (the page's socket
     receives a newer ``queue_snapshot``), as making it through twenty browsers would take
-    minutes; its shape is components/queue_broadcast.py's."""
+    minutes; its shape is equeue_ui/live_transport.py's."""
     teacher = await signed_in_page(browser, app_server, "teacher")
     queue_id = await open_console(teacher, SUBJECT)
     await teacher.get_by_role("button", name="Settings").click()

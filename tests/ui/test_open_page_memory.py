@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from nicegui.testing.user import User
 from starlette.requests import Request
 from starlette.types import Message
 
 from components import session
-from equeue_ui import open_page_memory
-from equeue_ui.open_page_memory import DETACHED, detached
+from equeue_ui.tuning import open_page_memory
+from equeue_ui.tuning.open_page_memory import DETACHED, detached
 from tests.ui.helpers import DemoWorld, sign_in
 
 HEAVY_KEYS = ("fastapi_astack", "app", "router", "endpoint", "state")
@@ -94,7 +95,7 @@ async def test_an_open_page_keeps_only_a_detached_copy_of_its_request(
     path = await _open_queue_page(user, demo)
     assert user.client is not None
     # The simulation's `User.open` runs NiceGUI's handshake, which calls the app's connect
-    # handlers, so nothing here calls `_trim`: the app's own installation did it.
+    # handlers, so nothing here calls `trim`: the app's own installation did it.
     request = user.client.request
     assert DETACHED in request.scope
     assert not set(HEAVY_KEYS) & set(request.scope), sorted(set(HEAVY_KEYS) & set(request.scope))
@@ -122,8 +123,31 @@ async def test_trimming_twice_keeps_the_same_request_and_drops_the_engineio_body
     # The simulation has no engine.io environ of its own; give it the reader a socket would have.
     client.environ["wsgi.input"] = object()
 
-    open_page_memory._trim(client)
-    open_page_memory._trim(client)
+    open_page_memory.trim(client)
+    open_page_memory.trim(client)
 
     assert client.request is request
     assert "wsgi.input" not in client.environ
+
+
+def test_if_trimming_fails_the_page_keeps_what_nicegui_gave_it_and_it_is_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class ChangedClient:
+        """A NiceGUI client whose request is no longer where the patch looks for it."""
+
+        environ = None
+
+        @property
+        def _request(self) -> Request:
+            raise AttributeError("'Client' object has no attribute '_request'")
+
+    open_page_memory.fallback.reset()
+    client: Any = ChangedClient()
+
+    open_page_memory.trim(client)  # a connect handler: an exception here would be NiceGUI's ERROR
+    open_page_memory.trim(client)
+
+    assert open_page_memory.fallback.count == 2
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    open_page_memory.fallback.reset()

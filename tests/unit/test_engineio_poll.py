@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from engineio import exceptions
 
-from equeue_ui.engineio_poll import ENGINEIO_POLL, poll
+from equeue_ui.tuning import engineio_poll
+from equeue_ui.tuning.engineio_poll import ENGINEIO_POLL, poll
 
-CASES = {
+CASES: dict[str, list[Any]] = {
     "one packet": ["a"],
     "a batch": ["a", "b", "c"],
     "a batch, then the close": ["a", "b", None, "c"],
@@ -58,3 +59,44 @@ async def test_a_cancelled_wait_ends_the_writer_as_engineio_does() -> None:
     waiting.cancel()
     with pytest.raises(exceptions.QueueEmpty):
         await waiting
+
+
+async def test_without_asyncio_timeout_engineio_own_poll_waits(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def missing(delay: float) -> None:
+        raise AttributeError("module 'asyncio' has no attribute 'timeout'")
+
+    monkeypatch.setattr(engineio_poll.fallback, "count", 0)
+    monkeypatch.setattr(engineio_poll.asyncio, "timeout", missing)
+    for queued in CASES.values():
+        assert await outcome(poll, queued) == await outcome(ENGINEIO_POLL, queued)
+
+    assert engineio_poll.fallback.count == len(CASES)
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+
+
+class _BrokenAfterFirst(asyncio.Queue[Any]):
+    """A queue that fails after handing out its first item, as a changed internal might."""
+
+    taken = 0
+
+    def get_nowait(self) -> Any:
+        self.taken += 1
+        if self.taken > 1:
+            raise RuntimeError("changed")
+        return super().get_nowait()
+
+
+async def test_a_failure_while_batching_sends_what_was_taken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engineio_poll.fallback, "count", 0)
+    socket = fake_socket([])
+    socket.queue = _BrokenAfterFirst()
+    socket.queue.put_nowait("a")
+    socket.queue.put_nowait("b")
+
+    assert await poll(socket) == ["a"]  # and "b" waits for the next poll
+    assert socket.queue.qsize() == 1
+    assert engineio_poll.fallback.count == 1

@@ -2,7 +2,7 @@
 socket where a direct write could reorder or break something gets the packet through engine.io.
 
 The server here is the real stack on loopback: uvicorn with wsproto and engine.io's ASGI app,
-with engine.io patched as the app patches it (equeue_ui.engineio_poll and frame_fanout).
+with engine.io patched as the app patches it (equeue_ui/tuning: engineio_poll and frame_fanout).
 """
 
 from __future__ import annotations
@@ -10,17 +10,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import engineio
 import httpx
 import pytest
+import socketio
 import uvicorn
 from engineio import packet as eio_packet
 from engineio.async_socket import AsyncSocket
 from websockets.asyncio.client import ClientConnection, connect
 from wsproto.frame_protocol import FrameProtocol
 
-from equeue_ui import engineio_poll, frame_fanout
+from equeue_ui.tuning import engineio_poll, frame_fanout
 
 # payload sizes in bytes: each length form of RFC 6455 at its edges
 SIZES = [0, 1, 125, 126, 127, 65535, 65536, 70000]
@@ -230,3 +232,163 @@ async def test_a_connection_uvicorn_is_closing_gets_no_direct_write(running: Run
 
         assert frame_fanout.writable_protocol(socket) is None
         protocol.disconnected = False
+
+
+# --- socket.io's emit, tuned and stock, and failing safe ------------------------------------------
+
+
+@dataclass
+class SocketIO:
+    sio: socketio.AsyncServer
+    client: socketio.AsyncClient
+    received: asyncio.Queue[Any]
+
+    async def snapshot(self) -> Any:
+        return await asyncio.wait_for(self.received.get(), TIMEOUT)
+
+    def socket(self) -> AsyncSocket:
+        [socket] = self.sio.eio.sockets.values()
+        return socket
+
+
+@pytest.fixture
+def patched() -> bool:
+    return True
+
+
+@pytest.fixture
+async def socketio_app(monkeypatch: pytest.MonkeyPatch, patched: bool) -> AsyncIterator[SocketIO]:
+    """A socket.io server on uvicorn with wsproto (as NiceGUI runs it), one client in room
+    ``queue:1``; with ``patched``, engine.io patched as the app patches it."""
+    if patched:
+        monkeypatch.setattr(AsyncSocket, "poll", engineio_poll.poll)
+        monkeypatch.setattr(AsyncSocket, "_websocket_handler", frame_fanout._websocket_handler)
+    monkeypatch.setattr(frame_fanout, "tally", frame_fanout.Tally())
+    frame_fanout.fallback.reset()
+    sio = socketio.AsyncServer(async_mode="asgi")
+    joined = asyncio.Event()
+
+    @sio.on("connect")
+    async def connect(sid: str, environ: dict[str, Any]) -> None:
+        await sio.enter_room(sid, "queue:1")
+        joined.set()
+
+    config = uvicorn.Config(
+        socketio.ASGIApp(sio),
+        host="127.0.0.1",
+        port=0,
+        ws="wsproto",
+        ws_per_message_deflate=False,  # as eQueue runs it (EQUEUE_WS_COMPRESSION)
+        lifespan="off",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(TIMEOUT):
+        while not server.started:
+            await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    client = socketio.AsyncClient()
+    received: asyncio.Queue[Any] = asyncio.Queue()
+    client.on("queue_snapshot", received.put_nowait)
+    await client.connect(f"http://127.0.0.1:{port}", transports=["websocket"])
+    await asyncio.wait_for(joined.wait(), TIMEOUT)
+    try:
+        yield SocketIO(sio, client, received)
+    finally:
+        await client.disconnect()
+        server.should_exit = True
+        await task
+        frame_fanout.fallback.reset()
+
+
+SNAPSHOT = {"queue_id": 1, "version": 7, "entries": [{"name": "Полина"}]}
+
+
+async def test_an_emit_to_a_room_reaches_the_viewer_as_one_prepared_frame(
+    socketio_app: SocketIO,
+) -> None:
+    await settled(socketio_app.socket())
+
+    await frame_fanout.emit(socketio_app.sio, "queue_snapshot", SNAPSHOT, to="queue:1")
+
+    assert await socketio_app.snapshot() == SNAPSHOT
+    assert frame_fanout.tally == frame_fanout.Tally(direct=1)
+
+
+@pytest.mark.parametrize("patched", [False])
+async def test_without_the_patch_the_emit_is_socketio_own(socketio_app: SocketIO) -> None:
+    await frame_fanout.emit(socketio_app.sio, "queue_snapshot", SNAPSHOT, to="queue:1")
+
+    assert await socketio_app.snapshot() == SNAPSHOT
+    assert frame_fanout.tally == frame_fanout.Tally(through_socketio=1)
+
+
+async def test_if_reading_the_connection_fails_the_viewer_gets_it_through_engineio(
+    socketio_app: SocketIO, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(socket: AsyncSocket) -> None:
+        raise AttributeError("'WSProtocol' object has no attribute 'writable'")
+
+    monkeypatch.setattr(frame_fanout, "writable_protocol", broken)
+    for version in (8, 9):
+        await frame_fanout.emit(
+            socketio_app.sio, "queue_snapshot", {**SNAPSHOT, "version": version}, to="queue:1"
+        )
+        assert (await socketio_app.snapshot())["version"] == version
+
+    assert frame_fanout.tally == frame_fanout.Tally(through_engineio=2)
+    assert frame_fanout.fallback.count == 2
+    assert [r.levelname for r in caplog.records] == ["WARNING"]  # once
+
+
+async def test_if_finding_the_room_fails_the_emit_is_socketio_own(
+    socketio_app: SocketIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manager = socketio_app.sio.manager
+    own_participants = manager.get_participants
+    calls = 0
+
+    def broken(namespace: str, room: str) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # ours; socket.io's own emit asks again
+            raise KeyError(room)
+        return own_participants(namespace, room)
+
+    monkeypatch.setattr(manager, "get_participants", broken)
+
+    await frame_fanout.emit(socketio_app.sio, "queue_snapshot", SNAPSHOT, to="queue:1")
+
+    assert await socketio_app.snapshot() == SNAPSHOT
+    assert frame_fanout.tally == frame_fanout.Tally(through_socketio=1)
+    assert frame_fanout.fallback.count == 1
+
+
+async def test_if_remembering_the_connection_fails_its_packets_go_through_engineio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The patched WebSocket handler fails to look at engine.io's WebSocket: the connection
+    works as engine.io's own, and every packet to it goes through engine.io."""
+
+    class Unreadable:
+        @property
+        def asgi_send(self) -> Any:
+            raise RuntimeError("the driver changed")
+
+    served: list[Any] = []
+
+    async def engineio_own(self: AsyncSocket, ws: Any) -> str:
+        served.append(ws)
+        return "served"
+
+    monkeypatch.setattr(frame_fanout, "ENGINEIO_WEBSOCKET_HANDLER", engineio_own)
+    frame_fanout.fallback.reset()
+    socket = AsyncSocket.__new__(AsyncSocket)
+    ws = Unreadable()
+
+    assert await frame_fanout._websocket_handler(socket, ws) == "served"
+    assert served == [ws]
+    assert getattr(socket, frame_fanout.PROTOCOL_ATTRIBUTE) is None  # no direct writes to it
+    assert frame_fanout.fallback.count == 1
+    frame_fanout.fallback.reset()

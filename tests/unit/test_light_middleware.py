@@ -22,7 +22,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from equeue_ui.light_middleware import CacheNiceGuiAssets, RedirectWithPrefix, lightened
+from equeue_ui.tuning import light_middleware
+from equeue_ui.tuning.light_middleware import CacheNiceGuiAssets, RedirectWithPrefix, lightened
 
 STATIC = f"/_nicegui/{__version__}"
 DIRECTIVES = "public, max-age=4242, immutable"
@@ -228,3 +229,45 @@ async def test_non_http_scopes_pass_straight_through(
 
 def _quoted(location: str) -> str:
     return quote(location, safe="")
+
+
+# --- failing safe ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(light_middleware.fallback, "count", 0)
+
+
+async def test_if_reading_the_request_fails_nicegui_own_middleware_serves_it(
+    monkeypatch: pytest.MonkeyPatch, fresh_fallback: None, directives: str
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("scope changed")
+
+    monkeypatch.setattr(light_middleware, "Headers", broken)
+    redirected = await _get(RedirectWithPrefix, f"/go?to={_quoted('/login')}", PREFIXED)
+    monkeypatch.setattr(light_middleware, "STATIC_PREFIX", None)  # startswith(None) fails
+    cached = await _get(CacheNiceGuiAssets, f"{STATIC}/static/app.js")
+
+    assert redirected.headers["location"] == "/equeue/login"  # NiceGUI's middleware did it
+    assert cached.headers["cache-control"] == DIRECTIVES
+    assert light_middleware.fallback.count == 2
+
+
+async def test_if_changing_the_headers_fails_the_response_goes_out_unchanged(
+    monkeypatch: pytest.MonkeyPatch, fresh_fallback: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delattr(core.app.config, "cache_control_directives", raising=False)
+
+    first = await _get(CacheNiceGuiAssets, f"{STATIC}/static/app.js")
+    second = await _get(CacheNiceGuiAssets, f"{STATIC}/static/app.js")
+
+    assert (first.status_code, first.text, first.headers["cache-control"]) == (
+        200,
+        "asset",
+        "no-cache",
+    )
+    assert second.text == "asset"
+    assert light_middleware.fallback.count == 2
+    assert [r.levelname for r in caplog.records] == ["WARNING"]  # logged once

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
-from components.queue_broadcast import payload
+from equeue_ui.live_transport import payload
 from equeue_ui.services.estimates import estimate_wait, newcomer_wait
 from equeue_ui.services.views import EntryStatus, EntryView, QueueSnapshot, QueueState
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from equeue_ui.signature_cache import _cached_expects_arguments, _original
+from equeue_ui.tuning.signature_cache import _original, cached_expects_arguments
 
 
 def plain() -> None: ...
@@ -50,19 +50,38 @@ CASES: list[Callable[..., Any]] = [
 
 @pytest.mark.parametrize("handler", CASES, ids=lambda h: getattr(h, "__name__", repr(h)))
 def test_the_cached_answer_is_nicegui_s(handler: Callable[..., Any]) -> None:
-    assert _cached_expects_arguments(handler) == _original(handler)
-    assert _cached_expects_arguments(handler) == _original(handler)  # and again, from the cache
+    assert cached_expects_arguments(handler) == _original(handler)
+    assert cached_expects_arguments(handler) == _original(handler)  # and again, from the cache
 
 
 def test_closures_of_one_function_share_one_entry() -> None:
     made = [(lambda value=i: value) for i in range(100)]
     before = _cached_entries()
     for handler in made:
-        _cached_expects_arguments(handler)
+        cached_expects_arguments(handler)
     assert _cached_entries() - before <= 1
 
 
 def _cached_entries() -> int:
-    from equeue_ui.signature_cache import _expects
+    from equeue_ui.tuning.signature_cache import _expects
 
     return _expects.cache_info().currsize
+
+
+def test_if_the_cache_fails_nicegui_answers_and_it_is_logged_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from equeue_ui.tuning import signature_cache
+
+    def broken(*args: object) -> bool:
+        raise TypeError("code objects changed")
+
+    monkeypatch.setattr(signature_cache, "_expects", broken)
+    monkeypatch.setattr(signature_cache.fallback, "count", 0)
+
+    answers = [cached_expects_arguments(handler) for handler in (one, plain, one)]
+
+    assert answers == [_original(one), _original(plain), _original(one)] == [True, False, True]
+    assert signature_cache.fallback.count == 3
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert "signature_cache" in caplog.records[0].getMessage()

@@ -2,25 +2,23 @@
 
 Viewers' sockets join a socket.io room per queue; one emit to the room serves them all, so a
 change costs one snapshot read and one JSON encoding per process, whatever the viewer count.
+How the emit reaches each socket is tuning's business (equeue_ui/tuning/frame_fanout.py).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
-from engineio import packet as eio_packet
 from nicegui import Client, background_tasks, core
-from socketio import packet as sio_packet
 
-from equeue_ui import frame_fanout
 from equeue_ui.live import LiveHub
 from equeue_ui.services.estimates import newcomer_wait
 from equeue_ui.services.views import QueueSnapshot
+from equeue_ui.tuning import frame_fanout
 
 EVENT = "queue_snapshot"
-log = logging.getLogger(__name__)
+NAMESPACE = "/"
 
 _payloads: dict[int, tuple[int, dict[str, Any], str]] = {}
 
@@ -46,42 +44,31 @@ def payload_json(snapshot: QueueSnapshot) -> str:
 
 async def join(client: Client, queue_id: int, snapshot: QueueSnapshot | None) -> None:
     """Put the client's sockets in the queue's room and bring it up to date."""
-    for sid in list(client._socket_to_document_id):
-        if sid.startswith("test-"):  # NiceGUI's simulated users have no real socket
-            continue
-        await core.sio.enter_room(sid, room(queue_id))
-        eio_sid = core.sio.manager.eio_sid_from_sid(sid, "/")
-        if snapshot is not None and eio_sid is not None:
+    for sid in _sockets(client):
+        await core.sio.enter_room(sid, room(queue_id), namespace=NAMESPACE)
+        if snapshot is not None:
             # the same path as the broadcasts, so a later change cannot overtake this one
-            await frame_fanout.send_to_each(core.sio.eio, [eio_sid], _message(payload(snapshot)))
+            await frame_fanout.emit(core.sio, EVENT, payload(snapshot), to=sid)
 
 
 async def leave(client: Client, queue_id: int) -> None:
     """Take the client's sockets out of the queue's room (say, its reader lost access)."""
-    for sid in list(client._socket_to_document_id):
-        if not sid.startswith("test-"):
-            await core.sio.leave_room(sid, room(queue_id))
+    for sid in _sockets(client):
+        await core.sio.leave_room(sid, room(queue_id), namespace=NAMESPACE)
+
+
+def _sockets(client: Client) -> list[str]:
+    """The client's connected socket.io sessions. NiceGUI puts each socket whose handshake it
+    accepted in a room named after the client (its page updates are emitted there); a
+    simulated browser of NiceGUI's test harness has no socket, and so none in the room."""
+    return [sid for sid, _eio_sid in core.sio.manager.get_participants(NAMESPACE, client.id)]
 
 
 def _broadcast(snapshot: QueueSnapshot) -> None:
     background_tasks.create(
-        _emit_to_room(payload(snapshot), room(snapshot.queue_id)), name="queue broadcast"
+        frame_fanout.emit(core.sio, EVENT, payload(snapshot), to=room(snapshot.queue_id)),
+        name="queue broadcast",
     )
-
-
-async def _emit_to_room(data: dict[str, Any], name: str) -> None:
-    """socket.io's emit to a room (one encoding, the same packet for everyone), minus the task
-    it starts per recipient (a tenth of the server's CPU at ten changes a second, tests/bench),
-    and with the WebSocket frame built once too (frame_fanout)."""
-    sio = core.sio
-    eio_sids = [eio_sid for _sid, eio_sid in sio.manager.get_participants("/", name)]
-    await frame_fanout.send_to_each(sio.eio, eio_sids, _message(data))
-
-
-def _message(data: dict[str, Any]) -> eio_packet.Packet:
-    """The snapshot event as socket.io's emit encodes it, in an engine.io message."""
-    encoded = core.sio.packet_class(sio_packet.EVENT, namespace="/", data=[EVENT, data]).encode()
-    return eio_packet.Packet(eio_packet.MESSAGE, encoded)
 
 
 def _cached(snapshot: QueueSnapshot) -> tuple[dict[str, Any], str]:

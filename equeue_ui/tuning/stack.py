@@ -1,0 +1,113 @@
+"""Hooking into the ASGI stack Starlette builds for NiceGUI's app, and where eQueue's own
+middlewares go.
+
+Starlette builds the middleware stack on the first request, after ``ui.run`` has added
+NiceGUI's middlewares, and puts its ``ServerErrorMiddleware`` outermost. The hook replaces the
+app's ``build_middleware_stack`` (on the instance) so that, at that moment, other patches can
+swap NiceGUI's middlewares (light_middleware) and put a layer around the built stack
+(socket_shortcut), and eQueue's own middlewares go around all of it: outside the error handler,
+so its 500s get the security headers too, and outside the socket shortcut, so the start-up gate
+holds WebSockets too.
+
+Without the hook (``EQUEUE_TUNING=off``, other Starlette or FastAPI versions) eQueue's own
+middlewares are added the stock way, ``app.add_middleware``, in the same order: then they sit
+inside Starlette's error handler and NiceGUI's middlewares, and every request, WebSocket or not,
+goes through the whole stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from nicegui import app
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
+
+from equeue_ui.tuning.patch import Fallback, Patch
+
+Layer = Callable[[ASGIApp], ASGIApp]
+
+_before_build: dict[str, Callable[[], None]] = {}  # by patch name
+_layers: dict[str, Layer] = {}  # by patch name; the first added is the innermost
+_app_middleware: list[Middleware] = []  # eQueue's own, outermost first
+fallback = Fallback("stack")
+
+
+def add_app_middleware(middleware: Sequence[Middleware]) -> None:
+    """eQueue's own middlewares, outermost first, replacing those of an earlier setup: around
+    the built stack with the hook installed, else added to the app as Starlette does."""
+    if installed():
+        _app_middleware[:] = middleware
+        return
+    _app_middleware.clear()
+    for entry in reversed(middleware):  # each add_middleware goes outside the ones before
+        app.add_middleware(entry.cls, *entry.args, **entry.kwargs)  # type: ignore[arg-type]
+
+
+def before_build(name: str, change: Callable[[], None]) -> None:
+    """Run ``change`` (say, on ``app.user_middleware``) right before the stack is built."""
+    _before_build[name] = change
+
+
+def add_layer(name: str, layer: Layer) -> None:
+    """Wrap the built stack in ``layer`` (inside eQueue's own middlewares)."""
+    _layers[name] = layer
+
+
+def has(name: str) -> bool:
+    """Whether the patch called ``name`` takes part in the next build."""
+    return installed() and (name in _layers or name in _before_build)
+
+
+def remove(name: str) -> None:
+    _before_build.pop(name, None)
+    _layers.pop(name, None)
+
+
+def install() -> None:
+    app.build_middleware_stack = _build  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    vars(app).pop("build_middleware_stack", None)  # the class's method again
+    _before_build.clear()
+    _layers.clear()
+    _app_middleware.clear()
+
+
+def installed() -> bool:
+    return vars(app).get("build_middleware_stack") is _build
+
+
+def _build() -> ASGIApp:
+    for name, change in list(_before_build.items()):
+        try:
+            change()
+        except Exception as error:  # the stack is built as it stands
+            fallback.note(error)
+            _before_build.pop(name, None)
+    stack: ASGIApp = type(app).build_middleware_stack(app)
+    for name, layer in list(_layers.items()):
+        try:
+            stack = layer(stack)
+        except Exception as error:  # without that layer
+            fallback.note(error)
+            _layers.pop(name, None)
+    for entry in reversed(_app_middleware):  # not guarded: eQueue's own, never left out
+        stack = entry.cls(stack, *entry.args, **entry.kwargs)  # type: ignore[call-arg]
+    return stack
+
+
+PATCH = Patch(
+    name="stack",
+    speeds_up="nothing by itself: the socket shortcut and the light middlewares build on it",
+    verified={"starlette": "1.10.0", "fastapi": "0.165.0", "nicegui": "3.18.0"},
+    relies_on=(
+        "starlette.applications.Starlette.build_middleware_stack (called once, lazily, on the "
+        "first request, after ui.run added NiceGUI's middlewares; overridden by FastAPI)",
+        "starlette.applications.Starlette.user_middleware (the list it builds from)",
+    ),
+    install=install,
+    uninstall=uninstall,
+    installed=installed,
+)
