@@ -13,6 +13,8 @@ DURATION ?= 20
 PROCESSES ?= 1
 LOADERS ?= 0
 RESTART ?= 0
+# TUNING=off: the app without its patches of library internals (equeue_ui/tuning), to compare.
+TUNING ?= on
 BENCH_ARGS ?=
 
 .PHONY: venv run run-ecourses browser test lint clean bench translations lock
@@ -80,7 +82,7 @@ test: venv browser
 bench: venv
 	$(VENV)/bin/python -m tests.bench.fanout --viewers $(VIEWERS) --db $(DB) --rate $(RATE) \
 		--duration $(DURATION) --processes $(PROCESSES) --loaders $(LOADERS) \
-		--restart $(RESTART) $(BENCH_ARGS)
+		--restart $(RESTART) --tuning $(TUNING) $(BENCH_ARGS)
 
 # The gettext catalogs (equeue_ui/locales): the template extracted from the code, each language's
 # .po brought up to date with it (new texts untranslated, changed ones fuzzy), the .mo compiled.

@@ -80,6 +80,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="start the app with EQUEUE_WS_COMPRESSION=1 (it then accepts permessage-deflate)",
     )
+    parser.add_argument(
+        "--tuning",
+        choices=("on", "off"),
+        default="on",
+        help="EQUEUE_TUNING for the app: off runs the libraries' own code (equeue_ui/tuning)",
+    )
     parser.add_argument("--connect-timeout", type=float, default=30.0, help="per viewer")
     parser.add_argument("--time-limit", type=float, default=290.0, help="abort after seconds")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and logs")
@@ -119,7 +125,7 @@ class Measurements:
     baseline_kb: dict[str, int] = field(default_factory=dict)
     connected_kb: dict[str, int] = field(default_factory=dict)
     end_kb: dict[str, int] = field(default_factory=dict)
-    fanout: dict[str, dict[str, int]] = field(default_factory=dict)  # /_bench/fanout per app
+    fanout: dict[str, dict[str, Any]] = field(default_factory=dict)  # /_bench/fanout per app
     connect_started: float = 0.0
     all_connected: float = 0.0
     connect_cpu: dict[str, float] = field(default_factory=dict)
@@ -163,7 +169,8 @@ class Bench:
             f"{args.rate:g} changes/s for {args.duration:g} s"
             + (", then a restart" if args.restart else "")
             + (", viewers offer permessage-deflate" if args.deflate else "")
-            + (", the app accepts it" if args.ws_compression else ""),
+            + (", the app accepts it" if args.ws_compression else "")
+            + (", tuning off" if args.tuning == "off" else ""),
             flush=True,
         )
         started = time.monotonic()
@@ -174,7 +181,9 @@ class Bench:
         world = build_world(self.data_dir, database_url, queue_size=args.queue_size)
         self.m.world_seconds = time.monotonic() - started
         for name in ("A", "B")[: args.processes]:
-            settings = {"EQUEUE_WS_COMPRESSION": "1"} if args.ws_compression else {}
+            settings = {"EQUEUE_TUNING": args.tuning}
+            if args.ws_compression:
+                settings["EQUEUE_WS_COMPRESSION"] = "1"
             app = AppProcess(
                 name, self.data_dir, database_url, gc_trace=args.gc_trace, settings=settings
             )

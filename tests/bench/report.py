@@ -226,11 +226,21 @@ class Report:
             f"of which newer snapshots {snapshots:.1f}"
         )
         for name, tally in sorted(self.m.fanout.items()):
-            direct, total = tally.get("direct", 0), sum(tally.values())
+            patches = tally.get("tuning") or {}
+            off = sorted(patch for patch, on in patches.items() if not on)
             out.append(
-                f"  app {name}: {direct} of {total} snapshot copies written as one prepared frame "
-                f"({100 * direct / max(1, total):.1f} %), the rest through engine.io"
+                f"  app {name}: tuning "
+                + ("on" if not off else "off" if len(off) == len(patches) else f"without {off}")
             )
+            direct, engineio = tally.get("direct", 0), tally.get("through_engineio", 0)
+            if direct or engineio:
+                out.append(
+                    f"  app {name}: {direct} of {direct + engineio} snapshot copies written as one "
+                    f"prepared frame ({100 * direct / max(1, direct + engineio):.1f} %), the rest "
+                    "through engine.io"
+                )
+            if emits := tally.get("through_socketio", 0):
+                out.append(f"  app {name}: {emits} snapshot emits through socket.io's own emit")
         deflated = sum(v.deflate_accepted for v in self.m.viewers)
         if deflated:
             out.append(f"  permessage-deflate accepted for {deflated} of {viewers} viewers")
@@ -315,6 +325,7 @@ class Report:
             "dropped": str(self._dropped_count()),
             "rss_mb": fmt(self.rss_mb),
             "kb_per_viewer": fmt(self.kb_per_viewer),
+            "tuning": self.args.tuning,
         }
         fields.update(self.extra)
         return " ".join(f"{key}={value}" for key, value in fields.items())

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+from pydantic import TypeAdapter
 
 PYTHON = Path(sys.executable)
 SECRET = "e2e-secret-" + "z" * 40
@@ -31,15 +32,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The caller's EQUEUE_* settings that do reach the app: CI runs the browser tests once more
+# with EQUEUE_TUNING=off (.ci/run), and the app must then really run without its patches.
+PASSED_SETTINGS = ("EQUEUE_TUNING",)
+
+
 def clean_environment(data_dir: Path) -> dict[str, str]:
     """The caller's environment without pytest's and NiceGUI's test switches, nor any EQUEUE_*
-    setting of the caller's (a database URL there would point the app at a shared database)."""
+    setting of the caller's (a database URL there would point the app at a shared database)
+    but those in :data:`PASSED_SETTINGS`."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key != "PYTEST_CURRENT_TEST"
         and not key.startswith("NICEGUI_")
-        and not key.startswith("EQUEUE_")
+        and (not key.startswith("EQUEUE_") or key in PASSED_SETTINGS)
     }
     env.update(
         EQUEUE_DATA_DIR=str(data_dir),
@@ -49,6 +56,12 @@ def clean_environment(data_dir: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     return env
+
+
+def tuning_on() -> bool:
+    """Whether the app under test runs with its tuning patches: EQUEUE_TUNING of the test run,
+    which :func:`clean_environment` passes on (on unless set otherwise)."""
+    return TypeAdapter(bool).validate_python(os.environ.get("EQUEUE_TUNING", "on"))
 
 
 def seed_demo(data_dir: Path, *, timeout: float = 180.0, env: dict[str, str] | None = None) -> None:
