@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import ui
 
-from components import session
 from components.admin_audit import audit_admin
 from components.admin_groups import group_admin
 from components.admin_nav import admin_nav
@@ -19,6 +17,7 @@ from components.i18n import _
 from components.notices import refusal
 from components.user_admin import user_admin
 from equeue_ui.services.views import UserView
+from pages.guard import signed_in_page
 
 Body = Callable[..., Awaitable[None]]
 
@@ -37,14 +36,9 @@ def register() -> None:
 
 
 def _admin_page(path: str, title: Callable[[], str], body: Body) -> None:
-    async def page(request: Request) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page(path)
+    async def page(user: UserView) -> None:
         await _draw(user, path, title(), body)
-        return None
-
-    ui.page(path)(page)
 
 
 async def _draw(user: UserView, path: str, title: str, body: Body) -> None:

@@ -14,6 +14,8 @@ from components.i18n import _
 from components.notices import or_refusal
 from equeue_ui import runtime
 from equeue_ui.services import boards
+from equeue_ui.services.views import UserView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
@@ -26,13 +28,10 @@ def register() -> None:
         if info is not None:
             await board(info, join_url=_join_url(request, info.queue_id))
 
-    @ui.page("/queues/{queue_id}/board")
+    @signed_in_page("/queues/{queue_id}/board")
     async def board_for_operator(
-        request: Request, queue_id: int, theme: str = ""
+        request: Request, user: UserView, queue_id: int, theme: str = ""
     ) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
         _theme(theme)
         ui.page_title(_("Board") + " · eQueue")
         info = await or_refusal(boards.board_for_operator(queue_id, actor=user))

@@ -6,7 +6,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.console import Console
 from components.display_links import display_links
 from components.frame import frame
@@ -14,14 +13,13 @@ from components.i18n import _
 from components.notices import or_refusal, refusal
 from equeue_ui import runtime
 from equeue_ui.services import queues, subjects
+from equeue_ui.services.views import UserView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
-    @ui.page("/queues/{queue_id}/console")
-    async def console_page(request: Request, queue_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/queues/{queue_id}/console")
+    async def console_page(request: Request, user: UserView, queue_id: int) -> Response | None:
         with frame(_("Console"), user=user, here=request.url.path):
             context = await or_refusal(queues.page(queue_id, actor=user))
             if context is None:
@@ -41,11 +39,8 @@ def register() -> None:
             await display_links(queue_id, user=user, base_url=base)
         return None
 
-    @ui.page("/teaching")
-    async def teaching_page(request: Request) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/teaching")
+    async def teaching_page(user: UserView) -> None:
         with frame(_("My queues"), user=user, here="/teaching"):
             mine = await subjects.list_teacher_subjects(actor=user)
             if not mine:
@@ -77,4 +72,3 @@ def register() -> None:
                                 f"/queues/{s.queue_id}/stats"
                             ),
                         ).props("flat").mark("open-stats")
-        return None

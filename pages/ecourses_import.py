@@ -8,7 +8,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.ecourses_import import course_link, subject_import, task_import
 from components.ecourses_sync import task_sync
 from components.frame import frame
@@ -17,14 +16,12 @@ from components.links import web_link
 from components.notices import or_refusal, refusal
 from equeue_ui.services import subjects, workspaces
 from equeue_ui.services.views import UserView, WorkspaceView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
-    @ui.page("/workspaces/{workspace_id}/import")
-    async def subjects_page(request: Request, workspace_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/workspaces/{workspace_id}/import")
+    async def subjects_page(request: Request, user: UserView, workspace_id: int) -> Response | None:
         with frame(_("Import from eCourses"), user=user, here=request.url.path):
             workspace = await or_refusal(workspaces.get_workspace(workspace_id, actor=user))
             if workspace is None or not _may_import(workspace, user):
@@ -40,11 +37,8 @@ def register() -> None:
             subject_import(workspace_id, actor=user)
         return None
 
-    @ui.page("/subjects/{subject_id}/import")
-    async def tasks_page(request: Request, subject_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/subjects/{subject_id}/import")
+    async def tasks_page(request: Request, user: UserView, subject_id: int) -> Response | None:
         with frame(_("Import from eCourses"), user=user, here=request.url.path):
             subject = await or_refusal(subjects.get_subject(subject_id, actor=user))
             if subject is None:

@@ -7,20 +7,17 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.frame import frame
 from components.i18n import _
 from components.notices import attempt, or_refusal
 from equeue_ui.services import student_invites, teaching
 from equeue_ui.services.views import MemberStatus, UserView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
-    @ui.page("/invites/teacher/{token}")
-    async def teacher_invite_page(request: Request, token: str) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/invites/teacher/{token}")
+    async def teacher_invite_page(request: Request, user: UserView, token: str) -> Response | None:
         with frame(_("Invitation"), user=user, here=request.url.path):
             subject = await or_refusal(teaching.invite_subject(token))
             if subject is None:
@@ -39,11 +36,8 @@ def register() -> None:
                 ui.button(_("Accept"), icon="check", on_click=accept).mark("accept-invite")
         return None
 
-    @ui.page("/invites/workspace/{token}")
-    async def student_invite_page(request: Request, token: str) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:  # sign in first, then come back to this very link
-            return session.login_redirect(request)
+    @signed_in_page("/invites/workspace/{token}")
+    async def student_invite_page(request: Request, user: UserView, token: str) -> Response | None:
         with frame(_("Invitation"), user=user, here=request.url.path):
             await _student_invite(token, user)
         return None

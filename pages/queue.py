@@ -6,20 +6,18 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.frame import frame
 from components.i18n import _
 from components.notices import or_refusal
 from components.queue_panel import QueuePanel
 from equeue_ui.services import queues
+from equeue_ui.services.views import UserView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
-    @ui.page("/queues/{queue_id}")
-    async def queue_page(request: Request, queue_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/queues/{queue_id}")
+    async def queue_page(request: Request, user: UserView, queue_id: int) -> Response | None:
         with frame(_("Queue"), user=user, here=request.url.path):
             context = await or_refusal(queues.page(queue_id, actor=user))
             if context is None:

@@ -12,7 +12,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.frame import frame
 from components.i18n import _, _n, language
 from components.live import drawn_section, on_event
@@ -25,7 +24,9 @@ from equeue_ui.events import MembershipChanged, SubjectChanged, SubmissionChange
 from equeue_ui.services import exports, progress, statistics, workspace_stats
 from equeue_ui.services.exports import CsvFile
 from equeue_ui.services.progress import SubjectStats
+from equeue_ui.services.views import UserView
 from equeue_ui.services.workspace_stats import WorkspaceStats
+from pages.guard import signed_in_page
 
 T = TypeVar("T")
 
@@ -34,13 +35,10 @@ PERIODS = (7, 30, 0)
 
 
 def register() -> None:
-    @ui.page("/queues/{queue_id}/stats")
+    @signed_in_page("/queues/{queue_id}/stats")
     async def queue_stats_page(
-        request: Request, queue_id: int, days: str | None = None
+        request: Request, user: UserView, queue_id: int, days: str | None = None
     ) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
         # Anything but a known period (a hand-edited address) shows the whole history.
         period = int(days) if days in {str(d) for d in PERIODS} else 0
         since = datetime.now(UTC) - timedelta(days=period) if period else None
@@ -67,11 +65,10 @@ def register() -> None:
             queue_charts(stats)
         return None
 
-    @ui.page("/subjects/{subject_id}/stats")
-    async def subject_stats_page(request: Request, subject_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/subjects/{subject_id}/stats")
+    async def subject_stats_page(
+        request: Request, user: UserView, subject_id: int
+    ) -> Response | None:
         with frame(_("Subject statistics"), user=user, here=request.url.path):
             stats = await or_refusal(progress.subject_stats(subject_id, actor=user))
             if stats is None:
@@ -97,11 +94,10 @@ def register() -> None:
             on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
         return None
 
-    @ui.page("/workspaces/{workspace_id}/stats")
-    async def workspace_stats_page(request: Request, workspace_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/workspaces/{workspace_id}/stats")
+    async def workspace_stats_page(
+        request: Request, user: UserView, workspace_id: int
+    ) -> Response | None:
         with frame(_("Workspace statistics"), user=user, here=request.url.path):
             stats = await or_refusal(workspace_stats.workspace_stats(workspace_id, actor=user))
             if stats is None:

@@ -6,7 +6,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.frame import frame
 from components.i18n import _
 from components.live import on_event, section
@@ -18,15 +17,13 @@ from equeue_ui import runtime
 from equeue_ui.events import SubmissionChanged, TaskChanged
 from equeue_ui.markdown import render_markdown
 from equeue_ui.services import queues, subjects, submissions, tasks
-from equeue_ui.services.views import TaskView
+from equeue_ui.services.views import TaskView, UserView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
-    @ui.page("/subjects/{subject_id}")
-    async def subject_page(request: Request, subject_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/subjects/{subject_id}")
+    async def subject_page(request: Request, user: UserView, subject_id: int) -> Response | None:
         with frame(_("Subject"), user=user, here=request.url.path):
             subject = await or_refusal(subjects.get_subject(subject_id, actor=user))
             if subject is None:

@@ -7,7 +7,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.display_links import display_links
 from components.frame import frame
 from components.i18n import _, _n
@@ -22,14 +21,14 @@ from equeue_ui.formatting import date_time
 from equeue_ui.services import boards, queues, subjects, tasks
 from equeue_ui.services.boards import BoardInfo
 from equeue_ui.services.views import QueueSnapshot, TaskView, UserView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
-    @ui.page("/subjects/{subject_id}/settings")
-    async def subject_settings_page(request: Request, subject_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/subjects/{subject_id}/settings")
+    async def subject_settings_page(
+        request: Request, user: UserView, subject_id: int
+    ) -> Response | None:
         with frame(_("Subject settings"), user=user, here=request.url.path):
             base_url = runtime.current().settings.public_url or str(request.base_url)
             await _content(subject_id, user, base_url=base_url)

@@ -8,7 +8,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.frame import frame
 from components.i18n import _, _n
 from components.live import coalesced, on_event
@@ -19,14 +18,14 @@ from equeue_ui.errors import DomainError
 from equeue_ui.events import MembershipChanged, SubjectChanged
 from equeue_ui.services import subjects, submissions, workspaces
 from equeue_ui.services.views import MemberStatus, UserView, WorkspaceView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
-    @ui.page("/workspaces/{workspace_id}")
-    async def workspace_page(request: Request, workspace_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/workspaces/{workspace_id}")
+    async def workspace_page(
+        request: Request, user: UserView, workspace_id: int
+    ) -> Response | None:
         with frame(_("Workspace"), user=user, here=request.url.path):
             await _content(workspace_id, user)
         return None

@@ -7,7 +7,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components import session
 from components.frame import frame
 from components.i18n import _
 from components.live import Refresh, coalesced, on_event, section
@@ -23,14 +22,14 @@ from equeue_ui.events import InvitesChanged, MembershipChanged, SubjectChanged, 
 from equeue_ui.services import student_invites, subjects, workspaces
 from equeue_ui.services.student_invites import StudentInviteView
 from equeue_ui.services.views import MemberStatus, MemberView, SubjectView, UserView, WorkspaceView
+from pages.guard import signed_in_page
 
 
 def register() -> None:
-    @ui.page("/workspaces/{workspace_id}/settings")
-    async def workspace_settings_page(request: Request, workspace_id: int) -> Response | None:
-        user = await session.current_user(request)
-        if user is None:
-            return session.login_redirect(request)
+    @signed_in_page("/workspaces/{workspace_id}/settings")
+    async def workspace_settings_page(
+        request: Request, user: UserView, workspace_id: int
+    ) -> Response | None:
         with frame(_("Workspace settings"), user=user, here=request.url.path):
             base_url = runtime.current().settings.public_url or str(request.base_url)
             await _content(workspace_id, user, base_url=base_url)
