@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from fastapi import Request
-from fastapi.responses import Response
 from nicegui import ui
 
 from components.frame import frame
@@ -35,99 +34,98 @@ PERIODS = (7, 30, 0)
 
 
 def register() -> None:
-    @signed_in_page("/queues/{queue_id}/stats")
-    async def queue_stats_page(
-        request: Request, user: UserView, queue_id: int, days: str | None = None
-    ) -> Response | None:
-        # Anything but a known period (a hand-edited address) shows the whole history.
-        period = int(days) if days in {str(d) for d in PERIODS} else 0
-        since = datetime.now(UTC) - timedelta(days=period) if period else None
-        with frame(_("Queue statistics"), user=user, here=request.url.path):
-            stats = await or_refusal(statistics.queue_stats(queue_id, actor=user, since=since))
-            if stats is None:
-                return None
-            _heading(stats.subject_name, stats.subject_id)
-            with ui.row().classes("gap-2"):
-                ui.link(_("Progress of students"), f"/subjects/{stats.subject_id}/stats").mark(
-                    "to-subject-stats"
-                )
-                ui.link(_("Console"), f"/queues/{queue_id}/console")
-            _download_button(
-                _("Download the queue's history (CSV)"),
-                lambda: exports.queue_history_csv(queue_id, actor=user, language=language()),
-                "download-history",
-            )
-            ui.toggle(
-                {7: _("Last 7 days"), 30: _("Last 30 days"), 0: _("All time")},
-                value=period,
-                on_change=lambda e: ui.navigate.to(f"/queues/{queue_id}/stats?days={e.value}"),
-            ).props("no-caps").mark("period")
-            queue_charts(stats)
-        return None
+    signed_in_page("/queues/{queue_id}/stats")(queue_stats_page)
+    signed_in_page("/subjects/{subject_id}/stats")(subject_stats_page)
+    signed_in_page("/workspaces/{workspace_id}/stats")(workspace_stats_page)
 
-    @signed_in_page("/subjects/{subject_id}/stats")
-    async def subject_stats_page(
-        request: Request, user: UserView, subject_id: int
-    ) -> Response | None:
-        with frame(_("Subject statistics"), user=user, here=request.url.path):
-            stats = await or_refusal(progress.subject_stats(subject_id, actor=user))
-            if stats is None:
-                return None
-            _heading(stats.subject_name, stats.subject_id)
-            if stats.queue_id is not None:
-                ui.link(_("Queue statistics"), f"/queues/{stats.queue_id}/stats").mark(
-                    "to-queue-stats"
-                )
-            _download_button(
-                _("Download submissions (CSV)"),
-                lambda: exports.submissions_csv(subject_id, actor=user, language=language()),
-                "download-submissions",
-            )
-            # Live: hand-ins, accepts, tasks and members change it while a teacher works.
-            shown: SubjectStats | None = stats
-            reread = _reread(lambda: progress.subject_stats(subject_id, actor=user))
-            refresh = drawn_section(shown, reread, _subject_progress)
-            workspace_id = stats.workspace_id
-            on_event(SubmissionChanged, lambda e: e.subject_id == subject_id, refresh)
-            on_event(TaskChanged, lambda e: e.subject_id == subject_id, refresh)
-            on_event(SubjectChanged, lambda e: e.subject_id == subject_id, refresh)
-            on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
-        return None
 
-    @signed_in_page("/workspaces/{workspace_id}/stats")
-    async def workspace_stats_page(
-        request: Request, user: UserView, workspace_id: int
-    ) -> Response | None:
-        with frame(_("Workspace statistics"), user=user, here=request.url.path):
-            stats = await or_refusal(workspace_stats.workspace_stats(workspace_id, actor=user))
-            if stats is None:
-                return None
-            ui.link(f"← {stats.name}", f"/workspaces/{workspace_id}").classes("text-h6").mark(
-                "stats-workspace"
+async def queue_stats_page(
+    request: Request, user: UserView, queue_id: int, days: str | None = None
+) -> None:
+    # Anything but a known period (a hand-edited address) shows the whole history.
+    period = int(days) if days in {str(d) for d in PERIODS} else 0
+    since = datetime.now(UTC) - timedelta(days=period) if period else None
+    with frame(_("Queue statistics"), user=user, here=request.url.path):
+        stats = await or_refusal(statistics.queue_stats(queue_id, actor=user, since=since))
+        if stats is None:
+            return
+        _heading(stats.subject_name, stats.subject_id)
+        with ui.row().classes("gap-2"):
+            ui.link(_("Progress of students"), f"/subjects/{stats.subject_id}/stats").mark(
+                "to-subject-stats"
             )
-            _download_button(
-                _("Download all submissions (CSV)"),
-                lambda: exports.workspace_submissions_csv(
-                    workspace_id, actor=user, language=language()
-                ),
-                "download-workspace-submissions",
-            )
-            subject_ids: set[int] = set()  # those shown: their hand-ins change the page
+            ui.link(_("Console"), f"/queues/{queue_id}/console")
+        _download_button(
+            _("Download the queue's history (CSV)"),
+            lambda: exports.queue_history_csv(queue_id, actor=user, language=language()),
+            "download-history",
+        )
+        _period_choice(queue_id, period)
+        queue_charts(stats)
 
-            def draw(found: WorkspaceStats | None) -> None:
-                if found is not None:
-                    subject_ids.clear()
-                    subject_ids.update(subject.subject_id for subject in found.subjects)
-                _workspace_summary(found)
 
-            shown: WorkspaceStats | None = stats
-            reread = _reread(lambda: workspace_stats.workspace_stats(workspace_id, actor=user))
-            refresh = drawn_section(shown, reread, draw)
-            on_event(SubmissionChanged, lambda e: e.subject_id in subject_ids, refresh)
-            on_event(TaskChanged, lambda e: e.subject_id in subject_ids, refresh)
-            on_event(SubjectChanged, lambda e: e.workspace_id == workspace_id, refresh)
-            on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
-        return None
+async def subject_stats_page(request: Request, user: UserView, subject_id: int) -> None:
+    with frame(_("Subject statistics"), user=user, here=request.url.path):
+        stats = await or_refusal(progress.subject_stats(subject_id, actor=user))
+        if stats is None:
+            return
+        _heading(stats.subject_name, stats.subject_id)
+        if stats.queue_id is not None:
+            ui.link(_("Queue statistics"), f"/queues/{stats.queue_id}/stats").mark("to-queue-stats")
+        _download_button(
+            _("Download submissions (CSV)"),
+            lambda: exports.submissions_csv(subject_id, actor=user, language=language()),
+            "download-submissions",
+        )
+        # Live: hand-ins, accepts, tasks and members change it while a teacher works.
+        shown: SubjectStats | None = stats
+        reread = _reread(lambda: progress.subject_stats(subject_id, actor=user))
+        refresh = drawn_section(shown, reread, _subject_progress)
+        workspace_id = stats.workspace_id
+        on_event(SubmissionChanged, lambda e: e.subject_id == subject_id, refresh)
+        on_event(TaskChanged, lambda e: e.subject_id == subject_id, refresh)
+        on_event(SubjectChanged, lambda e: e.subject_id == subject_id, refresh)
+        on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
+
+
+async def workspace_stats_page(request: Request, user: UserView, workspace_id: int) -> None:
+    with frame(_("Workspace statistics"), user=user, here=request.url.path):
+        stats = await or_refusal(workspace_stats.workspace_stats(workspace_id, actor=user))
+        if stats is None:
+            return
+        ui.link(f"← {stats.name}", f"/workspaces/{workspace_id}").classes("text-h6").mark(
+            "stats-workspace"
+        )
+        _download_button(
+            _("Download all submissions (CSV)"),
+            lambda: exports.workspace_submissions_csv(
+                workspace_id, actor=user, language=language()
+            ),
+            "download-workspace-submissions",
+        )
+        subject_ids: set[int] = set()  # those shown: their hand-ins change the page
+
+        def draw(found: WorkspaceStats | None) -> None:
+            if found is not None:
+                subject_ids.clear()
+                subject_ids.update(subject.subject_id for subject in found.subjects)
+            _workspace_summary(found)
+
+        shown: WorkspaceStats | None = stats
+        reread = _reread(lambda: workspace_stats.workspace_stats(workspace_id, actor=user))
+        refresh = drawn_section(shown, reread, draw)
+        on_event(SubmissionChanged, lambda e: e.subject_id in subject_ids, refresh)
+        on_event(TaskChanged, lambda e: e.subject_id in subject_ids, refresh)
+        on_event(SubjectChanged, lambda e: e.workspace_id == workspace_id, refresh)
+        on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
+
+
+def _period_choice(queue_id: int, period: int) -> None:
+    ui.toggle(
+        {7: _("Last 7 days"), 30: _("Last 30 days"), 0: _("All time")},
+        value=period,
+        on_change=lambda e: ui.navigate.to(f"/queues/{queue_id}/stats?days={e.value}"),
+    ).props("no-caps").mark("period")
 
 
 def _subject_progress(stats: SubjectStats | None) -> None:
