@@ -9,7 +9,7 @@ from nicegui import ui
 from components.a11y import labelled
 from components.admin_group_import import group_import
 from components.i18n import _, _n
-from components.live import coalesced, on_event
+from components.live import Changes, coalesced
 from components.notices import attempt, or_refusal
 from equeue_ui.events import GroupsChanged
 from equeue_ui.services import groups
@@ -21,6 +21,8 @@ Load = Callable[[int], Awaitable[None]]
 
 
 async def group_admin(*, actor: UserView) -> None:
+    # Another admin's import, rename or deletion shows here at once.
+    changes = Changes().on(GroupsChanged, lambda _event: True)
     first = await or_refusal(groups.list_groups("", actor=actor, limit=PAGE_SIZE))
     if first is None:
         return
@@ -50,8 +52,7 @@ async def group_admin(*, actor: UserView) -> None:
     )
     results = ui.column().classes("w-full gap-1")
     draw(first)
-    # Another admin's import, rename or deletion shows here at once.
-    on_event(GroupsChanged, lambda _event: True, coalesced(load))
+    changes.refresh_with(coalesced(load))
 
 
 def _group_list(page: GroupPage, offset: int, actor: UserView, load: Load) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.i18n import _
-from components.live import coalesced, on_event
+from components.live import Changes, coalesced
 from components.notices import attempt, or_refusal
 from equeue_ui.events import SiteSettingsChanged
 from equeue_ui.i18n import LANGUAGES
@@ -18,6 +18,8 @@ _PROCESS = ""
 
 
 async def settings_admin(*, actor: UserView) -> None:
+    # Another admin saved (here or in another process): show what is stored now.
+    changes = Changes().on(SiteSettingsChanged, lambda _event: True)
     shown = await or_refusal(site.get_site_settings(actor=actor))
     if shown is None:
         return
@@ -34,8 +36,7 @@ async def settings_admin(*, actor: UserView) -> None:
             _form(view, actor)
 
     draw(shown)
-    # Another admin saved (here or in another process): show what is stored now.
-    on_event(SiteSettingsChanged, lambda _event: True, coalesced(refresh))
+    changes.refresh_with(coalesced(refresh))
 
 
 def _form(view: SiteSettingsView, actor: UserView) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import segno
 from nicegui import ui
 
 from components.i18n import _, _forms, language
-from components.live import on_event
+from components.live import Changes
 from components.queue_follow import follow_queue
 from equeue_ui.events import DisplayLinkRevoked
 from equeue_ui.live_transport import payload_json
@@ -48,8 +50,23 @@ class BoardView(ui.element, component="board_view.js"):
         }
 
 
-async def board(info: BoardInfo, *, join_url: str) -> None:
-    """Lay out the full-screen board for ``info``'s queue and keep it live."""
+def board_changes(shown: Callable[[], BoardInfo | None]) -> Changes:
+    """A revoked link stops the board at once; changed board settings are re-read the same way.
+    The page subscribes before it reads the board (which ``shown`` gives once read), so a link
+    revoked in between stops it too."""
+
+    def applies(event: DisplayLinkRevoked) -> bool:
+        info = shown()
+        if info is None:
+            return False
+        return event.queue_id == info.queue_id and event.link_id in (None, info.link_id)
+
+    return Changes().on(DisplayLinkRevoked, applies)
+
+
+async def board(info: BoardInfo, *, join_url: str, changes: Changes) -> None:
+    """Lay out the full-screen board for ``info``'s queue and keep it live (``changes``: from
+    :func:`board_changes`)."""
     ui.query(".nicegui-content").classes("p-0 gap-0")
     ui.add_css(_CSS)
     view: BoardView | None = None
@@ -66,12 +83,7 @@ async def board(info: BoardInfo, *, join_url: str) -> None:
     async def reload() -> None:
         ui.navigate.reload()
 
-    # A revoked link stops at once; changed board settings are re-read the same way.
-    on_event(
-        DisplayLinkRevoked,
-        lambda e: e.queue_id == info.queue_id and e.link_id in (None, info.link_id),
-        reload,
-    )
+    changes.refresh_with(reload)
 
 
 # Layout and colours of components/board_view.js, read from the back of a room on a projector.

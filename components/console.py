@@ -3,6 +3,7 @@ queue's state; usable by keyboard (N, A, R, S), by screen reader, on a phone, li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
@@ -12,7 +13,7 @@ from nicegui.events import KeyEventArguments
 from components.console_dialogs import confirm
 from components.console_rows import CALL, STATE_COLOURS, Action, desk_card, use_colours, waiting_row
 from components.i18n import _, _n
-from components.live import coalesced, on_event
+from components.live import Changes, coalesced
 from components.notices import attempt, succeeds
 from components.queue_follow import Following, follow_queue
 from components.queue_settings import open_settings
@@ -41,11 +42,25 @@ def _state_actions(state: QueueState) -> list[tuple[str, QueueState, str]]:
     }[state]
 
 
+def access_changes(user: UserView, subject_id: Callable[[], int]) -> Changes:
+    """What may take the console from ``user``: unassigned from the subject (whose id
+    ``subject_id`` gives once the page has read it), removed from the workspace or stripped of
+    a role. The page subscribes before it reads the rights, and the open console stops at once
+    even when it happened in between (the services refuse its actions anyway)."""
+    return (
+        Changes()
+        .on(SubjectChanged, lambda e: e.subject_id == subject_id())
+        .on(MembershipChanged, lambda e: e.user_id == user.id)
+        .on(UserChanged, lambda e: e.user_id == user.id)
+    )
+
+
 class Console:
     """One teacher's console on one queue; redrawn from every newer snapshot (consoles are few)."""
 
-    def __init__(self, context: QueuePage, *, user: UserView) -> None:
+    def __init__(self, context: QueuePage, *, user: UserView, access: Changes) -> None:
         self.context = context
+        self.access = access  # see access_changes()
         self.queue_id = context.queue_id
         self.user = user
         self.shown: QueueSnapshot | None = None
@@ -80,13 +95,7 @@ class Console:
         self.following = await follow_queue(self.queue_id, self.show)
         if self.following.snapshot is not None:
             self.show(self.following.snapshot)
-        # Unassigned from the subject, removed from the workspace or stripped of a role: the
-        # open console stops at once (the services refuse its actions anyway).
-        recheck = coalesced(self._recheck_access)
-        me, subject_id = self.user.id, self.context.subject_id
-        on_event(SubjectChanged, lambda e: e.subject_id == subject_id, recheck)
-        on_event(MembershipChanged, lambda e: e.user_id == me, recheck)
-        on_event(UserChanged, lambda e: e.user_id == me, recheck)
+        self.access.refresh_with(coalesced(self._recheck_access))
 
     async def _recheck_access(self) -> None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.i18n import _
-from components.live import coalesced, on_event
+from components.live import Changes, coalesced
 from components.notices import attempt, succeeds
 from equeue_ui.events import DisplayLinkCreated, DisplayLinkRevoked
 from equeue_ui.formatting import date_time
@@ -14,6 +14,13 @@ from equeue_ui.services.views import UserView
 
 
 async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None:
+    # Subscribed before the first read, so a link made or revoked in between shows too.
+    changes = (
+        Changes()
+        .on(DisplayLinkRevoked, lambda e: e.queue_id == queue_id)
+        .on(DisplayLinkCreated, lambda e: e.queue_id == queue_id)
+    )
+
     # One redraw at a time: this page's own change and its event (a link made or revoked here
     # or on another open page) would otherwise redraw the list twice at once, doubling it.
     async def redraw() -> None:
@@ -58,6 +65,4 @@ async def display_links(queue_id: int, *, user: UserView, base_url: str) -> None
             ui.button(_("Make a link"), on_click=create).props("outline").mark("make-link")
         shown = ui.label("").classes("hidden break-all font-mono text-sm").mark("new-link")
         await listing()
-
-    on_event(DisplayLinkRevoked, lambda e: e.queue_id == queue_id, refresh)
-    on_event(DisplayLinkCreated, lambda e: e.queue_id == queue_id, refresh)
+    changes.refresh_with(refresh)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.i18n import _
-from components.live import coalesced, on_event
+from components.live import Changes, coalesced
 from components.notices import attempt
 from equeue_ui.events import GroupsChanged
 from equeue_ui.services import accounts, groups
@@ -15,6 +15,8 @@ RESULTS = 30
 
 
 async def group_picker(user: UserView) -> None:
+    changes = Changes().on(GroupsChanged, lambda _e: True)  # added, renamed, deleted
+
     async def choose(group: GroupView) -> None:
         if await attempt(accounts.set_group(group.id, actor=user)):
             ui.navigate.to("/")
@@ -51,4 +53,4 @@ async def group_picker(user: UserView) -> None:
     )
     results = ui.column().classes("w-full gap-0").mark("group-results")
     await search()
-    on_event(GroupsChanged, lambda _e: True, coalesced(search))  # added, renamed, deleted
+    changes.refresh_with(coalesced(search))

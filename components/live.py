@@ -1,4 +1,9 @@
-"""Refreshing a part of a page when a domain event concerns it, for as long as the page lives."""
+"""Refreshing a part of a page when a domain event concerns it, for as long as the page lives.
+
+Every live part subscribes first and reads second (:class:`Changes`), as the queue pages do
+(components/queue_follow.py): a change committed between a read and a later subscription would
+never show.
+"""
 
 from __future__ import annotations
 
@@ -68,6 +73,60 @@ def coalesced(refresh: Refresh) -> Refresh:
             running = False
 
     return run
+
+
+class Changes:
+    """The events that change one part of a page, subscribed to before the part reads its data.
+
+    Make it, name the events with :meth:`on`, read and draw the part, then hand its refresh to
+    :meth:`refresh_with`: an event that came in between refreshes the part then. Until then
+    every event of a watched type counts, whatever ``applies`` says (``applies`` may depend on
+    what the part has not read yet); it costs at most one extra read, while the page is built.
+    """
+
+    def __init__(self) -> None:
+        self._refresh: Refresh | None = None
+        self._missed = False
+
+    def on(self, event_type: type, applies: Callable[[Any], bool]) -> Changes:
+        """Watch events of the type that apply (from now on, for as long as the page lives)."""
+        on_event(event_type, lambda event: self._refresh is None or applies(event), self._changed)
+        return self
+
+    def refresh_with(self, refresh: Refresh) -> None:
+        """Run ``refresh`` on every change from now on, and once the browser has the page if one
+        came since subscribing. Pass a :func:`coalesced` refresh when it is shared with other
+        parts."""
+        self._refresh = refresh
+        if self._missed:
+            self._missed = False
+            _once_connected(refresh)
+
+    async def _changed(self) -> None:
+        if self._refresh is None:
+            self._missed = True
+        else:
+            await self._refresh()
+
+
+def _once_connected(refresh: Refresh) -> None:
+    """Run ``refresh`` in this client's context as soon as its browser holds the page: while the
+    page is still being built it would hold up the page (or reload one not yet delivered)."""
+    client = ui.context.client
+    pending = True
+
+    async def run() -> None:
+        nonlocal pending
+        if not pending or client.is_deleted:
+            return
+        pending = False
+        with client:
+            await refresh()
+
+    if client.has_socket_connection:
+        background_tasks.create(run(), name="refresh a page part")
+    else:
+        client.on_connect(run)  # once: later (re)connections find nothing pending
 
 
 def on_event(event_type: type, applies: Callable[[Any], bool], refresh: Refresh) -> None:

@@ -9,7 +9,7 @@ from nicegui.events import GenericEventArguments
 
 from components import turn_alerts
 from components.i18n import _, _n
-from components.live import coalesced, on_event
+from components.live import Changes, coalesced
 from components.notices import attempt
 from components.queue_follow import Following, follow_queue
 from components.queue_view import JoinOffer, QueueView
@@ -21,6 +21,19 @@ from equeue_ui.services.views import EntryStatus, QueueSnapshot, QueueState, Tas
 
 # How long "Undo" is offered after leaving (the service accepts a little longer).
 UNDO_OFFER_SECONDS = 8.0
+
+
+class ReaderChanges:
+    """What changes the reader's own part of a queue page besides the queue: their hand-ins and
+    their membership. The page makes it before it reads them (subscribe, then read)."""
+
+    def __init__(self, user: UserView) -> None:
+        self.subject_id = 0  # the queue's subject, set once the page has read it
+        me = user.id
+        self.hand_ins = Changes().on(
+            SubmissionChanged, lambda e: e.user_id == me and e.subject_id == self.subject_id
+        )
+        self.membership = Changes().on(MembershipChanged, lambda e: e.user_id == me)
 
 
 class QueuePanel:
@@ -37,9 +50,11 @@ class QueuePanel:
         user: UserView,
         tasks: list[TaskView],
         handed_in: frozenset[int],
+        changes: ReaderChanges,
         sticky_join: bool = False,
     ) -> None:
         self.queue_id = queue_id
+        self.changes = changes
         self.user = user
         self.tasks = tasks
         self.handed_in = handed_in
@@ -66,7 +81,7 @@ class QueuePanel:
         self.spoken.props["aria-live"] = "polite"
 
     async def start(self, *, subject_id: int) -> None:
-        self.subject_id = subject_id
+        self.subject_id = self.changes.subject_id = subject_id
         self.following = await follow_queue(self.queue_id, self.show)
         snapshot = self.following.snapshot
         if snapshot is None:
@@ -84,13 +99,8 @@ class QueuePanel:
             snapshot = self.shown
         self.shown, self._drawn_key = None, None
         self.show(snapshot)
-        me = self.user.id
-        on_event(
-            SubmissionChanged,
-            lambda e: e.user_id == me and e.subject_id == subject_id,
-            coalesced(self._reload_handed_in),
-        )
-        on_event(MembershipChanged, lambda e: e.user_id == me, self._recheck_access)
+        self.changes.hand_ins.refresh_with(coalesced(self._reload_handed_in))
+        self.changes.membership.refresh_with(self._recheck_access)
 
     def show(self, snapshot: QueueSnapshot) -> None:
         if self.shown is not None and snapshot.version <= self.shown.version:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.i18n import _
-from components.live import coalesced, on_event
+from components.live import Changes, coalesced
 from components.notices import attempt, succeeds
 from equeue_ui.events import InvitesChanged, SubjectChanged
 from equeue_ui.formatting import date_time
@@ -14,6 +14,14 @@ from equeue_ui.services.views import UserView
 
 
 async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> None:
+    # Another admin's new or revoked link, or a teacher who accepted one, shows here at once
+    # (subscribed before the first read, so nothing in between is missed).
+    changes = (
+        Changes()
+        .on(InvitesChanged, lambda e: e.subject_id == subject_id)
+        .on(SubjectChanged, lambda e: e.subject_id == subject_id)
+    )
+
     # One redraw at a time: this page's own change and its InvitesChanged event would otherwise
     # redraw the list twice at once, doubling it.
     async def redraw() -> None:
@@ -62,7 +70,4 @@ async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> 
         )
         link = ui.label("").classes("hidden break-all font-mono text-sm").mark("new-invite")
         await listing()
-
-    # Another admin's new or revoked link, or a teacher who accepted one, shows here at once.
-    on_event(InvitesChanged, lambda e: e.subject_id == subject_id, refresh)
-    on_event(SubjectChanged, lambda e: e.subject_id == subject_id, refresh)
+    changes.refresh_with(refresh)

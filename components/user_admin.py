@@ -6,7 +6,7 @@ from nicegui import ui
 
 from components.account_merge import merge_into_dialog
 from components.i18n import _
-from components.live import coalesced, on_event
+from components.live import Changes, coalesced
 from components.notices import attempt, succeeds
 from equeue_ui.events import UserChanged
 from equeue_ui.services import accounts
@@ -15,6 +15,8 @@ from equeue_ui.services.views import UserView
 
 
 async def user_admin(*, actor: UserView) -> None:
+    # Another admin's change (here or in another process) shows at once.
+    changes = Changes().on(UserChanged, lambda _event: True)
     latest = 0
 
     async def search() -> None:
@@ -80,5 +82,4 @@ async def user_admin(*, actor: UserView) -> None:
     )
     results = ui.column().classes("w-full gap-2")
     await search()
-    # Another admin's change (here or in another process) shows at once.
-    on_event(UserChanged, lambda _event: True, coalesced(search))
+    changes.refresh_with(coalesced(search))

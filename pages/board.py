@@ -9,11 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import ui
 
 from components import session
-from components.board import board
+from components.board import board, board_changes
 from components.i18n import _
 from components.notices import or_refusal
 from equeue_ui import runtime
 from equeue_ui.services import boards
+from equeue_ui.services.boards import BoardInfo
 from equeue_ui.services.views import UserView
 from pages.guard import signed_in_page
 
@@ -24,9 +25,11 @@ def register() -> None:
         await session.current_user(request)  # sets the language; a board needs no user
         _theme(theme)
         ui.page_title(_("Board") + " · eQueue")
+        info: BoardInfo | None = None
+        changes = board_changes(lambda: info)  # before reading the board
         info = await or_refusal(boards.board_for_link(token))
         if info is not None:
-            await board(info, join_url=_join_url(request, info.queue_id))
+            await board(info, join_url=_join_url(request, info.queue_id), changes=changes)
 
     @signed_in_page("/queues/{queue_id}/board")
     async def board_for_operator(
@@ -34,9 +37,11 @@ def register() -> None:
     ) -> Response | None:
         _theme(theme)
         ui.page_title(_("Board") + " · eQueue")
+        info: BoardInfo | None = None
+        changes = board_changes(lambda: info)  # before reading the board
         info = await or_refusal(boards.board_for_operator(queue_id, actor=user))
         if info is not None:
-            await board(info, join_url=_join_url(request, queue_id))
+            await board(info, join_url=_join_url(request, queue_id), changes=changes)
         return None
 
     @ui.page("/q/{queue_id}")

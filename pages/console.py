@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
-from components.console import Console
+from components.console import Console, access_changes
 from components.display_links import display_links
 from components.frame import frame
 from components.i18n import _
@@ -21,6 +21,8 @@ def register() -> None:
     @signed_in_page("/queues/{queue_id}/console")
     async def console_page(request: Request, user: UserView, queue_id: int) -> Response | None:
         with frame(_("Console"), user=user, here=request.url.path):
+            subject_id = 0  # the queue's subject, once read
+            access = access_changes(user, lambda: subject_id)
             context = await or_refusal(queues.page(queue_id, actor=user))
             if context is None:
                 return None
@@ -33,7 +35,8 @@ def register() -> None:
                 ).mark("console-subject")
                 ui.link(_("Board"), f"/queues/{queue_id}/board", new_tab=True).mark("open-board")
                 ui.link(_("Statistics"), f"/queues/{queue_id}/stats").mark("open-stats")
-            console = Console(context, user=user)
+            subject_id = context.subject_id
+            console = Console(context, user=user, access=access)
             await console.start()
             base = runtime.current().settings.public_url or str(request.base_url)
             await display_links(queue_id, user=user, base_url=base)

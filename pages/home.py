@@ -8,7 +8,7 @@ from nicegui import ui
 from components import session
 from components.frame import frame
 from components.i18n import _
-from components.live import coalesced, drawn_section, on_event
+from components.live import Changes, coalesced, drawn_section
 from components.workspace_list import workspace_list
 from equeue_ui.errors import DomainError
 from equeue_ui.events import GroupsChanged, MembershipChanged, UserChanged, WorkspaceChanged
@@ -32,6 +32,25 @@ def register() -> None:
             ui.label(_("Signed in as {name}", name=user.display_name)).classes("text-h6").mark(
                 "welcome"
             )
+            shown: list[int | None] = [None]  # the group on the page
+            administered: set[int] = set()  # the workspaces on the page this user runs
+            # Subscribed before anything is read: what changes meanwhile shows too.
+            # My group renamed or deleted (or many at once), or another one chosen (that
+            # changes the workspaces listed too).
+            group_changes = (
+                Changes()
+                .on(GroupsChanged, lambda e: e.group_id in (None, shown[0]))
+                .on(UserChanged, lambda e: e.user_id == user.id)
+            )
+            # An admin approving my request, or a new workspace of my group, shows up at once.
+            listing_changes = (
+                Changes()
+                .on(MembershipChanged, lambda e: e.user_id == user.id)
+                # someone asking to join (or decided on) in a workspace this user runs
+                .on(MembershipChanged, lambda e: e.workspace_id in administered)
+                .on(WorkspaceChanged, lambda _e: True)
+                .on(UserChanged, lambda e: e.user_id == user.id)
+            )
 
             async def my_group() -> GroupView | None:
                 try:  # the group chosen since, in another tab or by an admin
@@ -40,20 +59,14 @@ def register() -> None:
                     return None
                 return await groups.get_group(group_id) if group_id else None
 
-            shown: list[int | None] = [None]  # the group on the page
-
             def draw_group(group: GroupView | None) -> None:
                 shown[0] = group.id if group else None
                 _group_row(group)
 
             # the first draw from the signed-in user as read for this request; refreshes re-read
             first = await groups.get_group(user.group_id) if user.group_id else None
-            refresh_group = drawn_section(first, my_group, draw_group)
-            on_event(  # mine renamed or deleted, or many at once
-                GroupsChanged, lambda e: e.group_id in (None, shown[0]), refresh_group
-            )
+            group_changes.refresh_with(drawn_section(first, my_group, draw_group))
 
-            administered: set[int] = set()  # the workspaces on the page this user runs
             waiting_for: set[int] = set()  # those this user asked to join, as last drawn
 
             @ui.refreshable
@@ -81,15 +94,7 @@ def register() -> None:
                 workspace_list(items, user=user, waiting=waiting)
 
             await listing()
-            # An admin approving my request, or a new workspace of my group, shows up at once.
-            refresh = coalesced(listing.refresh)
-            on_event(MembershipChanged, lambda e: e.user_id == user.id, refresh)
-            # someone asking to join (or decided on) in a workspace this user runs
-            on_event(MembershipChanged, lambda e: e.workspace_id in administered, refresh)
-            on_event(WorkspaceChanged, lambda _e: True, refresh)
-            # choosing another group changes both the group shown and its workspaces
-            on_event(UserChanged, lambda e: e.user_id == user.id, refresh_group)
-            on_event(UserChanged, lambda e: e.user_id == user.id, refresh)
+            listing_changes.refresh_with(coalesced(listing.refresh))
 
 
 def _group_row(group: GroupView | None) -> None:

@@ -9,7 +9,7 @@ from nicegui import ui
 from components.frame import frame
 from components.i18n import _
 from components.notices import or_refusal
-from components.queue_panel import QueuePanel
+from components.queue_panel import QueuePanel, ReaderChanges
 from equeue_ui.services import queues
 from equeue_ui.services.views import UserView
 from pages.guard import signed_in_page
@@ -19,6 +19,7 @@ def register() -> None:
     @signed_in_page("/queues/{queue_id}")
     async def queue_page(request: Request, user: UserView, queue_id: int) -> Response | None:
         with frame(_("Queue"), user=user, here=request.url.path):
+            changes = ReaderChanges(user)  # before reading what they change
             context = await or_refusal(queues.page(queue_id, actor=user))
             if context is None:
                 return None
@@ -26,7 +27,11 @@ def register() -> None:
                 "text-h6"
             ).mark("queue-subject")
             panel = QueuePanel(
-                queue_id, user=user, tasks=list(context.tasks), handed_in=context.handed_in
+                queue_id,
+                user=user,
+                tasks=list(context.tasks),
+                handed_in=context.handed_in,
+                changes=changes,
             )
             await panel.start(subject_id=context.subject_id)
         return None

@@ -13,7 +13,7 @@ from nicegui import ui
 
 from components.frame import frame
 from components.i18n import _, _n, language
-from components.live import drawn_section, on_event
+from components.live import Changes, drawn_section
 from components.notices import attempt, or_refusal
 from components.stats_charts import queue_charts
 from components.stats_progress import leaderboard, progress_matrix
@@ -66,9 +66,19 @@ async def queue_stats_page(
 
 async def subject_stats_page(request: Request, user: UserView, subject_id: int) -> None:
     with frame(_("Subject statistics"), user=user, here=request.url.path):
+        # Live: hand-ins, accepts, tasks and members change it while a teacher works.
+        workspace_id = 0  # the subject's, once read
+        changes = (
+            Changes()
+            .on(SubmissionChanged, lambda e: e.subject_id == subject_id)
+            .on(TaskChanged, lambda e: e.subject_id == subject_id)
+            .on(SubjectChanged, lambda e: e.subject_id == subject_id)
+            .on(MembershipChanged, lambda e: e.workspace_id == workspace_id)
+        )
         stats = await or_refusal(progress.subject_stats(subject_id, actor=user))
         if stats is None:
             return
+        workspace_id = stats.workspace_id
         _heading(stats.subject_name, stats.subject_id)
         if stats.queue_id is not None:
             ui.link(_("Queue statistics"), f"/queues/{stats.queue_id}/stats").mark("to-queue-stats")
@@ -77,19 +87,21 @@ async def subject_stats_page(request: Request, user: UserView, subject_id: int) 
             lambda: exports.submissions_csv(subject_id, actor=user, language=language()),
             "download-submissions",
         )
-        # Live: hand-ins, accepts, tasks and members change it while a teacher works.
         shown: SubjectStats | None = stats
         reread = _reread(lambda: progress.subject_stats(subject_id, actor=user))
-        refresh = drawn_section(shown, reread, _subject_progress)
-        workspace_id = stats.workspace_id
-        on_event(SubmissionChanged, lambda e: e.subject_id == subject_id, refresh)
-        on_event(TaskChanged, lambda e: e.subject_id == subject_id, refresh)
-        on_event(SubjectChanged, lambda e: e.subject_id == subject_id, refresh)
-        on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
+        changes.refresh_with(drawn_section(shown, reread, _subject_progress))
 
 
 async def workspace_stats_page(request: Request, user: UserView, workspace_id: int) -> None:
     with frame(_("Workspace statistics"), user=user, here=request.url.path):
+        subject_ids: set[int] = set()  # those shown: their hand-ins change the page
+        changes = (
+            Changes()
+            .on(SubmissionChanged, lambda e: e.subject_id in subject_ids)
+            .on(TaskChanged, lambda e: e.subject_id in subject_ids)
+            .on(SubjectChanged, lambda e: e.workspace_id == workspace_id)
+            .on(MembershipChanged, lambda e: e.workspace_id == workspace_id)
+        )
         stats = await or_refusal(workspace_stats.workspace_stats(workspace_id, actor=user))
         if stats is None:
             return
@@ -103,7 +115,6 @@ async def workspace_stats_page(request: Request, user: UserView, workspace_id: i
             ),
             "download-workspace-submissions",
         )
-        subject_ids: set[int] = set()  # those shown: their hand-ins change the page
 
         def draw(found: WorkspaceStats | None) -> None:
             if found is not None:
@@ -113,11 +124,7 @@ async def workspace_stats_page(request: Request, user: UserView, workspace_id: i
 
         shown: WorkspaceStats | None = stats
         reread = _reread(lambda: workspace_stats.workspace_stats(workspace_id, actor=user))
-        refresh = drawn_section(shown, reread, draw)
-        on_event(SubmissionChanged, lambda e: e.subject_id in subject_ids, refresh)
-        on_event(TaskChanged, lambda e: e.subject_id in subject_ids, refresh)
-        on_event(SubjectChanged, lambda e: e.workspace_id == workspace_id, refresh)
-        on_event(MembershipChanged, lambda e: e.workspace_id == workspace_id, refresh)
+        changes.refresh_with(drawn_section(shown, reread, draw))
 
 
 def _period_choice(queue_id: int, period: int) -> None:

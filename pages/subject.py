@@ -8,9 +8,9 @@ from nicegui import ui
 
 from components.frame import frame
 from components.i18n import _
-from components.live import on_event, section
+from components.live import Changes, section
 from components.notices import or_refusal
-from components.queue_panel import QueuePanel
+from components.queue_panel import QueuePanel, ReaderChanges
 from components.task_list import task_list
 from components.teacher_invites import teacher_invites
 from equeue_ui import runtime
@@ -25,6 +25,17 @@ def register() -> None:
     @signed_in_page("/subjects/{subject_id}")
     async def subject_page(request: Request, user: UserView, subject_id: int) -> Response | None:
         with frame(_("Subject"), user=user, here=request.url.path):
+            # Subscribed before anything is read: what changes meanwhile shows too. A teacher
+            # accepting my work, or leaving the queue marked, ticks the box here too.
+            task_changes = (
+                Changes()
+                .on(
+                    SubmissionChanged,
+                    lambda e: e.user_id == user.id and e.subject_id == subject_id,
+                )
+                .on(TaskChanged, lambda e: e.subject_id == subject_id)
+            )
+            mine = ReaderChanges(user)
             subject = await or_refusal(subjects.get_subject(subject_id, actor=user))
             if subject is None:
                 return None
@@ -46,13 +57,7 @@ def register() -> None:
                 refresh_tasks = await section(
                     fetch_tasks, lambda data: task_list(data[0], data[1], user=user)
                 )
-            # A teacher accepting my work, or leaving the queue marked, ticks the box here too.
-            on_event(
-                SubmissionChanged,
-                lambda e: e.user_id == user.id and e.subject_id == subject_id,
-                refresh_tasks,
-            )
-            on_event(TaskChanged, lambda e: e.subject_id == subject_id, refresh_tasks)
+            task_changes.refresh_with(refresh_tasks)
             if subject.requirements.strip():
                 with ui.expansion(_("Requirements"), icon="rule").classes("w-full"):
                     ui.html(render_markdown(subject.requirements), sanitize=False)
@@ -86,7 +91,12 @@ def register() -> None:
             # On a phone the offer to join stays at the bottom of the screen: the tasks above
             # may be long, and joining is what a student comes here for in class.
             panel = QueuePanel(
-                subject.queue_id, user=user, tasks=items, handed_in=marked, sticky_join=True
+                subject.queue_id,
+                user=user,
+                tasks=items,
+                handed_in=marked,
+                changes=mine,
+                sticky_join=True,
             )
             await panel.start(subject_id=subject.id)
         return None

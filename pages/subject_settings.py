@@ -10,7 +10,7 @@ from nicegui import ui
 from components.display_links import display_links
 from components.frame import frame
 from components.i18n import _, _n
-from components.live import on_event, section
+from components.live import Changes, coalesced, section
 from components.notices import attempt, or_refusal, refusal
 from components.queue_settings import open_settings
 from components.subject_settings_tasks import task_admin
@@ -36,6 +36,15 @@ def register() -> None:
 
 
 async def _content(subject_id: int, user: UserView, *, base_url: str) -> None:
+    # Subscribed before anything is read: what another admin changes meanwhile shows too.
+    queue_id: int | None = None  # the subject's, once read
+    renamed = Changes().on(SubjectChanged, lambda e: e.subject_id == subject_id)
+    task_changes = Changes().on(TaskChanged, lambda e: e.subject_id == subject_id)
+    queue_changes = (
+        Changes()
+        .on(QueueChanged, lambda e: e.queue_id == queue_id)
+        .on(DisplayLinkRevoked, lambda e: e.queue_id == queue_id)
+    )
     subject = await or_refusal(subjects.get_subject(subject_id, actor=user))
     if subject is None:
         return
@@ -57,7 +66,7 @@ async def _content(subject_id: int, user: UserView, *, base_url: str) -> None:
         refresh_tasks = await section(
             lambda: _tasks(subject_id, user), lambda items: task_admin(subject_id, items, user=user)
         )
-    on_event(TaskChanged, lambda e: e.subject_id == subject_id, refresh_tasks)
+    task_changes.refresh_with(refresh_tasks)
 
     assert queue_id is not None
     with ui.card().classes("w-full gap-2").mark("queue-settings-card"):
@@ -65,22 +74,21 @@ async def _content(subject_id: int, user: UserView, *, base_url: str) -> None:
         refresh_queue = await section(
             lambda: _queue(queue_id, user), lambda found: _queue_summary(found, user=user)
         )
-    on_event(QueueChanged, lambda e: e.queue_id == queue_id, refresh_queue)
-    on_event(DisplayLinkRevoked, lambda e: e.queue_id == queue_id, refresh_queue)
+    queue_changes.refresh_with(refresh_queue)
 
     with ui.card().classes("w-full p-0"):
         await teacher_invites(subject_id, user=user, base_url=base_url)
     with ui.card().classes("w-full p-0"):
         await display_links(queue_id, user=user, base_url=base_url)
 
-    async def renamed() -> None:
+    async def retitle() -> None:
         current = await attempt(subjects.get_subject(subject_id, actor=user))
         if current is None:  # deleted, or the rights are gone: show why instead
             ui.navigate.reload()
             return
         title.set_text(current.name)
 
-    on_event(SubjectChanged, lambda e: e.subject_id == subject_id, renamed)
+    renamed.refresh_with(coalesced(retitle))
 
 
 def _queue_summary(found: tuple[QueueSnapshot, BoardInfo] | None, *, user: UserView) -> None:

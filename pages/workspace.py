@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
 
 from components.frame import frame
 from components.i18n import _, _n
-from components.live import coalesced, on_event
+from components.live import Changes, Refresh, coalesced
 from components.members import join_requests, leaderboard_table, member_list
 from components.notices import or_refusal
 from components.subject_card import subject_card
@@ -32,6 +30,9 @@ def register() -> None:
 
 
 async def _content(workspace_id: int, user: UserView) -> None:
+    # Subscribed before anything is read: what changes meanwhile shows too.
+    membership = Changes().on(MembershipChanged, lambda e: e.workspace_id == workspace_id)
+    subject_changes = Changes().on(SubjectChanged, lambda e: e.workspace_id == workspace_id)
     workspace = await or_refusal(workspaces.get_workspace(workspace_id, actor=user))
     if workspace is None:
         return
@@ -109,17 +110,13 @@ async def _content(workspace_id: int, user: UserView) -> None:
         await waiting_requests.refresh()
         await people_section.refresh()
 
-    await _follow_membership(workspace, user, coalesced(membership_changed))
-    on_event(
-        SubjectChanged,
-        lambda e: e.workspace_id == workspace_id,
-        coalesced(subject_section.refresh),
-    )
+    membership.refresh_with(_while_member(workspace, user, coalesced(membership_changed)))
+    subject_changes.refresh_with(coalesced(subject_section.refresh))
 
 
-async def _follow_membership(
-    workspace: WorkspaceView, user: UserView, refresh: Callable[[], Awaitable[None]]
-) -> None:
+def _while_member(workspace: WorkspaceView, user: UserView, refresh: Refresh) -> Refresh:
+    """``refresh``, after checking the reader is still a member."""
+
     async def changed() -> None:
         try:
             await workspaces.get_workspace(workspace.id, actor=user)
@@ -128,4 +125,4 @@ async def _follow_membership(
             return
         await refresh()
 
-    on_event(MembershipChanged, lambda e: e.workspace_id == workspace.id, changed)
+    return changed

@@ -9,7 +9,7 @@ from nicegui import ui
 
 from components.frame import frame
 from components.i18n import _
-from components.live import Refresh, coalesced, on_event, section
+from components.live import Changes, Refresh, coalesced, section
 from components.members import join_requests
 from components.notices import attempt, or_refusal, refusal
 from components.student_invites import invite_list, invite_maker
@@ -43,6 +43,13 @@ async def general_tab(workspace: WorkspaceView, *, user: UserView) -> None:
 
 
 async def _content(workspace_id: int, user: UserView, *, base_url: str) -> None:
+    # Subscribed before anything is read: what another admin changes meanwhile shows too.
+    membership = Changes().on(MembershipChanged, lambda e: e.workspace_id == workspace_id)
+    renamed = Changes().on(WorkspaceChanged, lambda e: e.workspace_id == workspace_id)
+    subject_changes = Changes().on(SubjectChanged, lambda e: e.workspace_id == workspace_id)
+    invite_changes = Changes().on(
+        InvitesChanged, lambda e: e.workspace_id == workspace_id and e.subject_id is None
+    )
     workspace = await or_refusal(workspaces.get_workspace(workspace_id, actor=user))
     if workspace is None:
         return
@@ -113,18 +120,10 @@ async def _content(workspace_id: int, user: UserView, *, base_url: str) -> None:
 
         return coalesced(run)
 
-    on_event(
-        MembershipChanged,
-        lambda e: e.workspace_id == workspace_id,
-        guarded(refresh_requests, refresh_members),
-    )
-    on_event(WorkspaceChanged, lambda e: e.workspace_id == workspace_id, guarded())
-    on_event(SubjectChanged, lambda e: e.workspace_id == workspace_id, guarded(refresh_subjects))
-    on_event(
-        InvitesChanged,
-        lambda e: e.workspace_id == workspace_id and e.subject_id is None,
-        guarded(refresh_invites),
-    )
+    membership.refresh_with(guarded(refresh_requests, refresh_members))
+    renamed.refresh_with(guarded())
+    subject_changes.refresh_with(guarded(refresh_subjects))
+    invite_changes.refresh_with(guarded(refresh_invites))
 
 
 # Reads for the live parts: a refusal (rights lost meanwhile) shows as a notice, not an error.
