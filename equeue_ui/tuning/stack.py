@@ -12,15 +12,22 @@ holds WebSockets too.
 Without the hook (``EQUEUE_TUNING=off``, other Starlette or FastAPI versions) eQueue's own
 middlewares are added the stock way, ``app.add_middleware``, in the same order: then they sit
 inside Starlette's error handler and NiceGUI's middlewares, and every request, WebSocket or not,
-goes through the whole stack.
+goes through the whole stack. The error handler answers outside all of them, so the response
+of its handler (``app.exception_handlers``, public) is sent through the outermost one too: the
+security headers reach NiceGUI's 500 page either way.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from nicegui import app
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp
 
 from equeue_ui.tuning.patch import Fallback, Patch
@@ -36,12 +43,15 @@ fallback = Fallback("stack")
 def add_app_middleware(middleware: Sequence[Middleware]) -> None:
     """eQueue's own middlewares, outermost first, replacing those of an earlier setup: around
     the built stack with the hook installed, else added to the app as Starlette does."""
+    _uncover_error_pages()
     if installed():
         _app_middleware[:] = middleware
         return
     _app_middleware.clear()
     for entry in reversed(middleware):  # each add_middleware goes outside the ones before
         app.add_middleware(entry.cls, *entry.args, **entry.kwargs)  # type: ignore[arg-type]
+    if middleware:
+        _cover_error_pages(middleware[0])
 
 
 def before_build(name: str, change: Callable[[], None]) -> None:
@@ -70,6 +80,7 @@ def install() -> None:
 
 def uninstall() -> None:
     vars(app).pop("build_middleware_stack", None)  # the class's method again
+    _uncover_error_pages()
     _before_build.clear()
     _layers.clear()
     _app_middleware.clear()
@@ -96,6 +107,49 @@ def _build() -> ASGIApp:
     for entry in reversed(_app_middleware):  # not guarded: eQueue's own, never left out
         stack = entry.cls(stack, *entry.args, **entry.kwargs)  # type: ignore[call-arg]
     return stack
+
+
+# Starlette's error handler takes the app's handler of 500 or Exception (FastAPI: the last one).
+_ERROR_KEYS: tuple[Any, ...] = (500, Exception)
+
+
+class _CoveredErrorHandler:
+    """The app's error handler, with its response sent through ``outermost``."""
+
+    def __init__(self, handler: Callable[..., Any] | None, outermost: Middleware) -> None:
+        self.handler = handler
+        self.outermost = outermost
+
+    async def __call__(self, request: Request, error: Exception) -> Any:
+        """An ASGI app, where Starlette expects a response: it only calls what it gets."""
+        if self.handler is None:  # what Starlette answers without one
+            response: Any = PlainTextResponse("Internal Server Error", status_code=500)
+        elif inspect.iscoroutinefunction(self.handler) or inspect.iscoroutinefunction(
+            type(self.handler).__call__
+        ):
+            response = await self.handler(request, error)
+        else:
+            response = await run_in_threadpool(self.handler, request, error)
+        entry = self.outermost
+        return entry.cls(response, *entry.args, **entry.kwargs)  # type: ignore[call-arg]
+
+
+def _cover_error_pages(outermost: Middleware) -> None:
+    handlers = app.exception_handlers
+    keys = [key for key in _ERROR_KEYS if key in handlers] or [Exception]
+    for key in keys:
+        handlers[key] = _CoveredErrorHandler(handlers.get(key), outermost)
+
+
+def _uncover_error_pages() -> None:
+    handlers = app.exception_handlers
+    for key in _ERROR_KEYS:
+        covered = handlers.get(key)
+        if isinstance(covered, _CoveredErrorHandler):
+            if covered.handler is None:
+                del handlers[key]
+            else:
+                handlers[key] = covered.handler
 
 
 PATCH = Patch(

@@ -3,9 +3,10 @@ EQUEUE_TUNING=off none is, while the app still works and keeps its security midd
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from engineio.async_socket import AsyncSocket
-from nicegui import core, helpers
+from nicegui import core, helpers, ui
 from nicegui.middlewares import RedirectWithPrefixMiddleware, SetCacheControlMiddleware
 from nicegui.testing.user import User
 from starlette.middleware.errors import ServerErrorMiddleware
@@ -166,3 +167,30 @@ async def test_with_tuning_off_another_sites_form_is_still_refused(
     response = await user.http_client.post("/auth/logout", headers=CROSS_SITE)
 
     assert response.status_code == 403
+
+
+@pytest.fixture(params=["on", "off"], ids=["tuned", "EQUEUE_TUNING=off"])
+def either_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("EQUEUE_TUNING", request.param)
+    return str(request.param)
+
+
+async def test_a_page_that_fails_answers_500_with_the_security_headers_either_way(
+    either_way: str, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The stock way, Starlette's error handler answers outside every middleware: its 500 page
+    gets the headers all the same."""
+    assert tuning.installed()["stack"] is (either_way == "on")
+
+    @ui.page("/_tuning_test_fails")
+    def fails() -> None:
+        raise RuntimeError("a page that fails")
+
+    transport = httpx.ASGITransport(app=core.app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/_tuning_test_fails")
+    caplog.clear()  # NiceGUI's ERROR log of the failure is the point here
+
+    assert response.status_code == 500
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["x-frame-options"] == "DENY"

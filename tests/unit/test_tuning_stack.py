@@ -10,6 +10,8 @@ import pytest
 from nicegui import app
 from starlette.middleware import Middleware
 from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from equeue_ui.tuning import stack
@@ -116,3 +118,46 @@ async def test_the_app_answers_through_a_stack_built_either_way() -> None:
                 assert (await client.get("/_tuning_stack_probe")).json() == {"ok": True}
     finally:
         app.remove_route("/_tuning_stack_probe")
+
+
+def test_the_stock_way_the_error_handler_answers_through_the_outermost_and_is_restored() -> None:
+    original = app.exception_handlers.get(Exception)
+
+    stack.add_app_middleware(OWN)
+    covered = app.exception_handlers.get(Exception)
+    stack.install()
+    stack.add_app_middleware(OWN)  # a later setup, tuned
+
+    assert covered is not original and getattr(covered, "handler", None) is original
+    assert app.exception_handlers.get(Exception) is original
+
+
+async def test_the_stock_way_a_500_goes_out_through_the_outermost_middleware(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[str] = []
+
+    async def error_page(request: Request, error: Exception) -> PlainTextResponse:
+        return PlainTextResponse("sorry", status_code=500)
+
+    monkeypatch.setitem(app.exception_handlers, Exception, error_page)
+
+    class Marks(Own):
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            seen.append(self.name)
+            await self.app(scope, receive, send)
+
+    @app.get("/_tuning_stack_fails")
+    def fails() -> None:
+        raise RuntimeError("fails")
+
+    try:
+        stack.add_app_middleware([Middleware(Marks, name="outer"), Middleware(Marks, name="inner")])
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            response = await client.get("/_tuning_stack_fails")
+    finally:
+        app.remove_route("/_tuning_stack_fails")
+
+    assert (response.status_code, response.text) == (500, "sorry")
+    assert seen == ["outer", "inner", "outer"]  # the request, then the error page once more
