@@ -21,7 +21,6 @@ from equeue_ui.errors import DomainError
 from equeue_ui.events import MembershipChanged, SubjectChanged, UserChanged
 from equeue_ui.services import boards, queues
 from equeue_ui.services.views import (
-    EntryStatus,
     EntryView,
     QueuePage,
     QueueSnapshot,
@@ -149,10 +148,9 @@ class Console:
     def _render_desk(self, snapshot: QueueSnapshot) -> None:
         self.desk.clear()
         self.timers.clear()
-        called = [e for e in snapshot.entries if e.status is EntryStatus.CALLED]
-        keyed = self._my_called_entry()
+        keyed = snapshot.desk_entry_for(self.user.id)
         with self.desk:
-            for entry in called:
+            for entry in snapshot.at_desk:
                 timer = desk_card(
                     entry,
                     keys=entry is keyed,
@@ -164,11 +162,10 @@ class Console:
 
     def _render_waiting(self, snapshot: QueueSnapshot) -> None:
         self.waiting.clear()
-        waiting = [e for e in snapshot.entries if e.status is not EntryStatus.CALLED]
         with self.waiting:
-            if not waiting:
+            if not snapshot.in_line:
                 ui.label(_("Nobody is waiting.")).classes("eq-muted").mark("console-empty")
-            for entry in waiting:
+            for entry in snapshot.in_line:
                 waiting_row(
                     entry,
                     skip=partial(self._act, queues.skip, entry),
@@ -179,12 +176,8 @@ class Console:
 
     async def _call_next(self) -> None:
         called = await attempt(queues.call_next(self.queue_id, actor=self.user))
-        if called is None and self.shown is not None and self._nobody_to_call():
+        if called is None and self.shown is not None and self.shown.callable_count == 0:
             ui.notify(_("Nobody is waiting to be called."), position="top")
-
-    def _nobody_to_call(self) -> bool:
-        assert self.shown is not None
-        return not any(e.status is EntryStatus.WAITING for e in self.shown.entries)
 
     async def _act(self, action: Action, entry: EntryView) -> None:
         await succeeds(action(entry.id, actor=self.user))
@@ -248,16 +241,9 @@ class Console:
             await self._call_next()
             return
         action = {"a": queues.accept, "r": queues.return_entry, "s": queues.skip}.get(key)
-        target = self._my_called_entry()
+        target = self.shown.desk_entry_for(self.user.id)
         if action is not None and target is not None:
             await self._act(action, target)
-
-    def _my_called_entry(self) -> EntryView | None:
-        """The student this teacher called last; someone else's only when none is theirs."""
-        assert self.shown is not None
-        called = [e for e in self.shown.entries if e.status is EntryStatus.CALLED]
-        mine = [e for e in called if e.called_by == self.user.id]
-        return max(mine or called, key=lambda e: e.called_at or datetime.now(UTC), default=None)
 
     def _tick(self) -> None:
         """How long each called student has been at the desk."""

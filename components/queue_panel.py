@@ -17,7 +17,14 @@ from equeue_ui.errors import DomainError
 from equeue_ui.events import MembershipChanged, SubmissionChanged
 from equeue_ui.services import queues, submissions
 from equeue_ui.services.estimates import estimate_wait
-from equeue_ui.services.views import EntryStatus, QueueSnapshot, QueueState, TaskView, UserView
+from equeue_ui.services.views import (
+    EntryStatus,
+    QueueSnapshot,
+    QueueState,
+    TaskView,
+    UserView,
+    default_task,
+)
 
 # How long "Undo" is offered after leaving (the service accepts a little longer).
 UNDO_OFFER_SECONDS = 8.0
@@ -201,22 +208,26 @@ class QueuePanel:
             ui.label(_n("People ahead of you: {n}", "People ahead of you: {n}", ahead)).mark(
                 "people-ahead"
             )
-            estimate = estimate_wait(snapshot, self.user.id)
-            if estimate is None:
-                text = _("Estimated wait: not enough data yet")
-            elif estimate.people_ahead == 0:
-                text = _("You are next")
-            else:
-                text = _(
-                    "Estimated wait: {low}–{high} min",
-                    low=estimate.low_minutes,
-                    high=estimate.high_minutes,
-                )
-            ui.label(text).classes("text-grey-8").mark("estimated-wait")
-            if mine.status is EntryStatus.FROZEN:
+            if mine.status is EntryStatus.FROZEN:  # no wait: it is up to its owner to go on
                 ui.label(_("Your place is frozen: others go ahead while you keep it.")).classes(
                     "text-info"
                 ).mark("frozen-note")
+            else:
+                self._render_wait(snapshot)
+
+    def _render_wait(self, snapshot: QueueSnapshot) -> None:
+        estimate = estimate_wait(snapshot, self.user.id)
+        if snapshot.is_next(self.user.id):
+            text = _("You are next")
+        elif estimate is None:
+            text = _("Estimated wait: not enough data yet")
+        else:
+            text = _(
+                "Estimated wait: {low}–{high} min",
+                low=estimate.low_minutes,
+                high=estimate.high_minutes,
+            )
+        ui.label(text).classes("text-grey-8").mark("estimated-wait")
 
     def _render_actions(self, snapshot: QueueSnapshot) -> None:
         mine = snapshot.entry_of(self.user.id)
@@ -271,7 +282,7 @@ class QueuePanel:
         if snapshot is None or snapshot.state is QueueState.CLOSED:
             self.view.offer_join(None)
             return
-        default = next((t.id for t in self.tasks if t.id not in self.handed_in), None)
+        default = default_task(self.tasks, self.handed_in)
         self.view.offer_join(JoinOffer(tasks=[(t.id, t.name) for t in self.tasks], task=default))
 
     async def _join(self, event: GenericEventArguments) -> None:

@@ -47,7 +47,7 @@ export default {
         <div v-if="!current.entries.length" class="text-grey-8 q-py-sm">{{ text.empty }}</div>
         <ol v-else class="column no-wrap q-ma-none q-pa-none" style="gap: 4px; list-style: none" :aria-label="text.list">
           <li
-            v-for="(entry, index) in current.entries"
+            v-for="entry in current.entries"
             :key="entry.id"
             class="eq-entry row items-center no-wrap rounded-borders full-width"
             :class="entry.user_id === me ? 'text-weight-bold eq-mine' : ''"
@@ -55,7 +55,7 @@ export default {
             style="gap: 12px; padding: 8px 12px"
           >
             <span class="text-lg text-right" style="width: 2rem; flex: none; font-variant-numeric: tabular-nums">
-              {{ index + 1 }}
+              {{ entry.position }}
             </span>
             <div class="column no-wrap" style="flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere">
               <span>{{ entry.name }}</span>

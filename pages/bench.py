@@ -18,7 +18,7 @@ from components import session
 from equeue_ui import tuning
 from equeue_ui.errors import DomainError
 from equeue_ui.services import accounts, queues
-from equeue_ui.services.views import EntryStatus, UserView
+from equeue_ui.services.views import UserView
 from equeue_ui.tuning import frame_fanout
 
 
@@ -84,7 +84,7 @@ async def _perform(action: str, queue_id: int, user: UserView) -> None:
         await queues.call_next(queue_id, actor=user)
     elif action == "accept":
         snapshot = await queues.load_snapshot(queue_id)
-        called = [e for e in snapshot.entries if e.status is EntryStatus.CALLED] if snapshot else []
+        called = snapshot.at_desk if snapshot else ()
         if not called:
             raise HTTPException(409, "nobody is at the desk")
         await queues.accept(called[0].id, actor=user)

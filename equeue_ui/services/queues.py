@@ -40,7 +40,14 @@ from equeue_ui.events import (
 from equeue_ui.i18n import msg
 from equeue_ui.services import audit, permissions
 from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
-from equeue_ui.services.views import EntryView, QueuePage, QueueSnapshot, TaskView, UserView
+from equeue_ui.services.views import (
+    EntryView,
+    QueuePage,
+    QueueSnapshot,
+    TaskView,
+    UserView,
+    default_task,
+)
 
 ALREADY_IN_QUEUE = msg("You are already in this queue.")
 NOT_IN_QUEUE = msg("You are not in this queue.")
@@ -719,13 +726,13 @@ async def _choose_task(
         if found is None:
             raise InvalidError(msg("That task does not belong to this subject."))
         return found
-    handed_in = select(Submission.task_id).where(Submission.user_id == user_id)
-    return await session.scalar(
-        select(Task.id)
-        .where(Task.subject_id == subject_id, Task.id.not_in(handed_in))
-        .order_by(Task.order_index, Task.id)
-        .limit(1)
+    subject_tasks = await session.scalars(select(Task).where(Task.subject_id == subject_id))
+    handed_in = await session.scalars(
+        select(Submission.task_id)
+        .join(Task, Task.id == Submission.task_id)
+        .where(Submission.user_id == user_id, Task.subject_id == subject_id)
     )
+    return default_task([TaskView.of(task) for task in subject_tasks], set(handed_in))
 
 
 async def _record_submission(

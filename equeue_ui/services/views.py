@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 # The enums are re-exported: pages and components read them from here, never from db.
 from db.models import (
@@ -164,6 +165,13 @@ class TaskView:
         )
 
 
+def default_task(tasks: Iterable[TaskView], handed_in: Set[int]) -> int | None:
+    """The task one stands in a queue with unless one chooses: the subject's first (in its
+    order) not handed in yet; None when every one is (or there are none)."""
+    ordered = sorted(tasks, key=lambda task: (task.order_index, task.id))
+    return next((task.id for task in ordered if task.id not in handed_in), None)
+
+
 @dataclass(frozen=True)
 class EntryView:
     id: int
@@ -224,14 +232,33 @@ class QueueSnapshot:
         )
 
     @property
+    def at_desk(self) -> tuple[EntryView, ...]:
+        """Those called to the desk, in queue order."""
+        return tuple(e for e in self.entries if e.status is EntryStatus.CALLED)
+
+    @property
+    def in_line(self) -> tuple[EntryView, ...]:
+        """Everyone in the queue who is not at the desk (frozen places too), in queue order."""
+        return tuple(e for e in self.entries if e.status is not EntryStatus.CALLED)
+
+    @property
     def waiting_count(self) -> int:
         """Everyone in the queue who is not at the desk (frozen places too)."""
-        return sum(1 for e in self.entries if e.status is not EntryStatus.CALLED)
+        return len(self.in_line)
 
     @property
     def callable_count(self) -> int:
         """The people "call next" would call before someone who joined now."""
         return sum(1 for e in self.entries if e.status is EntryStatus.WAITING)
+
+    def desk_entry_for(self, teacher_id: int) -> EntryView | None:
+        """The one at the desk a teacher's Accept, Return and Skip keys act on: the one this
+        teacher called last; someone another teacher called only when none is theirs."""
+        mine = [e for e in self.at_desk if e.called_by == teacher_id]
+        candidates = mine or list(self.at_desk)
+        # A called entry always carries called_at; one without it would be the latest call.
+        latest = datetime.max.replace(tzinfo=UTC)
+        return max(candidates, key=lambda e: e.called_at or latest, default=None)
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,21 @@ async def test_a_student_whose_only_predecessors_are_frozen_is_told_they_are_nex
     assert texts(user, "estimated-wait") == ["You are next"]
 
 
+async def test_a_frozen_place_at_the_head_is_not_told_it_is_next(
+    user: User, demo: DemoWorld
+) -> None:
+    """ "You are next" is QueueSnapshot.is_next alone: call next skips a frozen place, so a
+    frozen student with nobody waiting ahead is not next (nor shown a wait: it is up to them)."""
+    queue_id = demo.open_subject.queue_id
+    await queues.call_next(queue_id, actor=await account("teacher"))  # student2, ahead of student3
+    await sign_in(user, "student3", path=f"/queues/{queue_id}")
+    await user.should_see(marker="frozen-note")
+    assert texts(user, "people-ahead") == ["People ahead of you: 0"]
+    assert texts(user, "estimated-wait") == []
+    assert texts(user, "queue-status") != ["You are next"]
+    await user.should_not_see("You are next")
+
+
 async def test_joining_offers_the_first_task_not_handed_in_and_puts_me_last(
     user: User, demo: DemoWorld
 ) -> None:
