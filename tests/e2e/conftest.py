@@ -42,6 +42,13 @@ CONNECTED_JS = (
     "() => window.did_handshake === true && document.getElementById('popup')?.ariaHidden === 'true'"
 )
 DISCONNECTED_JS = "() => document.getElementById('popup')?.ariaHidden === 'false'"
+# Nothing left to move: no transition or animation running (a dialog fading in), Quasar's
+# loading bar gone, and Quasar's idea of the screen (it lays pages out by it, after a debounce)
+# caught up with the window's size.
+SETTLED_JS = """() => document.getAnimations().every(a => a.playState !== 'running')
+    && [...document.querySelectorAll('.q-loading-bar')].every(
+        bar => !bar.checkVisibility({opacityProperty: true}))
+    && (window.Quasar?.Screen?.width ?? window.innerWidth) === window.innerWidth"""
 
 expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
@@ -109,6 +116,16 @@ async def new_page(
 async def connected(page: Page, *, timeout: float = EXPECT_TIMEOUT_MS) -> None:
     """Wait until the page's live connection is up (it then receives every update)."""
     await page.wait_for_function(CONNECTED_JS, timeout=timeout)
+
+
+async def settled(page: Page) -> None:
+    """Wait until the page stands still (say, after a resize or a dialog's opening): fonts
+    loaded, nothing moving, and the layout that follows drawn (two animation frames)."""
+    await page.evaluate("document.fonts.ready")
+    await page.wait_for_function(SETTLED_JS)
+    await page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
 
 
 async def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:

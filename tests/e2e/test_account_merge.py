@@ -12,7 +12,7 @@ from playwright.async_api import Browser, expect
 
 from equeue_ui.demo import ADMIN_PASSWORD
 from tests.e2e.a11y import axe_violations, contrast_failures, describe
-from tests.e2e.conftest import connected, new_page, sign_in
+from tests.e2e.conftest import connected, new_page, settled, sign_in
 from tests.e2e.server import AppServer
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +43,7 @@ async def test_a_site_admin_merges_an_account_into_another_from_the_users_tab(
             await dialog.get_by_role("button", name="Find").click()
             await expect(dialog.get_by_text("Into: Иван Волков (@student9)")).to_be_visible()
             await expect(dialog.get_by_text("Workspaces: 1")).to_be_visible()
-            await page.wait_for_timeout(400)  # the dialog's opening transition
+            await settled(page)  # the dialog's opening transition over
             await page.screenshot(path=SCREENSHOTS / f"merge-{theme}-{width}.png")
             contrast = await contrast_failures(page)
             # The dialog only, its colours left to the contrast walk: axe takes Quasar's backdrop

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from tests.e2e.conftest import connected, new_page, open_queue, open_workspace, sign_in
+from tests.e2e.conftest import (
+    connected,
+    new_page,
+    open_queue,
+    open_workspace,
+    settled,
+    sign_in,
+)
 from tests.e2e.server import AppServer
 
 pytestmark = pytest.mark.e2e
@@ -57,8 +64,7 @@ async def _shoot(page: Page, name: str) -> None:
     for width in WIDTHS:
         await page.set_viewport_size({"width": width, "height": 800})
         await page.evaluate("window.scrollTo(0, 0)")  # the fixed header belongs at the top
-        await page.evaluate("document.fonts.ready")
-        await page.wait_for_timeout(300)  # let Quasar's layout settle after the resize
+        await settled(page)  # Quasar's layout after the resize
         await page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
         overflow = await page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.a11y import axe_violations, contrast_failures, describe
-from tests.e2e.conftest import ACTION_TIMEOUT_MS, connected, open_queue, sign_in
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, connected, open_queue, settled, sign_in
 from tests.e2e.server import AppServer
 
 pytestmark = pytest.mark.e2e
@@ -96,7 +96,7 @@ async def texts_and_ratios(page: Page, root: str) -> list[dict[str, Any]]:
 async def at_width(page: Page, width: int) -> None:
     await page.set_viewport_size({"width": width, "height": 800})
     await page.evaluate("window.scrollTo(0, 0)")
-    await page.wait_for_timeout(300)  # Quasar's layout settles after a resize
+    await settled(page)  # Quasar's layout after the resize
 
 
 async def shoot(page: Page, name: str) -> None:

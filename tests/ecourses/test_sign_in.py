@@ -212,7 +212,9 @@ async def test_local_sign_in_goes_through_while_an_ecourses_sign_in_waits(
     waiting = asyncio.create_task(
         ecourses_accounts.sign_in_with_ecourses("a.ivanov", DEMO_PASSWORD, binding=BINDING)
     )
-    await asyncio.sleep(0.2)
+    async with asyncio.timeout(TIMEOUT):  # until the fake holds the eCourses sign-in
+        while not any(r["path"] == "/login/token.php" for r in fake.requests()):
+            await asyncio.sleep(0.02)
     assert await accounts.sign_in("anna", "correct-horse", binding=BINDING)
     assert not waiting.done()
     with pytest.raises(errors.EcoursesTimeout):

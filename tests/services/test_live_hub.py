@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
 
 from db.models import QueueState
 from equeue_ui.runtime import Runtime
@@ -27,11 +29,22 @@ async def _open_queue(rt: Runtime) -> tuple[int, list]:
 
 
 async def _settle(rt: Runtime, queue_id: int, version: int) -> None:
-    for _ in range(200):
+    """Wait until the hub holds ``version`` of the queue (or a newer one)."""
+
+    async def holds() -> bool:
         latest = await rt.hub.current(queue_id)
-        if latest is not None and latest.version >= version:
-            return
-        await asyncio.sleep(0.01)
+        return latest is not None and latest.version >= version
+
+    await _eventually(holds)
+
+
+async def _eventually(check: Callable[[], bool | Awaitable[bool]]) -> None:
+    async with asyncio.timeout(5):
+        while True:
+            result = check()
+            if await result if inspect.isawaitable(result) else result:
+                return
+            await asyncio.sleep(0.01)
 
 
 async def test_one_change_costs_one_snapshot_read_for_a_hundred_viewers(rt: Runtime) -> None:
@@ -43,10 +56,9 @@ async def test_one_change_costs_one_snapshot_read_for_a_hundred_viewers(rt: Runt
     loads_before = rt.hub.snapshot_loads
 
     await queues.join_queue(queue_id, actor=students[0])
-    await asyncio.sleep(0.3)
+    await _eventually(lambda: all(box and len(box[-1].entries) == 1 for box in seen))
 
     assert rt.hub.snapshot_loads - loads_before == 1
-    assert all(len(box[-1].entries) == 1 for box in seen)
 
 
 async def test_viewers_never_receive_an_older_version_after_a_newer_one(rt: Runtime) -> None:
@@ -78,10 +90,12 @@ async def test_a_viewer_that_stops_watching_receives_nothing_more(rt: Runtime) -
     received: list[QueueSnapshot] = []
     stop = rt.hub.watch(queue_id, received.append)
     stop()
-    await queues.join_queue(queue_id, actor=students[0])
-    await asyncio.sleep(0.2)
-    assert received == []
     assert rt.hub.viewer_count(queue_id) == 0
+    still: list[QueueSnapshot] = []  # a viewer that keeps watching: once it has the change,
+    rt.hub.watch(queue_id, still.append)  # the one that stopped would have had it too
+    await queues.join_queue(queue_id, actor=students[0])
+    await _eventually(lambda: bool(still))
+    assert received == []
 
 
 async def test_a_failing_viewer_does_not_stop_the_others(rt: Runtime) -> None:
@@ -94,5 +108,4 @@ async def test_a_failing_viewer_does_not_stop_the_others(rt: Runtime) -> None:
     rt.hub.watch(queue_id, broken)
     rt.hub.watch(queue_id, received.append)
     await queues.join_queue(queue_id, actor=students[0])
-    await asyncio.sleep(0.3)
-    assert len(received) == 1
+    await _eventually(lambda: len(received) == 1)

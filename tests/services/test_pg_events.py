@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import inspect
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -168,7 +169,9 @@ async def test_the_reconnect_callback_runs_after_each_reconnect(processes: Proce
 
 async def test_a_listener_started_while_the_database_is_missing_connects_once_it_exists(
     pg_template: str,  # only for the PostgreSQL server it guarantees
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger=pg_events.__name__)
     name = databases.unique_name("equeue_late")
     calls: list[int] = []
 
@@ -181,7 +184,8 @@ async def test_a_listener_started_while_the_database_is_missing_connects_once_it
     await listener.start()  # logs a warning and keeps trying
     try:
         assert not listener.connected
-        await asyncio.sleep(0.5)
+        # it tried again (and failed) while the database was missing
+        await _eventually(lambda: any("failed" in r.getMessage() for r in caplog.records))
         await asyncio.to_thread(databases.pg_execute, f'CREATE DATABASE "{name}"')
         await _eventually(lambda: calls == [1], timeout=pg_events.MAX_BACKOFF + 5)
         assert listener.connected

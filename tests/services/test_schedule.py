@@ -324,15 +324,30 @@ async def test_the_job_keeps_running_after_a_failing_round(
     assert await history(rt, qw.queue_id) == [(QueueEventKind.OPENED, 1, None)]
 
 
-async def test_the_job_stops_when_cancelled(rt: Runtime, qw: QueueWorld) -> None:
+async def test_the_job_stops_when_cancelled(
+    rt: Runtime, qw: QueueWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_apply = queues.apply_schedule
+    rounds: list[datetime | None] = []
+
+    async def counted(now: datetime | None = None) -> list[int]:
+        rounds.append(now)
+        return await real_apply(now)
+
+    async def ran() -> bool:
+        return bool(rounds)
+
+    monkeypatch.setattr(queues, "apply_schedule", counted)
     job = asyncio.create_task(scheduler.run_schedule(INTERVAL))
-    await asyncio.sleep(INTERVAL / 2)
+    await wait_until(ran, timeout=ROUND_TIME)  # running: between two rounds now
 
     job.cancel()
     with pytest.raises(asyncio.CancelledError):
         await job
     assert job.cancelled()
+    done = len(rounds)
 
     await queue_world.set_queue(rt, qw.queue_id, opens_at=utcnow())
-    await asyncio.sleep(2 * INTERVAL)
+    await asyncio.sleep(2 * INTERVAL)  # the point: two rounds' time passes, and nothing runs
     assert (await stored(rt, qw.queue_id)).state is QueueState.CLOSED
+    assert len(rounds) == done

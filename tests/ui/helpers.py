@@ -104,8 +104,13 @@ async def settle(user: User) -> None:
     """
     assert user.client is not None
     outbox = user.client.outbox
-    await eventually(lambda: not outbox.updates and not outbox.messages, what="a quiet page")
-    await asyncio.sleep(0.05)
+    # A fence: the outbox sends in order, so once a message queued now has gone out, so has
+    # everything queued before it.
+    fence: dict[str, Any] = {}
+    outbox.enqueue_message("eq-test-fence", fence, user.client.id)
+    await eventually(
+        lambda: "_id" in fence and outbox.next_message_id > fence["_id"], what="a quiet page"
+    )
 
 
 async def submit_sign_in(user: User, username: str, password: str) -> None:

@@ -51,11 +51,24 @@ async def test_a_batch_is_sent_whole_and_the_close_is_queued_again_for_the_next_
     assert await outcome(poll, ["a", "b", None, "c"]) == (["a", "b"], ["c", None])
 
 
+class WatchedQueue(asyncio.Queue[Any]):
+    """A queue that tells when someone waits for its next item."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waited = asyncio.Event()
+
+    async def get(self) -> Any:
+        self.waited.set()
+        return await super().get()
+
+
 async def test_a_cancelled_wait_ends_the_writer_as_engineio_does() -> None:
     socket = fake_socket([])
     socket.server.ping_interval = 60
+    socket.queue = WatchedQueue()
     waiting = asyncio.ensure_future(poll(socket))
-    await asyncio.sleep(0.01)
+    await socket.queue.waited.wait()  # the poll waits for a packet now
     waiting.cancel()
     with pytest.raises(exceptions.QueueEmpty):
         await waiting

@@ -26,10 +26,16 @@ async def test_a_request_during_start_up_waits_and_is_then_served(
 ) -> None:
     monkeypatch.setattr(startup_gate, "POLL_S", 0.01)
     state = {"ready": False}
-    gate = StartupGate(served, ready=lambda: state["ready"], wait_s=5)
+    asked = asyncio.Event()
+
+    def ready() -> bool:
+        asked.set()
+        return state["ready"]
+
+    gate = StartupGate(served, ready=ready, wait_s=5)
 
     async def finish_start_up() -> None:
-        await asyncio.sleep(0.1)
+        await asked.wait()  # the request is at the gate, found the app not ready
         state["ready"] = True
 
     async with client(gate) as http:
