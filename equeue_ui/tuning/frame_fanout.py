@@ -19,7 +19,8 @@ what engine.io and uvicorn would have written next:
   handed uvicorn's own ``send`` (the socket shortcut does that).
 
 Any other page gets the packet through engine.io (``AsyncServer.send_packet``), and so does a
-page where looking at any of that fails. Without the patch, :func:`emit` is socket.io's emit.
+page where looking at any of that fails; should anything else fail, the whole emit is
+socket.io's own. Without the patch, :func:`emit` is socket.io's emit.
 """
 
 from __future__ import annotations
@@ -64,11 +65,11 @@ async def emit(sio: socketio.AsyncServer, event: str, data: Any, *, to: str) -> 
         try:
             message = _message(sio, event, data)
             eio_sids = [eio_sid for _sid, eio_sid in sio.manager.get_participants(NAMESPACE, to)]
-        except Exception as error:
-            fallback.note(error)
-        else:
             await send_to_each(sio.eio, eio_sids, message)
             return
+        except Exception as error:
+            # Pages that got it already get it again, and ignore a version they show.
+            fallback.note(error)
     tally.through_socketio += 1
     await sio.emit(event, data, to=to, namespace=NAMESPACE)
 

@@ -365,6 +365,21 @@ async def test_if_finding_the_room_fails_the_emit_is_socketio_own(
     assert frame_fanout.fallback.count == 1
 
 
+async def test_if_building_the_frame_fails_the_emit_is_socketio_own(
+    socketio_app: SocketIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(text: str) -> bytes:
+        raise ValueError("cannot frame")
+
+    monkeypatch.setattr(frame_fanout, "text_frame", broken)
+
+    await frame_fanout.emit(socketio_app.sio, "queue_snapshot", SNAPSHOT, to="queue:1")
+
+    assert await socketio_app.snapshot() == SNAPSHOT
+    assert frame_fanout.tally == frame_fanout.Tally(through_socketio=1)
+    assert frame_fanout.fallback.count == 1
+
+
 async def test_if_remembering_the_connection_fails_its_packets_go_through_engineio(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
