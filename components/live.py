@@ -79,9 +79,9 @@ class Changes:
     """The events that change one part of a page, subscribed to before the part reads its data.
 
     Make it, name the events with :meth:`on`, read and draw the part, then hand its refresh to
-    :meth:`refresh_with`: an event that came in between refreshes the part then. Until then
-    every event of a watched type counts, whatever ``applies`` says (``applies`` may depend on
-    what the part has not read yet); it costs at most one extra read, while the page is built.
+    :meth:`refresh_with`: an event that came in between refreshes the part as soon as the
+    browser has the page. Until then every event of a watched type counts, whatever ``applies``
+    says (``applies`` may depend on what the part has not read yet): at most one extra read.
     """
 
     def __init__(self) -> None:
