@@ -142,8 +142,9 @@ async def test_a_packet_the_writer_holds_for_a_slow_reader_is_sent_first(
         protocol = getattr(socket, frame_fanout.PROTOCOL_ATTRIBUTE)
         protocol.writable.clear()  # what uvicorn does while the client reads too slowly
         assert await running.send("held") == 0
-        await asyncio.sleep(0.05)  # the writer takes it and waits for the reader
-        assert socket.queue.empty()
+        async with asyncio.timeout(TIMEOUT):  # the writer takes it and waits for the reader
+            while not socket.queue.empty():
+                await asyncio.sleep(0.01)
 
         protocol.writable.set()  # the reader caught up; the writer has not run yet
         assert await running.send("next") == 0
