@@ -261,9 +261,15 @@ def patched() -> bool:
 async def socketio_app(monkeypatch: pytest.MonkeyPatch, patched: bool) -> AsyncIterator[SocketIO]:
     """A socket.io server on uvicorn with wsproto (as NiceGUI runs it), one client in room
     ``queue:1``; with ``patched``, engine.io patched as the app patches it."""
+    # Set both ways: an app started earlier in the same run may have installed the patches.
     if patched:
         monkeypatch.setattr(AsyncSocket, "poll", engineio_poll.poll)
         monkeypatch.setattr(AsyncSocket, "_websocket_handler", frame_fanout._websocket_handler)
+    else:
+        monkeypatch.setattr(AsyncSocket, "poll", engineio_poll.ENGINEIO_POLL)
+        monkeypatch.setattr(
+            AsyncSocket, "_websocket_handler", frame_fanout.ENGINEIO_WEBSOCKET_HANDLER
+        )
     monkeypatch.setattr(frame_fanout, "tally", frame_fanout.Tally())
     frame_fanout.fallback.reset()
     sio = socketio.AsyncServer(async_mode="asgi")
