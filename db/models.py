@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -103,7 +104,11 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     first_name: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
     last_name: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    # The eCourses picture's address as eCourses last gave it (never shown: it needs a token).
     avatar_url: Mapped[str | None] = mapped_column(String(1024))
+    # A digest of the picture shown (UserPicture), None for the initials avatar. It versions the
+    # picture's address, so browsers may keep each picture for good.
+    picture_key: Mapped[str | None] = mapped_column(String(32))
     status_text: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
     is_teacher: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -115,6 +120,26 @@ class User(Base):
     dark_mode: Mapped[bool | None] = mapped_column(Boolean)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person deleted their account: the row stays, emptied of personal data, so
+    # statistics keep counting what was handed in, anonymously.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserPicture(Base):
+    """A user's picture as served: re-encoded, square, without metadata (services/avatars.py)."""
+
+    __tablename__ = "user_pictures"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Empty when the eCourses picture at ``source_url`` was no usable image: the user keeps the
+    # initials avatar, and that address is not fetched again.
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    source: Mapped[str] = mapped_column(String(16))  # "upload" or "ecourses"
+    # The eCourses address it was fetched from: fetched again only when eCourses names another.
+    source_url: Mapped[str | None] = mapped_column(String(1024))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Workspace(Base):
@@ -157,6 +182,8 @@ class Subject(Base):
     ecourses_url: Mapped[str | None] = mapped_column(String(1024))
     # Names on the classroom board: in full, or "First L."; None follows the site's default.
     board_full_names: Mapped[bool | None] = mapped_column(Boolean)
+    # Pictures on the classroom board: off unless the subject's admins or teachers want them.
+    board_pictures: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -329,6 +356,21 @@ class LoginTicket(Base):
     # The hash of the sign-in cookie of the browser that typed the password: only that browser
     # can redeem the ticket (a link to it opened elsewhere must not sign that browser in).
     binding_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PasswordResetToken(Base):
+    """A one-time link a site admin makes for someone who forgot their password (there is no
+    e-mail here to send one): it sets a new password once, within a day."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TeacherInvite(Base):
