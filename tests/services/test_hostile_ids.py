@@ -19,6 +19,7 @@ from equeue_ui.runtime import Runtime
 from equeue_ui.services import (
     account_merge,
     accounts,
+    api_tokens,
     boards,
     ecourses_accounts,
     ecourses_import,
@@ -66,6 +67,7 @@ ID_SERVICES: dict[str, Call] = {
     ),
     "accounts.issue_ticket(user_id)": lambda w, i: accounts.issue_ticket(i, binding=BINDING),
     "accounts.get_user(user_id)": lambda w, i: accounts.get_user(i),
+    "api_tokens.revoke_token(token_id)": lambda w, i: api_tokens.revoke_token(i, actor=w.member),
     "accounts.set_group(group_id)": lambda w, i: accounts.set_group(i, actor=w.member),
     "accounts.set_roles(user_id)": lambda w, i: accounts.set_roles(i, actor=w.admin, teacher=True),
     "accounts.set_blocked(user_id)": lambda w, i: accounts.set_blocked(i, True, actor=w.admin),

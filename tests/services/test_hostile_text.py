@@ -26,6 +26,7 @@ from equeue_ui.i18n import LANGUAGES
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import (
     accounts,
+    api_tokens,
     audit_log,
     boards,
     ecourses_accounts,
@@ -154,6 +155,13 @@ TEXT_SERVICES: dict[str, Call] = {
     ),
     "accounts.search_users(query)": lambda w, s: accounts.search_users(s, actor=w.admin),
     "accounts.find_user(username)": lambda w, s: accounts.find_user(s),
+    "api_tokens.create_token(name)": lambda w, s: api_tokens.create_token(
+        s, actor=w.member, scopes=["read"], expires_in_days=30
+    ),
+    "api_tokens.create_token(scopes)": lambda w, s: api_tokens.create_token(
+        "bot", actor=w.member, scopes=[s], expires_in_days=30
+    ),
+    "api_tokens.authenticate(secret)": lambda w, s: api_tokens.authenticate(s),
     "audit_log.list_entries(username)": lambda w, s: audit_log.list_entries(
         actor=w.admin, username=s
     ),
