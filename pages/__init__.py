@@ -21,12 +21,14 @@ def register_all(settings: Settings) -> None:
         statistics,
         subject,
         subject_settings,
+        web_app,
         workspace,
         workspace_settings,
     )
 
     for module in (
         health,
+        web_app,
         auth,
         home,
         groups,

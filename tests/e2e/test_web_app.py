@@ -1,0 +1,110 @@
+"""The installable web app in Chromium (issue 17, points 1 and 4): the worker registers, DevTools
+reports no installability errors for the sign-in page, a page opened without a connection is
+the offline page in the reader's language, and a push delivered through DevTools shows a
+notification that names the queue and leads to its page.
+
+What headless Chromium cannot do: show the install prompt itself (it has no browser UI; the
+installability check is what decides whether the prompt is offered) or click a notification
+(no DevTools command does; the click handler is tested by sending it the same event the
+browser would, from the page's own worker registration)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import BrowserContext, Page, async_playwright, expect
+
+from tests.e2e.a11y import axe_violations, contrast_failures, describe
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, CHROMIUM_ARGS, connected
+from tests.e2e.server import AppServer
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+WORKER_READY_JS = "async () => (await navigator.serviceWorker.ready).active.scriptURL"
+NOTIFICATIONS_JS = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+    .map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url}))"""
+
+
+async def worker_ready(page: Page) -> str:
+    return str(await page.evaluate(WORKER_READY_JS))
+
+
+@pytest.fixture
+async def profile(
+    chromium: Path, app_server: AppServer, tmp_path: Path
+) -> AsyncIterator[BrowserContext]:
+    """A browser with a profile on disk: Chromium installs nothing from an incognito window,
+    which every ordinary Playwright context is."""
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            tmp_path / "profile",
+            executable_path=str(chromium),
+            args=CHROMIUM_ARGS,
+            base_url=app_server.url,
+            viewport={"width": 360, "height": 740},
+            locale="en-US",
+            permissions=["notifications"],
+        )
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        try:
+            yield context
+        finally:
+            await context.close()
+
+
+async def test_installable_offline_and_push(profile: BrowserContext, app_server: AppServer) -> None:
+    page = profile.pages[0] if profile.pages else await profile.new_page()
+    cdp = await page.context.new_cdp_session(page)
+    registrations: list[dict[str, str]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    await cdp.send("ServiceWorker.enable")
+    await page.goto("/login")
+    await connected(page)
+    assert await worker_ready(page) == f"{app_server.url}/sw.js"
+
+    manifest = await cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    installability = await cdp.send("Page.getInstallabilityErrors")
+    assert installability["installabilityErrors"] == []
+    await page.screenshot(path=SCREENSHOTS / "web-app-sign-in-360.png")
+
+    # Pushed as the server would (tests/services/test_push.py checks the server's side).
+    registration_id = next(r["registrationId"] for r in registrations if not r["isDeleted"])
+    message = {
+        "title": "It is your turn!",
+        "body": "Go to the teacher: Algorithms",
+        "topic": "queue-1",
+        "url": "/queue/1",
+    }
+    await cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": app_server.url, "registrationId": registration_id, "data": json.dumps(message)},
+    )
+    await page.wait_for_function(f"async () => ({NOTIFICATIONS_JS})().then(n => n.length > 0)")
+    shown = await page.evaluate(NOTIFICATIONS_JS)
+    assert shown == [
+        {
+            "title": "It is your turn!",
+            "body": "Go to the teacher: Algorithms",
+            "tag": "queue-1",
+            "url": "/queue/1",
+        }
+    ]
+
+    await page.context.set_offline(True)
+    await page.goto("/")  # any page: without a connection the worker answers
+    await expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    assert await page.evaluate("document.documentElement.lang") == "en"
+    for theme in ("light", "dark"):
+        await page.emulate_media(color_scheme=theme)
+        found, contrast = await axe_violations(page), await contrast_failures(page)
+        assert not found and not contrast, describe(found, contrast)
+        await page.screenshot(path=SCREENSHOTS / f"web-app-offline-{theme}-360.png")
+    await page.context.set_offline(False)
