@@ -86,6 +86,8 @@ class QueueEventKind(enum.StrEnum):
     SETTINGS = "settings"
     # The student took back a "leave" within seconds: the entry is back at its former place.
     RESTORED = "restored"
+    # The fair start's draw: ``QueueEvent.details`` holds the drawn order.
+    DRAWN = "drawn"
 
 
 class Group(Base):
@@ -246,6 +248,16 @@ class Queue(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     # Source of QueueEntry.seq: joining order without read-then-write races.
     next_seq: Mapped[int] = mapped_column(BigInteger, default=1)
+    # "Join only from the classroom": joining takes the code the board shows, made from this
+    # secret and the time (services/presence.py). The secret never leaves the server.
+    presence_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    presence_secret: Mapped[str | None] = mapped_column(String(64))
+    presence_window_seconds: Mapped[int] = mapped_column(Integer, default=180)
+    # Joins in the first seconds after opening are placed by a draw (0: no fair start).
+    fair_start_seconds: Mapped[int] = mapped_column(Integer, default=30)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the pending draw is due; None when none is pending. Clearing it claims the draw.
+    draw_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class QueueEntry(Base):
@@ -268,6 +280,9 @@ class QueueEntry(Base):
     # When the called student answered "I'm going"; until then every page of theirs that loads
     # or reconnects raises the alert again. Cleared by every new call.
     call_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    joined_with_code: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Joined during the fair start: no place of its own until the draw.
+    in_draw: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class QueueEvent(Base):
@@ -288,6 +303,8 @@ class QueueEvent(Base):
     version: Mapped[int] = mapped_column(BigInteger)
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A draw's order as JSON (user ids and names), for anyone who disputes it.
+    details: Mapped[str | None] = mapped_column(Text)
 
 
 class Session(Base):
@@ -436,3 +453,4 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+

@@ -19,7 +19,7 @@ from equeue_ui import (
     startup_gate,
     tuning,
 )
-from equeue_ui.scheduler import run_ecourses_sync, run_schedule
+from equeue_ui.scheduler import run_draws, run_ecourses_sync, run_schedule
 from equeue_ui.services.queues import load_snapshot
 from equeue_ui.settings import Settings
 
@@ -45,6 +45,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         if listener is not None:
             await listener.start()
         jobs.append(background_tasks.create(run_schedule(), name="queue schedule"))
+        jobs.append(background_tasks.create(run_draws(), name="fair-start draws"))
         jobs.append(background_tasks.create(run_ecourses_sync(), name="eCourses due dates"))
         runtime.set_ready(True)
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     EntryStatus,
+    MemberStatus,
     Queue,
     QueueEntry,
     QueueEvent,
@@ -38,7 +39,7 @@ from equeue_ui.events import (
     TurnOutcome,
 )
 from equeue_ui.i18n import msg
-from equeue_ui.services import audit, permissions
+from equeue_ui.services import audit, fair_start, permissions, presence
 from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
 from equeue_ui.services.views import (
     EntryView,
@@ -50,6 +51,7 @@ from equeue_ui.services.views import (
 )
 
 ALREADY_IN_QUEUE = msg("You are already in this queue.")
+ALREADY_LET_IN = msg("This student is already in the queue.")
 NOT_IN_QUEUE = msg("You are not in this queue.")
 ENTRY_GONE = msg("This student is no longer in the queue.")
 TOO_LATE_TO_UNDO = msg("It is too late to take that back: join the queue again.")
@@ -76,6 +78,8 @@ class LeftPlace:
     called_by_id: int | None
     call_acknowledged_at: datetime | None
     marked_task_id: int | None  # the task this leave marked handed in (not marked before)
+    in_draw: bool = False
+    joined_with_code: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,11 @@ async def get_snapshot(queue_id: int, *, actor: UserView) -> QueueSnapshot:
         user = await permissions.load_actor(session, actor)
         queue = await _get_queue(session, queue_id)
         await permissions.ensure_subject_visible(session, user, queue.subject_id)
-        return await _snapshot(session, queue)
+        if not fair_start.due(queue, utcnow()):
+            return await _snapshot(session, queue)
+    await draw_if_due(queue_id)
+    async with read_only() as session:
+        return await _snapshot(session, await _get_queue(session, queue_id))
 
 
 # Built once: a page load then skips building the statements and computing their cache keys
@@ -166,6 +174,12 @@ async def load_snapshot(queue_id: int) -> QueueSnapshot | None:
     """The snapshot for the live fan-out, which checked each viewer when it subscribed."""
     async with read_only() as session:
         queue = await session.get(Queue, queue_id)
+        if queue is None or not fair_start.due(queue, utcnow()):
+            return None if queue is None else await _snapshot(session, queue)
+    # A read after the fair start's window draws, if nothing else did yet.
+    await draw_if_due(queue_id)
+    async with read_only() as session:
+        queue = await session.get(Queue, queue_id)
         return None if queue is None else await _snapshot(session, queue)
 
 
@@ -177,36 +191,80 @@ async def queue_id_of_subject(subject_id: int) -> int | None:
 # --- students ---------------------------------------------------------------------------------
 
 
-async def join_queue(queue_id: int, *, actor: UserView, task_id: int | None = None) -> int:
+async def join_queue(
+    queue_id: int, *, actor: UserView, task_id: int | None = None, code: str | None = None
+) -> int:
     """Stand in the queue with a task (default: the first one not handed in); returns the
-    entry id. Refused when the queue is closed or full, or when already in it."""
+    entry id. A queue joined only from the classroom takes its presence ``code`` (wrong ones
+    are counted and rate-limited). During a fair start the entry waits for the draw. Refused
+    when the queue is closed or full, or when already in it."""
+    await presence.check_code(queue_id, actor.id, code)
     async with unit_of_work(conflict=ALREADY_IN_QUEUE) as uow:
-        session = uow.session
-        queue, subject, user = await _lock_for_member(session, queue_id, actor)
+        queue, subject, user = await _lock_for_member(uow.session, queue_id, actor)
         if queue.state is QueueState.CLOSED:
             raise ConflictError(msg("The queue is closed: joining is not possible now."))
-        if await _entry_of(session, queue.id, user.id) is not None:
-            raise ConflictError(ALREADY_IN_QUEUE)
-        if queue.max_size is not None:
-            size = await session.scalar(
-                select(func.count()).select_from(QueueEntry).where(QueueEntry.queue_id == queue.id)
-            )
-            if (size or 0) >= queue.max_size:
-                raise ConflictError(msg("The queue is full."))
-        chosen = await _choose_task(session, subject.id, user.id, task_id)
-        entry = QueueEntry(
-            queue_id=queue.id,
-            user_id=user.id,
-            task_id=chosen,
-            status=EntryStatus.WAITING,
-            seq=queue.next_seq,
-            joined_at=utcnow(),
-        )
-        queue.next_seq += 1
-        session.add(entry)
-        await session.flush()
-        _record(uow, queue, QueueEventKind.JOINED, entry=entry, actor=user)
+        entry = await _add_entry(uow, queue, subject, user, task_id, by=user)
+        entry.joined_with_code = queue.presence_required
         return entry.id
+
+
+async def let_in(
+    queue_id: int, *, actor: UserView, user_id: int, task_id: int | None = None
+) -> int:
+    """A teacher puts a present student in the queue by hand (say, their phone is dead): no
+    presence code, and it works while the queue is closed too. Returns the entry id."""
+    async with unit_of_work(conflict=ALREADY_LET_IN) as uow:
+        queue, subject, teacher = await _lock_for_operator(uow.session, queue_id, actor)
+        student = await uow.session.get(User, user_id)
+        if student is None or not await permissions.is_approved_member(
+            uow.session, student, subject.workspace_id
+        ):
+            raise NotFoundError(msg("This person is not an approved member of the workspace."))
+        entry = await _add_entry(uow, queue, subject, student, task_id, by=teacher)
+        return entry.id
+
+
+async def members_to_let_in(queue_id: int, *, actor: UserView) -> tuple[UserView, ...]:
+    """The workspace's approved members not in the queue, by name: whom "Let in" offers."""
+    async with read_only() as session:
+        user = await permissions.load_actor(session, actor)
+        queue = await _get_queue(session, queue_id)
+        subject = await permissions.get_subject(session, queue.subject_id)
+        await permissions.ensure_queue_operator(session, user, subject)
+        in_queue = select(QueueEntry.user_id).where(QueueEntry.queue_id == queue.id)
+        rows = await session.scalars(
+            select(User)
+            .join(WorkspaceMember, WorkspaceMember.user_id == User.id)
+            .where(
+                WorkspaceMember.workspace_id == subject.workspace_id,
+                WorkspaceMember.status == MemberStatus.APPROVED,
+                User.id.not_in(in_queue),
+            )
+            .order_by(User.last_name, User.first_name, User.username)
+        )
+        return tuple(UserView.of(row) for row in rows)
+
+
+async def draw_if_due(queue_id: int) -> bool:
+    """Make the fair start's draw if it is due and nobody made it yet; returns whether this
+    call drew. Emits ``QueueChanged`` after commit, so every screen shows the drawn order."""
+    async with unit_of_work() as uow:
+        queue = await _get_queue(uow.session, queue_id, lock=True)
+        return await _draw(uow, queue, utcnow())
+
+
+async def draw_due_queues(now: datetime | None = None) -> list[int]:
+    """The scheduler's round: draw every queue whose fair start is over; the ids drawn."""
+    moment = now or utcnow()
+    async with read_only() as session:
+        due = list(await session.scalars(select(Queue.id).where(Queue.draw_at <= moment)))
+    drawn = []
+    for queue_id in due:
+        async with unit_of_work() as uow:
+            queue = await _get_queue(uow.session, queue_id, lock=True)
+            if await _draw(uow, queue, moment):
+                drawn.append(queue_id)
+    return drawn
 
 
 async def change_task(queue_id: int, *, actor: UserView, task_id: int | None) -> None:
@@ -272,6 +330,8 @@ async def leave_queue(queue_id: int, *, actor: UserView, mark_handed_in: bool = 
             called_by_id=entry.called_by_id,
             call_acknowledged_at=entry.call_acknowledged_at,
             marked_task_id=marked,
+            in_draw=entry.in_draw,
+            joined_with_code=entry.joined_with_code,
         )
 
 
@@ -311,12 +371,20 @@ async def undo_leave(queue_id: int, *, actor: UserView, place: LeftPlace) -> int
             raise ConflictError(TOO_LATE_TO_UNDO)
         # Sequence numbers only ever grow, so the old one is free and sorts the place back
         # between the same neighbours; positions stay 1..N because they are counted, not kept.
+        # A place left during a fair start goes back into the draw, or, drawn meanwhile, last.
+        await _draw(uow, queue, utcnow())
+        in_draw = place.in_draw and queue.draw_at is not None
+        seq = place.seq
+        if place.in_draw and not in_draw:
+            seq, queue.next_seq = queue.next_seq, queue.next_seq + 1
         entry = QueueEntry(
             queue_id=queue.id,
             user_id=user.id,
             task_id=place.task_id,
             status=place.status,
-            seq=place.seq,
+            seq=seq,
+            in_draw=in_draw,
+            joined_with_code=place.joined_with_code,
             joined_at=place.joined_at,
             called_at=place.called_at,
             called_by_id=place.called_by_id,
@@ -388,6 +456,8 @@ async def set_state(queue_id: int, state: QueueState, *, actor: UserView) -> Non
         queue, _, user = await _lock_for_operator(uow.session, queue_id, actor)
         if queue.state is state:
             return
+        if queue.state is QueueState.CLOSED and state is QueueState.OPEN:
+            fair_start.start_window(queue, utcnow())
         queue.state = state
         kind = {
             QueueState.OPEN: QueueEventKind.OPENED,
@@ -405,8 +475,12 @@ async def update_settings(
     max_size: int | None,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    presence_required: bool | None = None,
+    presence_window_seconds: int | None = None,
+    fair_start_seconds: int | None = None,
 ) -> None:
-    """Freezing, maximum size and the schedule; the queue's operators only."""
+    """Freezing, maximum size, the schedule, and (when given) joining only with the presence
+    code, how often it changes, and the fair start's seconds; the queue's operators only."""
     async with unit_of_work() as uow:
         queue, subject, user = await _lock_for_operator(uow.session, queue_id, actor)
         if max_size is not None and not 1 <= max_size <= 10_000:
@@ -418,6 +492,14 @@ async def update_settings(
         queue.members_can_freeze = members_can_freeze
         queue.max_size = max_size
         queue.opens_at, queue.closes_at = opens_at, closes_at
+        if presence_window_seconds is not None:
+            queue.presence_window_seconds = presence.valid_window(presence_window_seconds)
+        if fair_start_seconds is not None:
+            queue.fair_start_seconds = fair_start.valid_seconds(fair_start_seconds)
+        if presence_required is not None:
+            queue.presence_required = presence_required
+            if presence_required and queue.presence_secret is None:
+                queue.presence_secret = presence.new_secret()
         audit.record(
             uow.session,
             user,
@@ -427,6 +509,9 @@ async def update_settings(
             max_size=max_size,
             opens_at=opens_at,
             closes_at=closes_at,
+            presence_required=queue.presence_required,
+            presence_window_seconds=queue.presence_window_seconds,
+            fair_start_seconds=queue.fair_start_seconds,
         )
         _record(uow, queue, QueueEventKind.SETTINGS, actor=user)
 
@@ -455,6 +540,8 @@ async def apply_schedule(now: datetime | None = None) -> list[int]:
                 queue.opens_at = None
             if target is None or target is queue.state:
                 continue
+            if target is QueueState.OPEN:
+                fair_start.start_window(queue, moment)
             queue.state = target
             kind = QueueEventKind.OPENED if target is QueueState.OPEN else QueueEventKind.CLOSED
             _record(uow, queue, kind)
@@ -480,6 +567,11 @@ async def call_next(queue_id: int, *, actor: UserView) -> int | None:
         queue, _, user = await _lock_for_operator(session, queue_id, actor)
         if queue.state is QueueState.PAUSED:
             raise ConflictError(msg("The queue is paused: resume it to call the next student."))
+        now = utcnow()
+        await _draw(uow, queue, now)
+        if fair_start.pending(queue, now):
+            # Calling someone before the draw would give them a place the draw did not.
+            raise ConflictError(msg("The fair start's draw has not been made yet: call after it."))
         entry = await session.scalar(
             select(QueueEntry)
             .where(QueueEntry.queue_id == queue.id, QueueEntry.status == EntryStatus.WAITING)
@@ -619,6 +711,52 @@ async def move_user_entries(
 # --- helpers ----------------------------------------------------------------------------------
 
 
+async def _add_entry(
+    uow: UnitOfWork,
+    queue: Queue,
+    subject: Subject,
+    user: User,
+    task_id: int | None,
+    *,
+    by: User,
+) -> QueueEntry:
+    """Put ``user`` at the end of the queue, or into the fair start's draw while it is pending."""
+    session = uow.session
+    now = utcnow()
+    await _draw(uow, queue, now)  # joins after the window go behind the drawn places
+    if await _entry_of(session, queue.id, user.id) is not None:
+        raise ConflictError(ALREADY_IN_QUEUE if by is user else ALREADY_LET_IN)
+    if queue.max_size is not None:
+        size = await session.scalar(
+            select(func.count()).select_from(QueueEntry).where(QueueEntry.queue_id == queue.id)
+        )
+        if (size or 0) >= queue.max_size:
+            raise ConflictError(msg("The queue is full."))
+    chosen = await _choose_task(session, subject.id, user.id, task_id)
+    entry = QueueEntry(
+        queue_id=queue.id,
+        user_id=user.id,
+        task_id=chosen,
+        status=EntryStatus.WAITING,
+        seq=queue.next_seq,
+        joined_at=now,
+        in_draw=fair_start.pending(queue, now),
+    )
+    queue.next_seq += 1
+    session.add(entry)
+    await session.flush()
+    _record(uow, queue, QueueEventKind.JOINED, entry=entry, actor=by)
+    return entry
+
+
+async def _draw(uow: UnitOfWork, queue: Queue, now: datetime) -> bool:
+    drawn = await fair_start.draw(uow, queue, now)
+    if drawn is None:
+        return False
+    _record(uow, queue, QueueEventKind.DRAWN, details=drawn.details)
+    return True
+
+
 def _record(
     uow: UnitOfWork,
     queue: Queue,
@@ -627,6 +765,7 @@ def _record(
     entry: QueueEntry | None = None,
     actor: User | None = None,
     actor_id: int | None = None,
+    details: str | None = None,
 ) -> None:
     queue.version += 1
     uow.session.add(
@@ -641,6 +780,7 @@ def _record(
             task_id=entry.task_id if entry else None,
             joined_at=entry.joined_at if entry else None,
             called_at=entry.called_at if entry else None,
+            details=details,
         )
     )
     uow.emit(QueueChanged(queue.id, queue.version))
@@ -772,6 +912,8 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
         .where(QueueEntry.queue_id == queue.id)
         .order_by(QueueEntry.seq)
     )
+    # Those in a pending draw come last, by user id: how fast they joined is not their place.
+    ordered = sorted(rows.all(), key=lambda row: (row[0].in_draw, row[0].in_draw and row[1].id))
     entries = tuple(
         EntryView(
             id=entry.id,
@@ -785,8 +927,10 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
             joined_at=entry.joined_at,
             called_at=entry.called_at,
             called_by=entry.called_by_id,
+            in_draw=entry.in_draw,
+            joined_with_code=entry.joined_with_code,
         )
-        for position, (entry, user, task_name) in enumerate(rows.all(), start=1)
+        for position, (entry, user, task_name) in enumerate(ordered, start=1)
     )
     return QueueSnapshot(
         service_seconds=await _recent_service_seconds(session, queue.id),
@@ -801,6 +945,10 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
         max_size=queue.max_size,
         version=queue.version,
         entries=entries,
+        draw_at=queue.draw_at,
+        presence_required=queue.presence_required,
+        presence_window_seconds=queue.presence_window_seconds,
+        fair_start_seconds=queue.fair_start_seconds,
     )
 
 

@@ -185,6 +185,9 @@ class EntryView:
     joined_at: datetime
     called_at: datetime | None
     called_by: int | None = None
+    # Joined during the fair start: placed by the draw, which is not made yet.
+    in_draw: bool = False
+    joined_with_code: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,11 @@ class QueueSnapshot:
     service_seconds: tuple[float, ...] = ()
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    # When the fair start's draw places those who joined in its window; None: no draw pending.
+    draw_at: datetime | None = None
+    presence_required: bool = False
+    presence_window_seconds: int = 180
+    fair_start_seconds: int = 0
 
     def entry_of(self, user_id: int) -> EntryView | None:
         return next((e for e in self.entries if e.user_id == user_id), None)
