@@ -20,6 +20,7 @@ from equeue_ui import (
     tuning,
 )
 from equeue_ui.scheduler import run_draws, run_ecourses_sync, run_schedule
+from equeue_ui.services import avatars
 from equeue_ui.services.queues import load_snapshot
 from equeue_ui.settings import Settings
 
@@ -55,6 +56,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
         jobs.clear()
+        await avatars.background_refreshes(cancel=True)
         rt = runtime.current()
         await rt.hub.close()
         runtime.install(None)
