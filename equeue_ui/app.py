@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import app, background_tasks, ui
 
 from equeue_ui import (
+    api,
     browser_guard,
     live_transport,
     log_redaction,
@@ -67,6 +68,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     app.on_startup(startup)
     app.on_shutdown(shutdown)
     register_all(settings)
+    api.register(app)  # /api/v1 and its docs at /api/docs
     # Quasar's loading bar would show on every fetch the page makes (a dialog's first code, say)
     # as a progress bar without a name: noise for screen readers, and nothing to wait for here.
     app.config.quasar_config["loadingBar"]["skipHijack"] = True
