@@ -99,10 +99,12 @@ class DisplayLinkRevoked:
 @dataclass(frozen=True)
 class SessionsRevoked:
     """A user's sessions ended; ``kept_session`` (a session's token hash) is the one that stays,
-    when the user changed the password from it."""
+    when the user changed the password from it; ``ended_session``, when only that one ended
+    (signed out from the list of sessions)."""
 
     user_id: int
     kept_session: str | None = None
+    ended_session: str | None = None
 
 
 @dataclass(frozen=True)

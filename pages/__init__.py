@@ -17,7 +17,6 @@ def register_all(settings: Settings) -> None:
         home,
         invites,
         not_found,
-        pictures,
         queue,
         statistics,
         subject,
@@ -29,7 +28,6 @@ def register_all(settings: Settings) -> None:
 
     for module in (
         health,
-        pictures,
         web_app,
         auth,
         home,

@@ -25,13 +25,20 @@ from equeue_ui.errors import (
 )
 from equeue_ui.events import SessionsRevoked, UserChanged
 from equeue_ui.i18n import LANGUAGES, msg
-from equeue_ui.services import audit, passwords, permissions, sign_in_throttle, site
+from equeue_ui.services import (
+    appearances,
+    audit,
+    passwords,
+    permissions,
+    sign_in_throttle,
+    site,
+    status_line,
+)
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import (
     clean_credential,
     clean_person_name,
     clean_search,
-    clean_text,
     scrub,
 )
 from equeue_ui.services.views import UserView
@@ -289,14 +296,30 @@ async def set_preferences(
         return UserView.of(user)
 
 
+def names_from_ecourses(user: UserView) -> bool:
+    """Whether the user's names follow eCourses (an account eCourses made): they are refreshed
+    at each eCourses sign-in, so changing them here would not last (issue 10)."""
+    return user.from_ecourses and not user.has_password
+
+
 async def update_profile(
     *, actor: UserView, first_name: str, last_name: str, status_text: str = ""
 ) -> UserView:
+    """Set one's names and status line. Emits UserChanged, and every queue and member list
+    the person appears in shows the new name at once (a new queue version, MembershipChanged).
+    Names of an account eCourses made stay as eCourses gives them."""
+    first, last = _clean_person_name(first_name), _clean_person_name(last_name)
+    status = status_line.clean_status(status_text)
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
-        user.first_name = _clean_person_name(first_name)
-        user.last_name = _clean_person_name(last_name)
-        user.status_text = clean_text(status_text, max_length=255)
+        renamed = (first, last) != (user.first_name, user.last_name)
+        if renamed and names_from_ecourses(UserView.of(user)):
+            raise ForbiddenError(msg("Your name comes from eCourses and changes there, not here."))
+        changed = renamed or status != user.status_text
+        user.first_name, user.last_name, user.status_text = first, last, status
+        if changed:
+            await appearances.show_changed_person(uow, user.id)
+            uow.emit(UserChanged(user.id))
         return UserView.of(user)
 
 
@@ -325,6 +348,12 @@ async def change_password(
 
 async def _find_user(session: AsyncSession, username: str) -> User | None:
     return await session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+async def new_password_hash(password: str, *, username: str) -> str:
+    """The hash to store for a new password of ``username``, if the password rules allow it
+    (services/passwords.py); an InvalidError saying why not otherwise."""
+    return await _hash(passwords.check_new_password(password, username=username))
 
 
 async def _hash(password: str) -> str:

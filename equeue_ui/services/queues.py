@@ -656,16 +656,21 @@ async def clear_queue(queue_id: int, *, actor: UserView) -> int:
 
 
 async def remove_user_entries(
-    uow: UnitOfWork, user_id: int, workspace_id: int, *, actor_id: int | None
+    uow: UnitOfWork, user_id: int, workspace_id: int | None, *, actor_id: int | None
 ) -> None:
-    """Within another unit of work: take a user out of every queue of a workspace."""
-    rows = await uow.session.execute(
+    """Within another unit of work: take a user out of every queue of a workspace (of every
+    workspace, when ``workspace_id`` is None: the account is being deleted)."""
+    statement = (
         select(QueueEntry, Queue)
         .join(Queue, Queue.id == QueueEntry.queue_id)
         .join(Subject, Subject.id == Queue.subject_id)
-        .where(QueueEntry.user_id == user_id, Subject.workspace_id == workspace_id)
+        .where(QueueEntry.user_id == user_id)
+        .order_by(Queue.id)
         .with_for_update(of=Queue)
     )
+    if workspace_id is not None:
+        statement = statement.where(Subject.workspace_id == workspace_id)
+    rows = await uow.session.execute(statement)
     # Leaving the workspace oneself takes one's places too: nobody else did it.
     outcome = TurnOutcome.LEFT if actor_id == user_id else TurnOutcome.REMOVED
     for entry, queue in rows.all():
@@ -706,6 +711,21 @@ async def move_user_entries(
             queue.version += 1
             uow.emit(QueueChanged(queue.id, queue.version))
     return moved
+
+
+async def show_renamed(uow: UnitOfWork, user_id: int) -> None:
+    """Within another unit of work: every queue the user stands in shows them anew (their name
+    or picture changed) at a new version, so open pages load it. Not a queue event."""
+    queues = await uow.session.scalars(
+        select(Queue)
+        .join(QueueEntry, QueueEntry.queue_id == Queue.id)
+        .where(QueueEntry.user_id == user_id)
+        .order_by(Queue.id)
+        .with_for_update(of=Queue)
+    )
+    for queue in queues.all():
+        queue.version += 1
+        uow.emit(QueueChanged(queue.id, queue.version))
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -927,7 +947,6 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
             joined_at=entry.joined_at,
             called_at=entry.called_at,
             called_by=entry.called_by_id,
-            picture_key=user.picture_key,
             in_draw=entry.in_draw,
             joined_with_code=entry.joined_with_code,
         )

@@ -18,6 +18,7 @@ from equeue_ui.errors import DomainError, NotFoundError
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import (
     account_merge,
+    account_sessions,
     accounts,
     api_tokens,
     boards,
@@ -27,6 +28,7 @@ from equeue_ui.services import (
     ecourses_tasks,
     exports,
     groups,
+    password_resets,
     progress,
     queues,
     statistics,
@@ -64,6 +66,12 @@ ID_SERVICES: dict[str, Call] = {
     ),
     "workspaces.pending_request_counts(workspace_ids)": lambda w, i: (
         workspaces.pending_request_counts(actor=w.admin, workspace_ids=[i])
+    ),
+    "account_sessions.end_session(session_id)": lambda w, i: account_sessions.end_session(
+        i, actor=w.member
+    ),
+    "password_resets.create_link(user_id)": lambda w, i: password_resets.create_link(
+        i, actor=w.admin
     ),
     "accounts.issue_ticket(user_id)": lambda w, i: accounts.issue_ticket(i, binding=BINDING),
     "accounts.get_user(user_id)": lambda w, i: accounts.get_user(i),

@@ -25,6 +25,7 @@ from equeue_ui.errors import DomainError, InvalidError
 from equeue_ui.i18n import LANGUAGES
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import (
+    account_sessions,
     accounts,
     api_tokens,
     audit_log,
@@ -35,13 +36,17 @@ from equeue_ui.services import (
     exports,
     group_import,
     groups,
+    my_data,
+    password_resets,
     passwords,
     sign_in_throttle,
     site,
+    status_line,
     student_invites,
     subjects,
     tasks,
     teaching,
+    user_agents,
     validation,
     workspaces,
 )
@@ -153,6 +158,26 @@ TEXT_SERVICES: dict[str, Call] = {
     "accounts.change_password(session_token)": lambda w, s: accounts.change_password(
         PASSWORD, PASSWORD, actor=w.member, session_token=s
     ),
+    "accounts.new_password_hash(password)": lambda w, s: accounts.new_password_hash(
+        s, username="member"
+    ),
+    "accounts.new_password_hash(username)": lambda w, s: accounts.new_password_hash(
+        PASSWORD, username=s
+    ),
+    "account_sessions.list_sessions(session_token)": lambda w, s: account_sessions.list_sessions(
+        actor=w.member, session_token=s
+    ),
+    "account_sessions.end_other_sessions(session_token)": lambda w, s: (
+        account_sessions.end_other_sessions(actor=w.member, session_token=s)
+    ),
+    "my_data.delete_account(confirmation)": lambda w, s: my_data.delete_account(s, actor=w.admin),
+    "password_resets.link_target(token)": lambda w, s: password_resets.link_target(s),
+    "password_resets.reset_password(token)": lambda w, s: password_resets.reset_password(
+        s, PASSWORD
+    ),
+    "password_resets.reset_password(new_password)": lambda w, s: _reset_password(w, s),
+    "status_line.clean_status(value)": lambda w, s: status_line.clean_status(s),
+    "user_agents.describe(user_agent)": lambda w, s: user_agents.describe(s),
     "accounts.search_users(query)": lambda w, s: accounts.search_users(s, actor=w.admin),
     "accounts.find_user(username)": lambda w, s: accounts.find_user(s),
     "api_tokens.create_token(name)": lambda w, s: api_tokens.create_token(
@@ -309,6 +334,12 @@ async def _redeem(world: HostileWorld, **change: str) -> object:
     ticket = await accounts.issue_ticket(world.member.id, binding=BINDING)
     fields = {"binding": BINDING, "address": "", "user_agent": ""}
     return await accounts.redeem_ticket(ticket, **(fields | change))
+
+
+async def _reset_password(world: HostileWorld, password: str) -> str:
+    """A real reset link used with the text as the new password."""
+    link = await password_resets.create_link(world.member.id, actor=world.admin)
+    return await password_resets.reset_password(link.token, password)
 
 
 def _update_subject(world: HostileWorld, **change: str) -> Awaitable[SubjectView]:
