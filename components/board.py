@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import segno
 from nicegui import ui
@@ -10,9 +13,11 @@ from nicegui import ui
 from components.i18n import _, _forms, language
 from components.live import Changes
 from components.queue_follow import follow_queue
+from equeue_ui.errors import DomainError
 from equeue_ui.events import DisplayLinkRevoked
 from equeue_ui.live_transport import payload_json
 from equeue_ui.services.boards import BoardInfo
+from equeue_ui.services.presence import PresenceCode
 from equeue_ui.services.views import QueueSnapshot
 
 
@@ -24,9 +29,8 @@ class BoardView(ui.element, component="board_view.js"):
         self.props["queue-id"] = snapshot.queue_id
         self.props["subject"] = info.subject_name
         self.props["full-names"] = info.full_names
-        self.props["qr-svg"] = segno.make(join_url, error="m").svg_inline(
-            scale=8, border=1, svgclass="eq-qr", omitsize=True
-        )
+        self.join_url = join_url
+        self.show_code(None)
         self.props["short-link"] = join_url.split("://", 1)[-1]
         self.props["labels"] = {
             # Texts with a count come in all their plural forms: the language's rules (the
@@ -47,7 +51,21 @@ class BoardView(ui.element, component="board_view.js"):
             "frozen": _("frozen"),
             "more": _forms("and {n} more", "and {n} more"),  # {n} goes in by the browser too
             "qr": _("QR code of the link to join the queue"),
+            "code": _("Code to join"),
         }
+
+    def show_code(self, shown: PresenceCode | None) -> None:
+        """The presence code now, or none; the QR code's link carries it (so scanning joins
+        with it). Made here, on the server: the browser never has what makes a code."""
+        self.code = shown
+        link = self.join_url
+        if shown is not None:
+            link = f"{link}?{urlencode({'code': shown.code})}"
+        self.props["code"] = shown.code if shown is not None else None
+        self.props["join-link"] = link
+        self.props["qr-svg"] = segno.make(link, error="m").svg_inline(
+            scale=8, border=1, svgclass="eq-qr", omitsize=True
+        )
 
 
 def board_changes(shown: Callable[[], BoardInfo | None]) -> Changes:
@@ -64,9 +82,15 @@ def board_changes(shown: Callable[[], BoardInfo | None]) -> Changes:
     return Changes().on(DisplayLinkRevoked, applies)
 
 
-async def board(info: BoardInfo, *, join_url: str, changes: Changes) -> None:
+async def board(
+    info: BoardInfo,
+    *,
+    join_url: str,
+    changes: Changes,
+    code: Callable[[], Awaitable[PresenceCode | None]] | None = None,
+) -> None:
     """Lay out the full-screen board for ``info``'s queue and keep it live (``changes``: from
-    :func:`board_changes`)."""
+    :func:`board_changes`); ``code`` reads the presence code the board shows, if any."""
     ui.query(".nicegui-content").classes("p-0 gap-0")
     ui.add_css(_CSS)
     view: BoardView | None = None
@@ -79,6 +103,19 @@ async def board(info: BoardInfo, *, join_url: str, changes: Changes) -> None:
     if snapshot is None:
         return
     view = BoardView(snapshot, info=info, join_url=join_url).mark("board")
+    if code is not None:
+        shown_view = view
+        shown_view.show_code(await code())
+
+        async def keep_code() -> None:
+            # A new code when the window turns, or when the setting changed (a new version).
+            shown, current = shown_view.code, shown_view.snapshot
+            due = shown is not None and datetime.now(UTC) >= shown.changes_at
+            if due or (shown is not None) != current.presence_required:
+                with suppress(DomainError):  # a revoked link stops the board another way
+                    shown_view.show_code(await code())
+
+        ui.timer(1.0, keep_code)
 
     async def reload() -> None:
         ui.navigate.reload()
@@ -267,6 +304,18 @@ _CSS = """
   height: 100%;
 }
 .eq-board-join-label { font-size: calc(3 * var(--u)); }
+/* The presence code: read from the back of the room and typed on a phone. */
+.eq-board-code {
+  display: flex;
+  align-items: baseline;
+  gap: calc(1.5 * var(--u));
+}
+.eq-board-code-digits {
+  font-size: calc(7 * var(--u));
+  font-weight: 700;
+  letter-spacing: 0.12em;
+  font-variant-numeric: tabular-nums;
+}
 .eq-board-link {
   font-size: calc(5 * var(--u));
   font-weight: 700;

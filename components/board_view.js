@@ -29,9 +29,13 @@ export default {
           <div v-if="waiting.length > shown.length" class="eq-board-more">{{ moreText }}</div>
         </section>
         <aside class="eq-board-join">
-          <div class="eq-board-qr" role="img" :aria-label="labels.qr" v-html="qrSvg"></div>
+          <div class="eq-board-qr" role="img" :aria-label="labels.qr" :title="joinLink" :data-link="joinLink" v-html="qrSvg"></div>
           <div class="eq-board-join-label">{{ labels.join }}</div>
           <div class="eq-board-link">{{ shortLink }}</div>
+          <div v-if="code" class="eq-board-code">
+            <span class="eq-board-label">{{ labels.code }}</span>
+            <span class="eq-board-code-digits" data-testid="presence-code">{{ code }}</span>
+          </div>
           <div class="eq-board-count">
             <span class="eq-board-count-n">{{ current.waiting_count }}</span>
             <span class="eq-board-label">{{ counted(labels.waiting, current.waiting_count) }}</span>
@@ -49,6 +53,10 @@ export default {
     fullNames: Boolean,
     qrSvg: String,
     shortLink: String,
+    // The presence code and the QR code's link carrying it: both from the server, which
+    // sends new ones as the code changes (components/board.py).
+    code: String,
+    joinLink: String,
   },
   data() {
     return { current: JSON.parse(this.initial), clock: "", lostSince: null, trimmed: 0 };

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from nicegui import background_tasks, ui
 from nicegui.events import GenericEventArguments
@@ -15,6 +16,7 @@ from components.queue_follow import Following, follow_queue
 from components.queue_view import JoinOffer, QueueView
 from equeue_ui.errors import DomainError
 from equeue_ui.events import MembershipChanged, SubmissionChanged
+from equeue_ui.formatting import local
 from equeue_ui.services import queues, submissions
 from equeue_ui.services.estimates import estimate_wait
 from equeue_ui.services.views import (
@@ -74,6 +76,7 @@ class QueuePanel:
         self.sticky_join = sticky_join  # on a phone, the offer to join stays in view
         self.left: queues.LeftPlace | None = None  # a place just left, while Undo is offered
         self.left_marked = False
+        self.code = ""  # the presence code typed so far: kept while the part is redrawn
         self.client = ui.context.client
         # Straight into the page's slot, with no wrapping column: every element costs memory on
         # each of thousands of open pages. One column holds the reader's own part (place, wait,
@@ -136,11 +139,18 @@ class QueuePanel:
         """Everything the reader's own part depends on: most changes leave it as it is."""
         me = self.user.id
         mine = snapshot.entry_of(me)
-        common = (snapshot.state, snapshot.members_can_freeze, self.handed_in)
+        common = (
+            snapshot.state,
+            snapshot.members_can_freeze,
+            self.handed_in,
+            snapshot.presence_required,
+            snapshot.draw_at,
+        )
         if mine is None:
             return (None, False, *common)
         return (
             mine.status,
+            mine.in_draw,
             snapshot.is_next(me),
             mine.position,
             snapshot.people_ahead(me),
@@ -153,6 +163,8 @@ class QueuePanel:
         mine = snapshot.entry_of(self.user.id)
         if mine is None or mine.status is EntryStatus.CALLED:
             return ""
+        if mine.in_draw:
+            return self._draw_text(snapshot)
         if snapshot.is_next(self.user.id):
             return _("You are next")
         return _n(
@@ -201,6 +213,10 @@ class QueuePanel:
                     "text-h6 text-positive"
                 ).mark("your-turn")
                 return
+            if mine.in_draw:
+                ui.label(self._draw_text(snapshot)).classes("text-h6").mark("order-drawn-at")
+                self._draw_when_due(snapshot)
+                return
             with ui.row().classes("items-baseline gap-2"):
                 ui.label(_("Your position")).classes("text-grey-8")
                 ui.label(str(mine.position)).classes("text-h4 font-bold").mark("my-position")
@@ -214,6 +230,23 @@ class QueuePanel:
                 ).mark("frozen-note")
             else:
                 self._render_wait(snapshot)
+
+    @staticmethod
+    def _draw_text(snapshot: QueueSnapshot) -> str:
+        drawn_at = snapshot.draw_at
+        at = local(drawn_at).strftime("%H:%M:%S") if drawn_at else ""
+        return _("You are in; the order is drawn at {time}.", time=at)
+
+    def _draw_when_due(self, snapshot: QueueSnapshot) -> None:
+        """Ask for the queue once the draw is due: the read draws, if no process did yet, and
+        the drawn order comes to every page live."""
+        if snapshot.draw_at is None:
+            return
+        wait = (snapshot.draw_at - datetime.now(UTC)).total_seconds() + 0.2
+        ui.timer(max(wait, 0.2), self._ask_for_draw, once=True)
+
+    async def _ask_for_draw(self) -> None:
+        await attempt(queues.get_snapshot(self.queue_id, actor=self.user))
 
     def _render_wait(self, snapshot: QueueSnapshot) -> None:
         estimate = estimate_wait(snapshot, self.user.id)
@@ -242,6 +275,8 @@ class QueuePanel:
                 ui.label(_("The queue is closed: joining is not possible now.")).classes(
                     "text-grey-8"
                 ).mark("queue-closed")
+            elif snapshot.presence_required:
+                self._render_code_input()
             return
         with ui.row().classes("w-full gap-2"):
             if mine.status is EntryStatus.FROZEN:
@@ -261,6 +296,26 @@ class QueuePanel:
                 ).props("outline color=positive").mark("leave-and-mark")
         if mine.status is not EntryStatus.CALLED:  # being called, it is too late to ask
             turn_alerts.offer_notifications()
+
+    def _render_code_input(self) -> None:
+        """A queue joined only from the classroom: the code the board shows, typed here (or
+        brought by the board's QR link)."""
+
+        def typed(event: object) -> None:
+            self.code = str(getattr(event, "value", "") or "")
+
+        code = (
+            ui.input(
+                _("Code from the classroom board"),
+                value=self.code,
+                on_change=typed,
+            )
+            .classes("w-full")
+            .mark("presence-code")
+        )
+        code.props["inputmode"] = "numeric"
+        code.props["autocomplete"] = "one-time-code"
+        code.props["maxlength"] = 12
 
     def _offer_undo(self) -> None:
         if self.left_marked:
@@ -288,7 +343,11 @@ class QueuePanel:
     async def _join(self, event: GenericEventArguments) -> None:
         # The service checks the task is one of this subject's; anything else means the default.
         task_id = event.args if isinstance(event.args, int) else None
-        await attempt(queues.join_queue(self.queue_id, actor=self.user, task_id=task_id))
+        await attempt(
+            queues.join_queue(
+                self.queue_id, actor=self.user, task_id=task_id, code=self.code or None
+            )
+        )
 
     async def _freeze(self) -> None:
         await attempt(queues.freeze(self.queue_id, actor=self.user))

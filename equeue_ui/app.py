@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import app, background_tasks, ui
 
 from equeue_ui import (
+    api,
     browser_guard,
     live_transport,
     log_redaction,
@@ -20,6 +21,7 @@ from equeue_ui import (
     tuning,
 )
 from equeue_ui.scheduler import run_draws, run_ecourses_sync, run_schedule
+from equeue_ui.services import avatars
 from equeue_ui.services.queues import load_snapshot
 from equeue_ui.settings import Settings
 
@@ -55,6 +57,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
         jobs.clear()
+        await avatars.background_refreshes(cancel=True)
         rt = runtime.current()
         await rt.hub.close()
         runtime.install(None)
@@ -65,6 +68,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     app.on_startup(startup)
     app.on_shutdown(shutdown)
     register_all(settings)
+    api.register(app)  # /api/v1 and its docs at /api/docs
     # Quasar's loading bar would show on every fetch the page makes (a dialog's first code, say)
     # as a progress bar without a name: noise for screen readers, and nothing to wait for here.
     app.config.quasar_config["loadingBar"]["skipHijack"] = True

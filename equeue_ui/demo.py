@@ -140,6 +140,16 @@ async def seed() -> bool:
 
     for subject, spec in zip(made, SUBJECTS, strict=True):
         assert subject.queue_id is not None
+        # The demo's lines stand in joining order (no fair start); the closed queue shows the
+        # presence code: join only from the classroom, with the code its board shows.
+        await queues.update_settings(
+            subject.queue_id,
+            actor=leader,
+            members_can_freeze=True,
+            max_size=None,
+            fair_start_seconds=0,
+            presence_required=spec.queue is QueueState.CLOSED,
+        )
         await queues.set_state(subject.queue_id, QueueState.OPEN, actor=leader)
         members = students[:7] if spec.queue is QueueState.OPEN else students[5:8]
         if spec.queue is QueueState.CLOSED:

@@ -100,6 +100,8 @@ def _to_payload(snapshot: QueueSnapshot) -> dict[str, Any]:
                 "user_id": entry.user_id,
                 "name": entry.display_name,
                 "short": entry.short_name,
+                # The picture's key (the page builds its address), None for initials.
+                "pic": entry.picture_key,
                 "task": entry.task_name,
                 "status": entry.status.value,
             }

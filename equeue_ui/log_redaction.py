@@ -42,6 +42,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\$argon2(?:id|i|d)\$[\w$=,+/.]*"), ARGON2_MASK),
     # Credentials in a URL: scheme://user:password@host.
     (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@'\"<>]+@"), rf"\1{MASK}@"),
+    # An API token (services/api_tokens) wherever it stands, even one the safety net below
+    # would let through (a random run without a digit, say).
+    (re.compile(r"\beq_[\w-]{8,}"), MASK),
     # "Bearer <token>" wherever it stands.
     (re.compile(r"(?i)\b(bearer)\s+[\w.~+/=-]{8,}"), rf"\1 {MASK}"),
     # name=value, name: value, 'name': 'value', "name": "value" for secret names (and a

@@ -17,6 +17,7 @@ def register_all(settings: Settings) -> None:
         home,
         invites,
         not_found,
+        pictures,
         queue,
         statistics,
         subject,
@@ -28,6 +29,7 @@ def register_all(settings: Settings) -> None:
 
     for module in (
         health,
+        pictures,
         web_app,
         auth,
         home,

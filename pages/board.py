@@ -4,6 +4,8 @@ join link the board shows."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import ui
@@ -13,7 +15,7 @@ from components.board import board, board_changes
 from components.i18n import _
 from components.notices import or_refusal
 from equeue_ui import runtime
-from equeue_ui.services import boards
+from equeue_ui.services import boards, presence
 from equeue_ui.services.boards import BoardInfo
 from equeue_ui.services.views import UserView
 from pages.guard import signed_in_page
@@ -29,7 +31,12 @@ def register() -> None:
         changes = board_changes(lambda: info)  # before reading the board
         info = await or_refusal(boards.board_for_link(token))
         if info is not None:
-            await board(info, join_url=_join_url(request, info.queue_id), changes=changes)
+            await board(
+                info,
+                join_url=_join_url(request, info.queue_id),
+                changes=changes,
+                code=lambda: presence.code_for_board(token),
+            )
 
     @signed_in_page("/queues/{queue_id}/board")
     async def board_for_operator(
@@ -41,12 +48,20 @@ def register() -> None:
         changes = board_changes(lambda: info)  # before reading the board
         info = await or_refusal(boards.board_for_operator(queue_id, actor=user))
         if info is not None:
-            await board(info, join_url=_join_url(request, queue_id), changes=changes)
+            await board(
+                info,
+                join_url=_join_url(request, queue_id),
+                changes=changes,
+                code=lambda: presence.code_for_operator(queue_id, actor=user),
+            )
         return None
 
     @ui.page("/q/{queue_id}")
-    async def short_join_link(queue_id: int) -> Response:
-        return RedirectResponse(f"/queues/{queue_id}", status_code=303)
+    async def short_join_link(queue_id: int, code: str = "") -> Response:
+        # The board's QR link brings the presence code along; the queue page fills it in.
+        digits = presence.normalize(code)
+        query = f"?{urlencode({'code': digits})}" if digits else ""
+        return RedirectResponse(f"/queues/{queue_id}{query}", status_code=303)
 
 
 def _theme(theme: str) -> None:

@@ -1,4 +1,5 @@
-"""`/queues/{id}`: the live queue page for students."""
+"""`/queues/{id}`: the live queue page for students. `?code=…` (the board's QR link) fills in
+the presence code; joining is still the reader's tap on "Join": a GET changes nothing."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from pages.guard import signed_in_page
 
 def register() -> None:
     @signed_in_page("/queues/{queue_id}")
-    async def queue_page(request: Request, user: UserView, queue_id: int) -> Response | None:
+    async def queue_page(
+        request: Request, user: UserView, queue_id: int, code: str = ""
+    ) -> Response | None:
         with frame(_("Queue"), user=user, here=request.url.path):
             changes = ReaderChanges(user)  # before reading what they change
             context = await or_refusal(queues.page(queue_id, actor=user))
@@ -33,5 +36,6 @@ def register() -> None:
                 handed_in=context.handed_in,
                 changes=changes,
             )
+            panel.code = code[:12]
             await panel.start(subject_id=context.subject_id)
         return None

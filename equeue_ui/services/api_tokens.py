@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ApiToken, User
 from db.types import utcnow
-from equeue_ui.errors import AuthenticationError, NotFoundError, invalid
+from equeue_ui.errors import AuthenticationError, NotFoundError, invalid, invalid_n
 from equeue_ui.i18n import msg
 from equeue_ui.services import permissions
 from equeue_ui.services.accounts import hash_token
@@ -104,9 +104,10 @@ async def create_token(
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
         if await _active_count(uow.session, user.id) >= MAX_ACTIVE_TOKENS:
-            raise invalid(
+            raise invalid_n(
+                "You have {n} active token, the most there may be. Revoke one first.",
                 "You have {n} active tokens, the most there may be. Revoke one first.",
-                n=MAX_ACTIVE_TOKENS,
+                MAX_ACTIVE_TOKENS,
             )
         token = ApiToken(
             user_id=user.id,

@@ -3,7 +3,8 @@
 Accounts are matched only by the eCourses user id, never by username, so an eCourses sign-in
 can never take over a local account. A new account gets the username ``<moodle name>@ecourses``
 (local registration refuses that suffix), or ``<moodle name>.<id>@ecourses`` if that is taken.
-Names and picture are refreshed at every sign-in; the token is stored encrypted and is used only
+Names and picture are refreshed at every sign-in (the picture itself is fetched in the
+background, services/avatars.py); the token is stored encrypted and is used only
 for imports.
 """
 
@@ -22,7 +23,14 @@ from equeue_ui.ecourses.errors import EcoursesInvalidLogin, EcoursesTokenExpired
 from equeue_ui.ecourses.models import SiteInfo
 from equeue_ui.errors import ConflictError, ForbiddenError, invalid
 from equeue_ui.i18n import msg
-from equeue_ui.services import account_merge, accounts, permissions, sign_in_throttle, site
+from equeue_ui.services import (
+    account_merge,
+    accounts,
+    avatars,
+    permissions,
+    sign_in_throttle,
+    site,
+)
 from equeue_ui.services.account_merge import MergeSummary
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_credential, scrub_person_name
@@ -78,6 +86,7 @@ async def sign_in_with_ecourses(
         _refresh(user, info, token, names=user.password_hash is None)
         await uow.session.flush()
         user_id = user.id
+    avatars.refresh_in_background(user_id)
     return await accounts.issue_ticket(user_id, binding=binding)
 
 
@@ -124,7 +133,9 @@ async def connect_ecourses(
             await account_merge.merge_into(uow, owner, user, actor=user)
         user.ecourses_user_id = info.userid
         _refresh(user, info, token, names=take_names)
-        return UserView.of(user)
+        linked = UserView.of(user)
+    avatars.refresh_in_background(linked.id)
+    return linked
 
 
 async def has_ecourses_token(*, actor: UserView) -> bool:

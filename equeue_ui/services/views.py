@@ -35,6 +35,8 @@ class UserView:
     dark_mode: bool | None
     has_password: bool
     from_ecourses: bool
+    # The picture's version (services/avatars.py); None shows the initials avatar.
+    picture_key: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -65,6 +67,7 @@ class UserView:
             dark_mode=user.dark_mode,
             has_password=user.password_hash is not None,
             from_ecourses=user.ecourses_user_id is not None,
+            picture_key=user.picture_key,
         )
 
 
@@ -185,6 +188,7 @@ class EntryView:
     joined_at: datetime
     called_at: datetime | None
     called_by: int | None = None
+    picture_key: str | None = None
     # Joined during the fair start: placed by the draw, which is not made yet.
     in_draw: bool = False
     joined_with_code: bool = False

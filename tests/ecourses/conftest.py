@@ -17,6 +17,7 @@ import uvicorn
 from equeue_ui import runtime
 from equeue_ui.ecourses.fake.app import create_app
 from equeue_ui.runtime import Runtime
+from equeue_ui.services import avatars
 from equeue_ui.services.queues import load_snapshot
 from tests.conftest import make_settings
 
@@ -86,6 +87,7 @@ async def ert(database_url: str, tmp_path: Path, fake: Fake) -> AsyncIterator[Ru
     try:
         yield built
     finally:
+        await avatars.background_refreshes(cancel=True)  # pictures a sign-in began fetching
         runtime.install(None)
         await built.db.dispose()
 

@@ -15,6 +15,7 @@ from equeue_ui.log_redaction import redact
 
 TOKEN = "Zq3vLx8NwE5tYb2RkA7mUc1sHd4PgJ6fVo9iQe0nTy"  # as secrets.token_urlsafe(32) makes
 HEX_TOKEN = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"  # Moodle's tokens are 32 hex digits
+API_TOKEN = "eq_" + "ZqvLxNwEtYbRkAmUcsHdPgJfVoiQenTy-abcdefghijk"  # services/api_tokens
 ARGON2 = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g"
 
 SECRET_CASES = [
@@ -34,6 +35,9 @@ SECRET_CASES = [
     pytest.param("Authorization: Basic YWxpY2U6aHVudGVyMg==", "YWxpY2U6aHVudGVyMg", id="basic"),
     pytest.param(f"[parameters: ('bob', '{ARGON2}', 'Bob')]", "$argon2", id="argon2-hash"),
     pytest.param(f"session {TOKEN} ended", TOKEN, id="bare-random-token"),
+    # An API token whose random part has no digit: the safety net alone would let it through.
+    pytest.param(f"token {API_TOKEN} refused", API_TOKEN[3:], id="bare-api-token"),
+    pytest.param(f"'authorization': 'Bearer {API_TOKEN}'", API_TOKEN[3:], id="bearer-api-token"),
 ]
 
 

@@ -1,9 +1,10 @@
 """The fake eCourses as a Starlette (ASGI) app.
 
 Moodle endpoints: `login/token.php`, `webservice/rest/server.php` (the four functions eQueue
-calls), user pictures and plain course/activity pages for the links. Test and demo hooks under
-`/_fake/` answer only on loopback: `POST /_fake/control` switches fault modes, expires tokens,
-edits a user or an activity, adds one; `GET /_fake/requests` lists the field *names* of recent
+calls), user pictures (an SVG without a token, a PNG through `webservice/pluginfile.php` with
+one) and plain course/activity pages for the links. Test and demo hooks under `/_fake/` answer
+only on loopback: `POST /_fake/control` switches fault modes, expires tokens, edits a user or an
+activity, adds one; `GET /_fake/requests` lists the field *names* of recent
 requests (never values).
 """
 
@@ -80,6 +81,21 @@ def create_app(*, fault: str = "none", delay: float = 30.0) -> Starlette:
         initials = (user.firstname[:1] + user.lastname[:1]) if user else "?"
         return Response(pictures.avatar_svg(initials, context), media_type="image/svg+xml")
 
+    async def service_picture(request: Request) -> Response:
+        # Moodle's webservice/pluginfile.php: the file for a token (read from the query or the
+        # body, like every Moodle parameter); the picture of the user the context belongs to.
+        fields = await _fields(request, state)
+        if state.user(state.tokens.get(fields.get("token", ""), 0)) is None:
+            return protocol.invalid_token().response()
+        owner = state.user(int(request.path_params["context"]) - 5000)
+        if owner is None:
+            return PlainTextResponse("not found", status_code=404)
+        if state.picture_fault == "slow":
+            await asyncio.sleep(state.delay)
+        if state.picture_fault == "broken":
+            return Response(b"GIF89a but not really", media_type="image/gif")
+        return Response(pictures.avatar_png(owner.id, owner.picture_rev), media_type="image/png")
+
     async def page(request: Request) -> Response:
         what = html.escape(f"{request.url.path}?{request.url.query}")
         return HTMLResponse(f"<h1>{html.escape(SITE_NAME)}</h1><p>{what}</p>")
@@ -107,6 +123,11 @@ def create_app(*, fault: str = "none", delay: float = 30.0) -> Starlette:
             Route("/login/token.php", token_php, methods=["GET", "POST"]),
             Route("/webservice/rest/server.php", server_php, methods=["GET", "POST"]),
             Route("/pluginfile.php/{context:int}/user/icon/{rest:path}", picture),
+            Route(
+                "/webservice/pluginfile.php/{context:int}/user/icon/{rest:path}",
+                service_picture,
+                methods=["GET", "POST"],
+            ),
             Route("/course/view.php", page),
             Route("/mod/{module}/view.php", page),
             Route("/_fake/control", control, methods=["POST"]),

@@ -6,11 +6,12 @@ import html
 from typing import Any
 
 from equeue_ui.ecourses.fake.data import DEMO_PASSWORD, SITE_NAME, FakeModule
-from equeue_ui.ecourses.fake.state import FAULTS, FakeEcourses
+from equeue_ui.ecourses.fake.state import FAULTS, PICTURE_FAULTS, FakeEcourses
 
 
 def apply(state: FakeEcourses, command: Any) -> dict[str, Any]:
     """Apply a JSON command: ``{"fault": "slow", "delay": 5}``, ``{"expire_tokens": true}``,
+    ``{"picture_fault": "slow"}`` (or "broken": user pictures only),
     ``{"reset": true}``, ``{"user": {"username": "a.ivanov", "firstname": "…",
     "picture_rev": 2}}``, ``{"module": {"cmid": 7011, "url": "…", "name": "…",
     "duedate": 1790000000, "visible": false, "available": false}}`` (what a teacher changes
@@ -22,11 +23,15 @@ def apply(state: FakeEcourses, command: Any) -> dict[str, Any]:
     if command.get("reset"):
         fresh = FakeEcourses()
         state.users, state.courses, state.tokens = fresh.users, fresh.courses, {}
-        state.fault, state.log = "none", []
+        state.fault, state.log, state.picture_fault = "none", [], "none"
     if "fault" in command:
         if command["fault"] not in FAULTS:
             return {"error": f"unknown fault; one of {', '.join(FAULTS)}"}
         state.fault = command["fault"]
+    if "picture_fault" in command:
+        if command["picture_fault"] not in PICTURE_FAULTS:
+            return {"error": f"unknown picture fault; one of {', '.join(PICTURE_FAULTS)}"}
+        state.picture_fault = command["picture_fault"]
     if "delay" in command:
         if not isinstance(command["delay"], int | float) or command["delay"] < 0:
             return {"error": "delay: seconds expected"}

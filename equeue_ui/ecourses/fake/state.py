@@ -9,6 +9,7 @@ from typing import Any
 
 from equeue_ui.ecourses.fake.data import FakeCourse, FakeUser, demo_courses, demo_users
 
+PICTURE_FAULTS = ("none", "slow", "broken")
 FAULTS = (
     "none",
     "slow",
@@ -29,6 +30,8 @@ class FakeEcourses:
 
     fault: str = "none"
     delay: float = 30.0
+    # How user pictures behave on their own: "none", "slow" (waits ``delay``), "broken".
+    picture_fault: str = "none"
     users: list[FakeUser] = field(default_factory=demo_users)
     courses: list[FakeCourse] = field(default_factory=demo_courses)
     tokens: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,30 @@
+"""The versioned HTTP API (``/api/v1``): an adapter beside ``pages/`` that calls the services
+with a token's user as the actor; docs at ``/api/docs``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from equeue_ui.api import docs, routes, stream
+from equeue_ui.api.auth import DEFAULT_REQUESTS_PER_MINUTE, RateLimit, caller_dependency
+
+PREFIX = "/api/v1"
+DOCS_PATH = "/api/docs"
+VERSION = "1.0"
+
+
+def register(
+    app: FastAPI,
+    *,
+    requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE,
+    heartbeat_s: float = stream.HEARTBEAT_S,
+) -> stream.Encoder:
+    """Mount the API on ``app``; returns the stream's encoder (tests count its encodings)."""
+    current_caller = caller_dependency(RateLimit(requests_per_minute))
+    encoder = stream.Encoder()
+    api = APIRouter(prefix=PREFIX)
+    api.include_router(routes.build(current_caller))
+    api.include_router(stream.build(current_caller, encoder, heartbeat_s=heartbeat_s))
+    app.include_router(api)
+    docs.register(app, api, version=VERSION, prefix=PREFIX, docs_path=DOCS_PATH)
+    return encoder

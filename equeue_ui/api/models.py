@@ -1,0 +1,191 @@
+"""What the API answers with: pydantic models made from the services' read models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+from equeue_ui.services.views import (
+    EntryStatus,
+    EntryView,
+    MemberRole,
+    MemberStatus,
+    QueueSnapshot,
+    QueueState,
+    SubjectView,
+    TaskView,
+    UserView,
+    WorkspaceView,
+)
+
+Item = TypeVar("Item")
+
+
+class Page(BaseModel, Generic[Item]):
+    """One page of a list, in a stable order. Ask for the next one with
+    ``?cursor=<next_cursor>``; ``next_cursor`` is null on the last page."""
+
+    items: list[Item]
+    next_cursor: str | None = Field(description="Where the next page starts; null at the end.")
+
+
+class Me(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    first_name: str
+    last_name: str
+    group_id: int | None
+    is_teacher: bool
+    scopes: list[str] = Field(description="What the token used for this request may do.")
+
+    @classmethod
+    def of(cls, user: UserView, scopes: frozenset[str]) -> Me:
+        return cls(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            group_id=user.group_id,
+            is_teacher=user.is_teacher,
+            scopes=sorted(scopes),
+        )
+
+
+class Workspace(BaseModel):
+    id: int
+    group_id: int
+    name: str
+    my_role: MemberRole | None
+    my_status: MemberStatus | None
+
+    @classmethod
+    def of(cls, view: WorkspaceView) -> Workspace:
+        return cls(
+            id=view.id,
+            group_id=view.group_id,
+            name=view.name,
+            my_role=view.my_role,
+            my_status=view.my_status,
+        )
+
+
+class Subject(BaseModel):
+    id: int
+    workspace_id: int
+    name: str
+    teacher_name: str
+    teacher_contact: str
+    requirements: str = Field(description="Markdown, as the subject's page shows it.")
+    queue_id: int | None
+
+    @classmethod
+    def of(cls, view: SubjectView) -> Subject:
+        return cls(
+            id=view.id,
+            workspace_id=view.workspace_id,
+            name=view.name,
+            teacher_name=view.teacher_name,
+            teacher_contact=view.teacher_contact,
+            requirements=view.requirements,
+            queue_id=view.queue_id,
+        )
+
+
+class Task(BaseModel):
+    id: int
+    subject_id: int
+    name: str
+    url: str | None
+    order_index: int
+    due_at: datetime | None
+    handed_in: bool = Field(
+        description="Whether the user marked it handed in (or it was accepted)."
+    )
+
+    @classmethod
+    def of(cls, view: TaskView, handed_in: bool) -> Task:
+        return cls(
+            id=view.id,
+            subject_id=view.subject_id,
+            name=view.name,
+            url=view.url,
+            order_index=view.order_index,
+            due_at=view.due_at,
+            handed_in=handed_in,
+        )
+
+
+class Entry(BaseModel):
+    id: int
+    position: int = Field(description="1 for the head of the queue.")
+    user_id: int
+    display_name: str
+    task_id: int | None
+    task_name: str | None
+    status: EntryStatus
+    joined_at: datetime
+    called_at: datetime | None
+
+    @classmethod
+    def of(cls, view: EntryView) -> Entry:
+        return cls(
+            id=view.id,
+            position=view.position,
+            user_id=view.user_id,
+            display_name=view.display_name,
+            task_id=view.task_id,
+            task_name=view.task_name,
+            status=view.status,
+            joined_at=view.joined_at,
+            called_at=view.called_at,
+        )
+
+
+class Queue(BaseModel):
+    """A queue at one version: what every page that shows it shows."""
+
+    id: int
+    subject_id: int
+    workspace_id: int
+    subject_name: str
+    state: QueueState
+    members_can_freeze: bool
+    max_size: int | None
+    version: int = Field(description="Grows with every change; the stream's event id.")
+    entries: list[Entry] = Field(description="In queue order.")
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+    @classmethod
+    def of(cls, snapshot: QueueSnapshot) -> Queue:
+        return cls(
+            id=snapshot.queue_id,
+            subject_id=snapshot.subject_id,
+            workspace_id=snapshot.workspace_id,
+            subject_name=snapshot.subject_name,
+            state=snapshot.state,
+            members_can_freeze=snapshot.members_can_freeze,
+            max_size=snapshot.max_size,
+            version=snapshot.version,
+            entries=[Entry.of(entry) for entry in snapshot.entries],
+            opens_at=snapshot.opens_at,
+            closes_at=snapshot.closes_at,
+        )
+
+
+class JoinRequest(BaseModel):
+    task_id: int | None = Field(
+        default=None, description="The task to hand in; by default the first not handed in."
+    )
+
+
+class Joined(BaseModel):
+    entry_id: int
+
+
+class Called(BaseModel):
+    entry_id: int | None = Field(description="The entry called to the desk; null if nobody waits.")
