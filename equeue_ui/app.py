@@ -22,6 +22,7 @@ from equeue_ui import (
 )
 from equeue_ui.scheduler import run_draws, run_ecourses_sync, run_schedule
 from equeue_ui.services import avatars
+from equeue_ui.services.push_sending import PushSender
 from equeue_ui.services.queues import load_snapshot
 from equeue_ui.settings import Settings
 
@@ -36,12 +37,14 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     log_redaction.install()  # `equeue` installs it first thing; this covers other embedders
 
     jobs: list[asyncio.Task[None]] = []
+    pushes = PushSender()  # "your turn" to phones, for the calls this process commits
 
     async def startup() -> None:
         if apply_migrations:
             await migrate.upgrade(settings.resolved_database_url)
         runtime.install(runtime.build(settings, load_snapshot=load_snapshot))
         live_transport.install(runtime.current().hub)
+        pushes.install(runtime.current().own_events)
         log.info("eQueue is using %s", runtime.current().db.dialect)
         listener = runtime.current().listener
         if listener is not None:
@@ -57,6 +60,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
         jobs.clear()
+        await pushes.close()
         await avatars.background_refreshes(cancel=True)
         rt = runtime.current()
         await rt.hub.close()

@@ -210,12 +210,16 @@ async def fetch(
     max_redirects: int = 5,
     allow: AllowList | None = None,
     trusted_hosts: Iterable[str] = (),
+    content: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> FetchResult:
     """Fetch ``url`` within ``deadline`` seconds in total and at most ``max_bytes`` of body.
 
     Redirects are followed (``max_redirects`` at most; with 0 the redirect is the result);
     ``data`` is sent form-encoded. ``allow`` defaults to ``EQUEUE_FETCH_ALLOW_HOSTS``;
     ``trusted_hosts`` admits more hosts for this call (an address the operator configured).
+    ``content`` is a raw body (a push message) sent with ``headers`` added; it is not sent on
+    after a redirect.
     Raises :class:`FetchError` (one message), :class:`FetchTimeout` or :class:`FetchTooLarge`.
     """
     policy = (allow if allow is not None else configured_allow_list()).including(trusted_hosts)
@@ -223,13 +227,16 @@ async def fetch(
     try:
         async with asyncio.timeout(deadline), _client(policy, deadline) as client:
             for hop in range(max_redirects + 1):
-                result = await _one(client, method, current, data, accept, max_bytes)
+                result = await _one(
+                    client, method, current, data, accept, max_bytes, content, headers
+                )
                 if not result.is_redirect or max_redirects == 0:
                     return result
                 if hop == max_redirects:
                     raise AddressRefused(f"more than {max_redirects} redirects")
                 current = check_url(str(httpx.URL(current).join(result.headers["location"])))
                 method, data = _after_redirect(result.status, method, data)
+                content = None
     except (TimeoutError, httpx.TimeoutException, httpcore.TimeoutException) as error:
         log.info("fetch of %s: no answer within %gs", shown_in_log(current), deadline)
         raise FetchTimeout(deadline) from error
@@ -293,9 +300,11 @@ async def _one(
     data: Mapping[str, str] | None,
     accept: str,
     max_bytes: int,
+    content: bytes | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> FetchResult:
-    headers = {"Accept": accept, "Accept-Encoding": "identity"}
-    async with client.stream(method, url, data=data, headers=headers) as response:
+    headers = {**(extra_headers or {}), "Accept": accept, "Accept-Encoding": "identity"}
+    async with client.stream(method, url, data=data, content=content, headers=headers) as response:
         if response.status_code in _REDIRECTS:
             return FetchResult(url, response.status_code, response.headers, b"")
         declared = response.headers.get("content-length", "")

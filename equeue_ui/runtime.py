@@ -25,6 +25,9 @@ class Runtime:
     # Names this process in PostgreSQL notifications, so its listener skips its own events.
     origin: str = field(default_factory=lambda: uuid.uuid4().hex)
     listener: PgEventListener | None = None  # PostgreSQL only; started by the app, not here
+    # Only the events this process committed (never other processes'): what must happen once
+    # per change, whichever process made it (a push to a phone), listens here.
+    own_events: EventBus = field(default_factory=EventBus)
     site_settings: SiteSettingsCache = field(default_factory=SiteSettingsCache)
 
 

@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client. Nobody by
     # default: anyone can send that header, and rate limits count by the address it names.
     trusted_proxies: Annotated[list[str], NoDecode] = []
+    # Web Push (issue 17): the VAPID private key (PEM) that signs every push; unset, one is
+    # generated once into the data folder (vapid_private.pem). Rotation: README, Web Push.
+    vapid_private_key: str | None = None
+    # Who runs the server, for the push services (RFC 8292): a mailto: or https: address.
+    vapid_subject: str = "mailto:equeue@localhost"
+    # Push endpoints come from browsers, so they go through the fetch guard like any address a
+    # person gave; tests admit their loopback push service here. Never set in production.
+    push_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -69,7 +77,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"not an IP address or network: {entry!r}") from error
         return value
 
-    @field_validator("fetch_allow_hosts", mode="before")
+    @field_validator("fetch_allow_hosts", "push_allow_hosts", mode="before")
     @classmethod
     def _split_allow_hosts(cls, value: object) -> object:
         return _comma_list(value)

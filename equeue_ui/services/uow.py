@@ -48,6 +48,7 @@ async def unit_of_work(*, conflict: Msg | None = None) -> AsyncIterator[UnitOfWo
             raise NotFoundError() from error
     if uow.events:
         await rt.bus.publish(uow.events)
+        await rt.own_events.publish(uow.events)
 
 
 @asynccontextmanager

@@ -30,6 +30,7 @@ from equeue_ui.services import (
     groups,
     password_resets,
     progress,
+    push,
     queues,
     statistics,
     student_invites,
@@ -64,6 +65,7 @@ ID_SERVICES: dict[str, Call] = {
     "account_merge.merge_summary(target_id)": lambda w, i: account_merge.merge_summary(
         w.member.id, i, actor=w.admin
     ),
+    "push.remove_device(device_id)": lambda w, i: push.remove_device(i, actor=w.member),
     "workspaces.pending_request_counts(workspace_ids)": lambda w, i: (
         workspaces.pending_request_counts(actor=w.admin, workspace_ids=[i])
     ),

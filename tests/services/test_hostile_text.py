@@ -39,6 +39,7 @@ from equeue_ui.services import (
     my_data,
     password_resets,
     passwords,
+    push,
     sign_in_throttle,
     site,
     status_line,
@@ -106,6 +107,18 @@ def _site(**change: str) -> Callable[[HostileWorld, str], object]:
 
 # One row per text parameter: the service called with the text there and valid values
 # elsewhere. Calls may return an awaitable (services) or a value (pure helpers).
+def _subscribe(w: HostileWorld, **text: str) -> Awaitable[None]:
+    """A browser's subscription with one field replaced by the hostile text."""
+    fields = {
+        "session_token": "no-such-session",
+        "endpoint": "https://push.example.com/send/abc",
+        "p256dh": "BA" + "A" * 85,  # 0x04 and 64 zero bytes, base64url
+        "auth": "A" * 22,  # 16 zero bytes
+        "user_agent": "Firefox",
+    } | text
+    return push.subscribe(actor=w.member, **fields)
+
+
 TEXT_SERVICES: dict[str, Call] = {
     "accounts.hash_token(token)": lambda w, s: accounts.hash_token(s),
     "accounts.register(username)": lambda w, s: accounts.register(
@@ -137,6 +150,14 @@ TEXT_SERVICES: dict[str, Call] = {
     "accounts.redeem_ticket(user_agent)": lambda w, s: _redeem(w, user_agent=s),
     "accounts.user_for_session(token)": lambda w, s: accounts.user_for_session(s),
     "accounts.sign_out(token)": lambda w, s: accounts.sign_out(s),
+    "push.subscribe(session_token)": lambda w, s: _subscribe(w, session_token=s),
+    "push.subscribe(endpoint)": lambda w, s: _subscribe(w, endpoint=s),
+    "push.subscribe(p256dh)": lambda w, s: _subscribe(w, p256dh=s),
+    "push.subscribe(auth)": lambda w, s: _subscribe(w, auth=s),
+    "push.subscribe(user_agent)": lambda w, s: _subscribe(w, user_agent=s),
+    "push.unsubscribe(endpoint)": lambda w, s: push.unsubscribe(s, actor=w.member),
+    "push.devices(session_token)": lambda w, s: push.devices(actor=w.member, session_token=s),
+    "push.check_endpoint(endpoint)": lambda w, s: push.check_endpoint(s),
     "accounts.set_preferences(language)": lambda w, s: accounts.set_preferences(
         actor=w.member, language=s
     ),

@@ -1,0 +1,212 @@
+"""Sending "your turn" to a called student's phones (issue 17, point 3).
+
+- Once per call: the sender listens to the events *this process* committed
+  (``Runtime.own_events``), so with several app processes only the one that made the call
+  pushes; the others hear of it through PostgreSQL for their open pages only.
+- Off the request path: the teacher's click returns at commit; the pushes run as a background
+  task with a deadline for the whole batch and one per push service, so a slow or dead push
+  service never holds anything up.
+- What is sent: the student's language, a short TTL (a stale "your turn" is worse than none),
+  ``Urgency: high`` (phones wake for it), one ``Topic`` per queue (a newer message replaces one
+  the phone has not fetched yet) and the queue page to open when tapped.
+- The push service's answer: 404 or 410 means the browser dropped the subscription, which is
+  then deleted; a success is recorded on the subscription (the profile shows it).
+
+Each message is encrypted for its browser (RFC 8291, ``aes128gcm``) by pywebpush, signed with
+the server's VAPID key (RFC 8292) by py-vapid, and posted through equeue_ui/fetch_guard.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+from pywebpush import WebPusher
+from sqlalchemy import delete, select, update
+
+from db.models import PushSubscription, Queue, Subject, User
+from db.types import utcnow
+from equeue_ui import fetch_guard, runtime
+from equeue_ui.events import EventBus, StudentCalled
+from equeue_ui.i18n import msg
+from equeue_ui.services import site
+from equeue_ui.services.push import vapid_key
+from equeue_ui.services.uow import read_only, unit_of_work
+
+log = logging.getLogger(__name__)
+
+TTL_SECONDS = 90
+URGENCY = "high"
+PUSH_DEADLINE_S = 10.0  # one push service's answer
+BATCH_DEADLINE_S = 20.0  # every device of one call
+MAX_ANSWER_BYTES = 4096  # push services answer with an empty body or a short error
+VAPID_LIFETIME_S = 12 * 3600  # RFC 8292 allows at most 24 hours
+GONE = frozenset({404, 410})
+CALLED_TITLE = msg("It is your turn!")
+
+
+@dataclass(frozen=True)
+class PushMessage:
+    """What the service worker shows (equeue_ui/static/sw.js reads these fields)."""
+
+    title: str
+    body: str
+    topic: str
+    url: str
+
+    def payload(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Target:
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
+def topic(queue: int) -> str:
+    """One topic per queue: at most 32 characters of the URL-safe base64 alphabet (RFC 8030)."""
+    return f"queue-{queue}"
+
+
+async def send_call(event: StudentCalled) -> int:
+    """Push the call to each of the student's devices; how many push services took it."""
+    async with read_only() as session:
+        row = (
+            await session.execute(
+                select(Subject.name, User.language)
+                .select_from(Queue)
+                .join(Subject, Subject.id == Queue.subject_id)
+                .join(User, User.id == event.user_id)
+                .where(Queue.id == event.queue_id)
+            )
+        ).first()
+        subscriptions = (
+            await session.scalars(
+                select(PushSubscription).where(PushSubscription.user_id == event.user_id)
+            )
+        ).all()
+        targets = [Target(s.endpoint, s.p256dh, s.auth) for s in subscriptions]
+    if row is None or not targets:
+        return 0
+    subject, chosen = row
+    language = chosen or await site.default_language()
+    message = PushMessage(
+        title=CALLED_TITLE.render(language),
+        body=msg("Go to the teacher: {subject}", subject=subject).render(language),
+        topic=topic(event.queue_id),
+        url=f"/queues/{event.queue_id}",
+    )
+    results = await asyncio.gather(*(deliver(target, message) for target in targets))
+    return sum(results)
+
+
+async def deliver(target: Target, message: PushMessage) -> bool:
+    """Post one encrypted message to one browser's push service; True if it was accepted."""
+    settings = runtime.current().settings
+    pusher = WebPusher(
+        {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
+    )
+    body = pusher.encode(message.payload(), "aes128gcm")["body"]
+    parts = urlsplit(target.endpoint)
+    claims = {
+        "sub": settings.vapid_subject,
+        "aud": f"{parts.scheme}://{parts.netloc}",
+        "exp": int(time.time()) + VAPID_LIFETIME_S,
+    }
+    headers = {
+        "TTL": str(TTL_SECONDS),
+        "Urgency": URGENCY,
+        "Topic": message.topic,
+        "Content-Encoding": "aes128gcm",
+        "Content-Type": "application/octet-stream",
+        **vapid_key().sign(claims),
+    }
+    try:
+        answer = await fetch_guard.fetch(
+            target.endpoint,
+            method="POST",
+            content=body,
+            headers=headers,
+            max_bytes=MAX_ANSWER_BYTES,
+            deadline=PUSH_DEADLINE_S,
+            max_redirects=0,
+            allow=fetch_guard.AllowList.parse(settings.push_allow_hosts),
+        )
+    except fetch_guard.FetchError as error:
+        log.info("push to %s failed: %s", fetch_guard.shown_in_log(target.endpoint), error)
+        return False
+    if answer.status in GONE:
+        await _forget(target.endpoint)
+        return False
+    if 200 <= answer.status < 300:
+        await _delivered(target.endpoint)
+        return True
+    log.warning(
+        "push service %s answered %d", fetch_guard.shown_in_log(target.endpoint), answer.status
+    )
+    return False
+
+
+async def _forget(endpoint: str) -> None:
+    async with unit_of_work() as uow:
+        await uow.session.execute(
+            delete(PushSubscription).where(PushSubscription.endpoint == endpoint)
+        )
+
+
+async def _delivered(endpoint: str) -> None:
+    async with unit_of_work() as uow:
+        await uow.session.execute(
+            update(PushSubscription)
+            .where(PushSubscription.endpoint == endpoint)
+            .values(last_success_at=utcnow())
+        )
+
+
+class PushSender:
+    """Sends each call this process committed as a background task of its own."""
+
+    def __init__(self, send: Callable[[StudentCalled], Awaitable[int]] = send_call) -> None:
+        self._send = send
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def install(self, own_events: EventBus) -> None:
+        self._unsubscribe = own_events.subscribe(StudentCalled, self._on_called)
+
+    def _on_called(self, event: StudentCalled) -> None:
+        task = asyncio.get_running_loop().create_task(self._run(event), name="web push")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, event: StudentCalled) -> None:
+        try:
+            async with asyncio.timeout(BATCH_DEADLINE_S):
+                await self._send(event)
+        except TimeoutError:
+            log.warning("pushing the call in queue %d took too long", event.queue_id)
+        except Exception:
+            log.exception("pushing the call in queue %d failed", event.queue_id)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    async def idle(self) -> None:
+        """Wait until every push started so far is done (tests; shutdown)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    async def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
