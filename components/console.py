@@ -11,6 +11,7 @@ from nicegui import ui
 from nicegui.events import KeyEventArguments
 
 from components.console_dialogs import confirm
+from components.console_fair import FairPart, open_let_in
 from components.console_rows import CALL, STATE_COLOURS, Action, desk_card, use_colours, waiting_row
 from components.i18n import _, _n
 from components.live import Changes, coalesced
@@ -69,6 +70,7 @@ class Console:
         use_colours()
         with ui.column().classes("w-full gap-3").mark("console"):
             self.header = ui.row().classes("w-full items-center gap-2")
+            self.fair = FairPart(self.queue_id, user=user)
             # Drawn once, so a keyboard user's focus stays on it while the queue changes.
             call = ui.button(_("Call next (N)"), icon="campaign", on_click=self._call_next)
             call.classes("w-full text-lg").props("size=lg").mark("call-next")
@@ -114,6 +116,7 @@ class Console:
             return
         with self.client:
             self._render_header(snapshot)
+            self.fair.show(snapshot)
             self._render_desk(snapshot)
             self._render_waiting(snapshot)
 
@@ -141,6 +144,9 @@ class Console:
             ui.button(_("Settings"), icon="settings", on_click=self._settings, color=None).props(
                 "outline dense"
             ).mark("open-settings")
+            ui.button(_("Let in"), icon="person_add", on_click=self._let_in, color=None).props(
+                "outline dense"
+            ).mark("open-let-in")
             ui.button(
                 _("Clear"), icon="delete_sweep", on_click=self._confirm_clear, color=None
             ).props("outline dense").classes("text-negative").mark("clear")
@@ -195,6 +201,12 @@ class Console:
                 self._opened(
                     open_settings(self.shown, user=self.user, full_names=info.subject_setting)
                 )
+
+    async def _let_in(self) -> None:
+        with self.dialogs:
+            dialog = await open_let_in(self.queue_id, user=self.user)
+        if dialog is not None:
+            self._opened(dialog)
 
     def _confirm_clear(self) -> None:
         with self.dialogs:

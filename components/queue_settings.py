@@ -53,6 +53,32 @@ def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool |
             .classes("w-full")
             .mark("setting-names")
         )
+        presence = ui.switch(
+            _("Join only from the classroom (with the code the board shows)"),
+            value=snapshot.presence_required,
+        ).mark("setting-presence")
+        code_minutes = (
+            ui.number(
+                _("The code changes every (minutes)"),
+                value=snapshot.presence_window_seconds // 60,
+                min=1,
+                max=60,
+                precision=0,
+            )
+            .classes("w-full")
+            .mark("setting-code-minutes")
+        )
+        fair_start = (
+            ui.number(
+                _("Fair start: seconds after opening whose joins are drawn (0: off)"),
+                value=snapshot.fair_start_seconds,
+                min=0,
+                max=600,
+                precision=0,
+            )
+            .classes("w-full")
+            .mark("setting-fair-start")
+        )
 
         async def save() -> None:
             # The page may redraw this part live while saving (the settings changed), so the
@@ -71,6 +97,12 @@ def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool |
                     max_size=int(size.value) if size.value else None,
                     opens_at=opens_at,
                     closes_at=closes_at,
+                    presence_required=bool(presence.value),
+                    # An empty field is refused by the service's range check, with its message.
+                    presence_window_seconds=int(code_minutes.value or 0) * 60,
+                    fair_start_seconds=int(fair_start.value)
+                    if fair_start.value is not None
+                    else -1,
                 )
             )
             full = {"site": None, "full": True, "short": False}[names.value]
