@@ -295,7 +295,7 @@ class QueuePanel:
                     _("Leave and mark handed in"), icon="task_alt", on_click=self._leave_marked
                 ).props("outline color=positive").mark("leave-and-mark")
         if mine.status is not EntryStatus.CALLED:  # being called, it is too late to ask
-            turn_alerts.offer_notifications()
+            turn_alerts.offer_notifications(self.user)
 
     def _render_code_input(self) -> None:
         """A queue joined only from the classroom: the code the board shows, typed here (or

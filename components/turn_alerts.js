@@ -3,11 +3,15 @@
 // and each new `n` plays once (a re-sent prop with the same `n` does not replay it). A strong
 // alert rings until `ringing` goes false (acknowledged, or the call ended): the 🔔 title and
 // the notification stay until then, and go at once then.
+// Web Push: with `pushKey` (the server's VAPID key) the page can subscribe this browser through
+// the service worker (/sw.js); the subscription goes back to the server as the method's answer,
+// and on mounting the element tells the server whether this browser is subscribed already.
 export default {
   template: "<span hidden></span>",
   props: {
     alert: Object,
     ringing: Boolean,
+    pushKey: String,
   },
   data() {
     return { played: 0 };
@@ -22,6 +26,9 @@ export default {
   },
   mounted() {
     this.play();
+    if (this.pushKey) {
+      currentSubscription().then((found) => this.$emit("push_state", { subscribed: !!found }));
+    }
   },
   unmounted() {
     stopRinging();
@@ -37,8 +44,53 @@ export default {
       if (!("Notification" in window)) return "unsupported";
       return await Notification.requestPermission();
     },
+    async subscribePush() {
+      if (!this.pushKey || !pushSupported()) return null;
+      try {
+        const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+        await navigator.serviceWorker.ready;
+        const subscription =
+          (await registration.pushManager.getSubscription()) ||
+          (await registration.pushManager.subscribe({
+            userVisibleOnly: true,
+            applicationServerKey: this.pushKey,
+          }));
+        const data = subscription.toJSON();
+        return {
+          endpoint: data.endpoint,
+          p256dh: data.keys.p256dh,
+          auth: data.keys.auth,
+          userAgent: navigator.userAgent,
+        };
+      } catch (error) {
+        return null;
+      }
+    },
+    async unsubscribePush() {
+      const subscription = await currentSubscription();
+      if (!subscription) return null;
+      const endpoint = subscription.endpoint;
+      try {
+        await subscription.unsubscribe();
+      } catch (error) {}
+      return endpoint;
+    },
   },
 };
+
+function pushSupported() {
+  return "serviceWorker" in navigator && "PushManager" in window;
+}
+
+async function currentSubscription() {
+  if (!pushSupported()) return null;
+  try {
+    const registration = await navigator.serviceWorker.getRegistration("/");
+    return registration ? await registration.pushManager.getSubscription() : null;
+  } catch (error) {
+    return null;
+  }
+}
 
 function playAlert(title, body, strong) {
   try {

@@ -5,6 +5,10 @@ quieter heads-up when they are next; and, when a teacher ends their place, what 
 A call is kept on the server until acknowledged (``queues.pending_calls``): every page load and
 every reconnection of the student's pages raises it again, so a phone that was offline or
 reloaded while its owner was called does not stay silent.
+
+"Notify me" also subscribes the device to Web Push (issue 17): the browser's subscription comes
+back through the page's socket (no HTTP endpoint to guard) and is stored for the signed-in
+session, so the call reaches a locked phone or a closed tab through its push service.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from nicegui import Client, background_tasks, ui
 from components.i18n import _
 from components.live import on_each_event
 from components.notices import attempt
+from components.session import session_token
 from equeue_ui import runtime
 from equeue_ui.events import CallAcknowledged, StudentCalled, TurnEnded, TurnOutcome
-from equeue_ui.services import queues
+from equeue_ui.services import push, queues
 from equeue_ui.services.views import UserView
 
 
@@ -47,6 +52,15 @@ class AlertPlayer(ui.element, component="turn_alerts.js"):
     async def ask_permission(self) -> object:
         """The browser's answer to "may we show notifications?" ("granted", "denied", …)."""
         return await self.run_method("askNotifications", timeout=60)
+
+    async def subscribe_push(self) -> object:
+        """The browser's push subscription ({endpoint, p256dh, auth, userAgent}), or None where
+        there is no service worker or push service."""
+        return await self.run_method("subscribePush", timeout=30)
+
+    async def unsubscribe_push(self) -> object:
+        """Ends the browser's push subscription; its endpoint, or None if it had none."""
+        return await self.run_method("unsubscribePush", timeout=30)
 
 
 class TurnAlerts(ui.element):
@@ -187,21 +201,71 @@ def heads_up_over() -> None:
         found.not_next()
 
 
-def offer_notifications() -> None:
-    """A button that asks the browser for permission to show notifications."""
+def offer_notifications(user: UserView) -> None:
+    """A button that asks the browser for permission to show notifications and subscribes this
+    device to pushes; once it is subscribed, a button that turns that off again."""
+    client = ui.context.client
+    token = session_token(client.request)
     # Made now, so it is in the browser before the button is pressed.
-    player_element = player(ui.context.client)
+    player_element = player(client)
+    player_element.props["push-key"] = push.public_key()
 
     async def ask() -> None:
         answer = await player_element.ask_permission()
         if answer == "granted":
-            ui.notify(_("Notifications are on: you will be told when it is your turn."))
+            if await _subscribe(player_element, user, token):
+                ui.notify(
+                    _(
+                        "Notifications are on: this device will be told when it is your turn, "
+                        "even with the page closed."
+                    )
+                )
+                off.set_visibility(True)
+            else:
+                ui.notify(_("Notifications are on: you will be told when it is your turn."))
             button.set_visibility(False)
         elif answer == "denied":
             ui.notify(_("The browser blocks notifications for this site."), type="warning")
 
+    async def stop() -> None:
+        endpoint = await player_element.unsubscribe_push()
+        if isinstance(endpoint, str):
+            await attempt(push.unsubscribe(endpoint, actor=user))
+        ui.notify(_("This device will no longer be told when it is your turn."))
+        off.set_visibility(False)
+        button.set_visibility(True)
+
+    def shown(subscribed: bool) -> None:
+        off.set_visibility(subscribed)
+        button.set_visibility(not subscribed)
+
     button = ui.button(_("Notify me when it is my turn"), icon="notifications", on_click=ask)
     button.props("flat dense").mark("enable-notifications")
+    off = ui.button(_("Stop notifications on this device"), icon="notifications_off", on_click=stop)
+    off.props("flat dense").mark("disable-notifications")
+    off.set_visibility(False)
+    # The browser says whether this device is subscribed already (see turn_alerts.js).
+    player_element.on("push_state", lambda event: shown(bool(event.args)), args=["subscribed"])
+
+
+async def _subscribe(player_element: AlertPlayer, user: UserView, token: str | None) -> bool:
+    found = await player_element.subscribe_push()
+    if not isinstance(found, dict):
+        return False  # no push service in this browser: the open page still rings
+    fields = {key: found.get(key) for key in ("endpoint", "p256dh", "auth", "userAgent")}
+    if not all(isinstance(value, str) for value in fields.values()):
+        return False
+    done = await attempt(
+        push.subscribe(
+            actor=user,
+            session_token=token,
+            endpoint=str(fields["endpoint"]),
+            p256dh=str(fields["p256dh"]),
+            auth=str(fields["auth"]),
+            user_agent=str(fields["userAgent"]),
+        )
+    )
+    return done is not None
 
 
 def player(client: Client) -> AlertPlayer:

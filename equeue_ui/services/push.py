@@ -33,6 +33,7 @@ from equeue_ui.errors import InvalidError, NotFoundError, invalid
 from equeue_ui.services import permissions
 from equeue_ui.services.accounts import hash_token
 from equeue_ui.services.uow import read_only, unit_of_work
+from equeue_ui.services.validation import scrub
 from equeue_ui.services.views import UserView
 
 VAPID_KEY_FILE = "vapid_private.pem"
@@ -100,8 +101,8 @@ async def subscribe(
     p256dh: str,
     auth: str,
     user_agent: str = "",
-) -> None:
-    """Keep this browser's subscription for the actor, tied to their current session.
+) -> int:
+    """Keep this browser's subscription for the actor, tied to their current session; its id.
 
     The same endpoint again (a browser subscribing anew, or another account signed in on it
     now) replaces the old row: one browser, one owner."""
@@ -114,16 +115,17 @@ async def subscribe(
         await uow.session.execute(
             delete(PushSubscription).where(PushSubscription.endpoint == endpoint)
         )
-        uow.session.add(
-            PushSubscription(
-                user_id=actor.id,
-                session_id=session_id,
-                endpoint=endpoint,
-                p256dh=p256dh,
-                auth=auth,
-                user_agent=user_agent[:USER_AGENT_LENGTH],
-            )
+        row = PushSubscription(
+            user_id=actor.id,
+            session_id=session_id,
+            endpoint=endpoint,
+            p256dh=p256dh,
+            auth=auth,
+            user_agent=scrub(user_agent)[:USER_AGENT_LENGTH],
         )
+        uow.session.add(row)
+        await uow.session.flush()
+        return row.id
 
 
 async def unsubscribe(endpoint: str, *, actor: UserView) -> bool:

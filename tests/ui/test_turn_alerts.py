@@ -234,6 +234,8 @@ async def test_the_student_turns_on_browser_notifications(user: User, demo: Demo
     await sign_in(user, "student5", path=f"/queues/{demo.open_subject.queue_id}")
     answer = "denied"
     user.javascript_rules[re.compile(r'.*runMethod\(\d+, "askNotifications"')] = lambda _: answer
+    # A browser without a push service: the open page still rings (tests/ui/test_push_device.py)
+    user.javascript_rules[re.compile(r'.*runMethod\(\d+, "subscribePush"')] = lambda _: None
     user.find(marker="enable-notifications").click()
     await wait_for_notice(user, "The browser blocks notifications for this site.")
     await user.should_see(marker="enable-notifications")  # to try again once unblocked
