@@ -35,7 +35,7 @@ def register() -> None:
                 info,
                 join_url=_join_url(request, info.queue_id),
                 changes=changes,
-                code=lambda: presence.code_for_board(token),
+                code=lambda: boards.presence_code(token),
             )
 
     @signed_in_page("/queues/{queue_id}/board")

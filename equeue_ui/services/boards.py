@@ -14,8 +14,9 @@ from db.types import utcnow
 from equeue_ui.errors import NotFoundError
 from equeue_ui.events import DisplayLinkCreated, DisplayLinkRevoked
 from equeue_ui.i18n import msg
-from equeue_ui.services import audit, permissions, site
+from equeue_ui.services import audit, permissions, presence, site
 from equeue_ui.services.accounts import hash_token
+from equeue_ui.services.presence import PresenceCode
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_text, is_token
 from equeue_ui.services.views import UserView
@@ -156,6 +157,15 @@ async def _subject_of_queue(session: AsyncSession, queue_id: int) -> Subject:
     if subject is None:
         raise NotFoundError(msg("This queue does not exist."))
     return subject
+
+
+async def presence_code(token: str) -> PresenceCode | None:
+    """The presence code a board opened through a display link shows now (services/presence.py);
+    refused once the link is revoked."""
+    info = await board_for_link(token)
+    async with read_only() as session:
+        queue = await session.get(Queue, info.queue_id)
+        return None if queue is None else presence.shown(queue)
 
 
 def _view(link: DisplayLink) -> DisplayLinkView:

@@ -25,7 +25,7 @@ from db.models import Queue, SignInThrottle
 from db.types import utcnow
 from equeue_ui.errors import InvalidError, NotFoundError, RateLimitedError
 from equeue_ui.i18n import msg, msg_n
-from equeue_ui.services import boards, permissions
+from equeue_ui.services import permissions
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.views import UserView
 
@@ -157,18 +157,11 @@ async def code_for_operator(queue_id: int, *, actor: UserView) -> PresenceCode |
             raise NotFoundError(msg("This queue does not exist."))
         subject = await permissions.get_subject(session, queue.subject_id)
         await permissions.ensure_queue_operator(session, user, subject)
-        return _shown(queue)
+        return shown(queue)
 
 
-async def code_for_board(token: str) -> PresenceCode | None:
-    """The code a board opened through a display link shows now (refused once revoked)."""
-    info = await boards.board_for_link(token)
-    async with read_only() as session:
-        queue = await session.get(Queue, info.queue_id)
-        return None if queue is None else _shown(queue)
-
-
-def _shown(queue: Queue) -> PresenceCode | None:
+def shown(queue: Queue) -> PresenceCode | None:
+    """The code a queue's board and console show now; None when it asks for none."""
     if not queue.presence_required or queue.presence_secret is None:
         return None
     return current(queue.presence_secret, queue.presence_window_seconds)

@@ -136,13 +136,13 @@ async def test_wrong_codes_are_limited_per_user(rt: Runtime, clock: Clock) -> No
 async def test_the_board_shows_the_code_and_the_snapshot_never_carries_it(rt: Runtime) -> None:
     qw = await classroom_queue(rt)
     made = await boards.create_display_link(qw.queue_id, actor=qw.teacher)
-    shown = await presence.code_for_board(made.token)
+    shown = await boards.presence_code(made.token)
     assert shown is not None and shown.code == await code_now(qw)
     assert shown.code not in repr(await snapshot(qw))
 
     await boards.revoke_display_link(made.link.id, actor=qw.teacher)
     with pytest.raises(NotFoundError):
-        await presence.code_for_board(made.token)
+        await boards.presence_code(made.token)
     with pytest.raises(ForbiddenError):
         await presence.code_for_operator(qw.queue_id, actor=qw.students[0])
 
