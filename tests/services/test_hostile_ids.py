@@ -29,6 +29,7 @@ from equeue_ui.services import (
     exports,
     groups,
     password_resets,
+    presence,
     progress,
     push,
     queues,
@@ -164,6 +165,18 @@ ID_SERVICES: dict[str, Call] = {
         i, actor=w.admin, members_can_freeze=True, max_size=None
     ),
     "queues.call_next(queue_id)": lambda w, i: queues.call_next(i, actor=w.admin),
+    "queues.let_in(queue_id)": lambda w, i: queues.let_in(i, actor=w.admin, user_id=w.member.id),
+    "queues.let_in(user_id)": lambda w, i: queues.let_in(w.queue_id, actor=w.admin, user_id=i),
+    "queues.let_in(task_id)": lambda w, i: queues.let_in(
+        w.queue_id, actor=w.admin, user_id=w.admin.id, task_id=i
+    ),
+    "queues.members_to_let_in(queue_id)": lambda w, i: queues.members_to_let_in(i, actor=w.admin),
+    "queues.draw_if_due(queue_id)": lambda w, i: queues.draw_if_due(i),
+    "presence.check_code(queue_id)": lambda w, i: presence.check_code(i, w.member.id, "123456"),
+    "presence.check_code(user_id)": lambda w, i: presence.check_code(w.queue_id, i, "123456"),
+    "presence.code_for_operator(queue_id)": lambda w, i: presence.code_for_operator(
+        i, actor=w.admin
+    ),
     "queues.accept(entry_id)": lambda w, i: queues.accept(i, actor=w.admin),
     "queues.return_entry(entry_id)": lambda w, i: queues.return_entry(i, actor=w.admin),
     "queues.skip(entry_id)": lambda w, i: queues.skip(i, actor=w.admin),

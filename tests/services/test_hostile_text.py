@@ -39,7 +39,9 @@ from equeue_ui.services import (
     my_data,
     password_resets,
     passwords,
+    presence,
     push,
+    queues,
     sign_in_throttle,
     site,
     status_line,
@@ -216,6 +218,10 @@ TEXT_SERVICES: dict[str, Call] = {
         w.queue_id, actor=w.admin, label=s
     ),
     "boards.board_for_link(token)": lambda w, s: boards.board_for_link(s),
+    "boards.presence_code(token)": lambda w, s: boards.presence_code(s),
+    "presence.check_code(code)": lambda w, s: presence.check_code(w.queue_id, w.member.id, s),
+    "presence.normalize(code)": lambda w, s: presence.normalize(s),
+    "queues.join_queue(code)": lambda w, s: queues.join_queue(w.queue_id, actor=w.member, code=s),
     "ecourses_accounts.sign_in_with_ecourses(username)": lambda w, s: (
         ecourses_accounts.sign_in_with_ecourses(s, PASSWORD, binding=BINDING)
     ),
@@ -473,6 +479,10 @@ def test_names_from_ecourses_are_tidied_into_text_a_person_could_have_typed(text
 NOT_TEXT_ENTRY_POINTS = {
     "accounts.issue_ticket": "its binding is the server's own cookie value, checked in sign_in",
     "exports.write_csv": "writes what the exports read from the database, and translations",
+    # A typed code reaches them only through presence.check_code (listed), already checked.
+    "presence.accepts": "its secret is the queue's own, from the database",
+    "presence.code_for": "its secret is the queue's own, from the database",
+    "presence.current": "its secret is the queue's own, from the database",
 }
 
 
