@@ -1,5 +1,7 @@
 """Sending "your turn" to a called student's phones (issue 17, point 3).
 
+- When a student is called, and when that makes another one next (the one after the called
+  student; a call out of order leaves who is next as it was, and is not announced again).
 - Once per call: the sender listens to the events *this process* committed
   (``Runtime.own_events``), so with several app processes only the one that made the call
   pushes; the others hear of it through PostgreSQL for their open pages only.
@@ -33,9 +35,10 @@ from db.models import PushSubscription, Queue, Subject, User
 from db.types import utcnow
 from equeue_ui import fetch_guard, runtime
 from equeue_ui.events import EventBus, StudentCalled
-from equeue_ui.i18n import msg
+from equeue_ui.i18n import Msg, msg, translate
 from equeue_ui.services import site
 from equeue_ui.services.push import vapid_key
+from equeue_ui.services.queues import load_snapshot
 from equeue_ui.services.uow import read_only, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -47,7 +50,11 @@ BATCH_DEADLINE_S = 20.0  # every device of one call
 MAX_ANSWER_BYTES = 4096  # push services answer with an empty body or a short error
 VAPID_LIFETIME_S = 12 * 3600  # RFC 8292 allows at most 24 hours
 GONE = frozenset({404, 410})
+# The open page's words (components/turn_alerts.py); the body gets the subject's name.
 CALLED_TITLE = msg("It is your turn!")
+CALLED_BODY = msg("Go to the teacher: {subject}")
+NEXT_TITLE = msg("You are next")
+NEXT_BODY = msg("Get ready: {subject}")
 
 
 @dataclass(frozen=True)
@@ -75,21 +82,46 @@ def topic(queue: int) -> str:
     return f"queue-{queue}"
 
 
+async def send_for_call(event: StudentCalled) -> int:
+    """Push the call to the student's devices, and "you are next" to whoever the call made next;
+    how many push services took a message."""
+    called, made_next = await asyncio.gather(send_call(event), send_next_after(event))
+    return called + made_next
+
+
 async def send_call(event: StudentCalled) -> int:
     """Push the call to each of the student's devices; how many push services took it."""
+    return await _send(event.user_id, event.queue_id, CALLED_TITLE, CALLED_BODY)
+
+
+async def send_next_after(event: StudentCalled) -> int:
+    """Push "you are next" to whoever is next after this call, if the call made them next."""
+    snapshot = await load_snapshot(event.queue_id)
+    if snapshot is None:
+        return 0
+    called = snapshot.entry_of(event.user_id)
+    upcoming = next((e for e in snapshot.entries if snapshot.is_next(e.user_id)), None)
+    if called is None or upcoming is None or upcoming.position < called.position:
+        return 0  # nobody left, or called out of order: whoever is next was next already
+    return await _send(upcoming.user_id, event.queue_id, NEXT_TITLE, NEXT_BODY)
+
+
+async def _send(user_id: int, queue_id: int, title: Msg, body: Msg) -> int:
+    """Push ``title`` and ``body`` (``{subject}`` filled in) about a queue to each of a user's
+    devices, in the user's language; how many push services took it."""
     async with read_only() as session:
         row = (
             await session.execute(
                 select(Subject.name, User.language)
                 .select_from(Queue)
                 .join(Subject, Subject.id == Queue.subject_id)
-                .join(User, User.id == event.user_id)
-                .where(Queue.id == event.queue_id)
+                .join(User, User.id == user_id)
+                .where(Queue.id == queue_id)
             )
         ).first()
         subscriptions = (
             await session.scalars(
-                select(PushSubscription).where(PushSubscription.user_id == event.user_id)
+                select(PushSubscription).where(PushSubscription.user_id == user_id)
             )
         ).all()
         targets = [Target(s.endpoint, s.p256dh, s.auth) for s in subscriptions]
@@ -98,10 +130,10 @@ async def send_call(event: StudentCalled) -> int:
     subject, chosen = row
     language = chosen or await site.default_language()
     message = PushMessage(
-        title=CALLED_TITLE.render(language),
-        body=msg("Go to the teacher: {subject}", subject=subject).render(language),
-        topic=topic(event.queue_id),
-        url=f"/queues/{event.queue_id}",
+        title=title.render(language),
+        body=translate(body.msgid, language, subject=subject),
+        topic=topic(queue_id),
+        url=f"/queues/{queue_id}",
     )
     results = await asyncio.gather(*(deliver(target, message) for target in targets))
     return sum(results)
@@ -173,7 +205,7 @@ async def _delivered(endpoint: str) -> None:
 class PushSender:
     """Sends each call this process committed as a background task of its own."""
 
-    def __init__(self, send: Callable[[StudentCalled], Awaitable[int]] = send_call) -> None:
+    def __init__(self, send: Callable[[StudentCalled], Awaitable[int]] = send_for_call) -> None:
         self._send = send
         self._tasks: set[asyncio.Task[None]] = set()
         self._unsubscribe: Callable[[], None] | None = None

