@@ -112,6 +112,8 @@ task.move                         A       -       -       -       -         -   
 queue.update_settings             A       -       -       -       A         -        A      -
 queue.set_state                   A       -       -       -       A         -        A      -
 queue.call_next                   A       -       -       -       A         -        A      -
+queue.let_in                      A       -       -       -       A         -        A      -
+queue.members_to_let_in           A       -       -       -       A         -        A      -
 queue.accept                      A       -       -       -       A         -        A      -
 queue.return_entry                A       -       -       -       A         -        A      -
 queue.skip                        A       -       -       -       A         -        A      -
@@ -372,6 +374,8 @@ def _actions() -> dict[str, tuple[str, Action]]:
         "queue.update_settings": (WRITE, lambda c, a: queues.update_settings(c.queue_id, actor=a, members_can_freeze=False, max_size=20)),  # noqa: E501
         "queue.set_state": (WRITE, lambda c, a: queues.set_state(c.queue_id, QueueState.PAUSED, actor=a)),  # noqa: E501
         "queue.call_next": (WRITE, lambda c, a: queues.call_next(c.queue_id, actor=a)),
+        "queue.let_in": (WRITE, lambda c, a: queues.let_in(c.queue_id, actor=a, user_id=c.bystander_id)),  # noqa: E501
+        "queue.members_to_let_in": (READ, lambda c, a: queues.members_to_let_in(c.queue_id, actor=a)),  # noqa: E501
         "queue.accept": (WRITE, lambda c, a: queues.accept(c.entry_id, actor=a)),
         "queue.return_entry": (WRITE, lambda c, a: queues.return_entry(c.entry_id, actor=a)),
         "queue.skip": (WRITE, lambda c, a: queues.skip(c.entry_id, actor=a)),
