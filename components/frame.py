@@ -93,6 +93,7 @@ def _user_menu(user: UserView, dark: ui.dark_mode | None, here: str) -> None:
             ui.separator()
             _language_items(here, {c: n for c, n in LANGUAGES.items() if c != language()})
             ui.menu_item(_("Dark mode on/off"), toggle_dark).mark("dark-mode")
+            ui.menu_item(_("Profile"), lambda: ui.navigate.to("/profile")).mark("to-profile")
             if user.is_teacher:
                 ui.menu_item(_("My queues"), lambda: ui.navigate.to("/teaching")).mark(
                     "to-teaching"

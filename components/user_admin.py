@@ -8,6 +8,7 @@ from components.account_merge import merge_into_dialog
 from components.i18n import _
 from components.live import Changes, coalesced
 from components.notices import attempt, succeeds
+from components.password_reset_link import reset_link_dialog
 from equeue_ui.events import UserChanged
 from equeue_ui.services import accounts
 from equeue_ui.services.accounts import UserRow
@@ -68,6 +69,11 @@ async def user_admin(*, actor: UserView) -> None:
                     _("Unblock") if row.blocked else _("Block"),
                     on_click=lambda: block(not row.blocked),
                 ).props("flat dense color=negative").mark("block-user")
+                if user.has_password and not row.blocked:
+                    ui.button(
+                        _("Password reset link…"),
+                        on_click=lambda: reset_link_dialog(user, actor=actor),
+                    ).props("flat dense").mark("make-reset-link")
                 if user.id != actor.id:
                     ui.button(
                         _("Merge into…"),

@@ -23,6 +23,7 @@ from equeue_ui.services import accounts, site
 NOTICES = {
     "expired": msg("The sign-in link has expired. Sign in again."),
     "other-browser": accounts.OTHER_BROWSER,
+    "deleted": msg("Your account was deleted, and you are signed out."),
 }
 
 

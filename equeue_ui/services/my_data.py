@@ -35,7 +35,7 @@ from db.types import utcnow
 from equeue_ui.errors import ConflictError, InvalidError
 from equeue_ui.events import MembershipChanged, SessionsRevoked, UserChanged
 from equeue_ui.i18n import msg
-from equeue_ui.services import audit, permissions, queues, user_agents
+from equeue_ui.services import accounts, audit, permissions, queues, user_agents
 from equeue_ui.services.uow import read_only, unit_of_work
 from equeue_ui.services.validation import clean_credential
 from equeue_ui.services.views import UserView
@@ -167,11 +167,14 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-async def delete_account(confirmation: str, *, actor: UserView) -> None:
+async def delete_account(
+    confirmation: str, *, actor: UserView, session_token: str | None = None
+) -> None:
     """Delete one's account after typing one's username. Refused while the person is the last
     admin of a workspace (named). Their queue places end (the queues' pages show it), their
     sessions, picture, links and memberships go; the row stays without a name, so what they
-    handed in still counts in statistics, anonymously. Audited; emits SessionsRevoked."""
+    handed in still counts in statistics, anonymously. Audited; emits SessionsRevoked, which
+    spares the pages of ``session_token``'s browser: that page says what happened itself."""
     typed = clean_credential(confirmation).strip().casefold()
     async with unit_of_work() as uow:
         user = await permissions.load_actor(uow.session, actor)
@@ -199,7 +202,8 @@ async def delete_account(confirmation: str, *, actor: UserView) -> None:
         _anonymise(user)
         # Under the anonymous name: the log keeps that an account was deleted, not whose.
         audit.record(uow.session, user, "user.delete", user.username)
-        uow.emit(SessionsRevoked(user.id))
+        kept = accounts.hash_token(session_token) if session_token else None
+        uow.emit(SessionsRevoked(user.id, kept_session=kept))
         uow.emit(UserChanged(user.id))
 
 

@@ -45,6 +45,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 WORKSPACE = "Осенний семестр 2026"
 SUBJECT = "Алгоритмы и структуры данных"
+FAIR_SUBJECT = "Операционные системы"  # the demo's queue that asks for the presence code
 ADMIN_PASSWORD = "admin12345"  # equeue_ui/demo.py
 WIDTHS = (360, 1280)
 Theme = Literal["light", "dark"]
@@ -109,6 +110,12 @@ VIEWS = (
     View("subject-statistics", "leader", "/subjects/{subject}/stats"),
     View("workspace-statistics", "leader", "/workspaces/{workspace}/stats"),
     View("not-found", "student2", "/queues/not-a-number"),
+    # A queue joined only from the classroom, in its fair start (issue 18): the board with the
+    # presence code, the student's page that says when the order is drawn.
+    View("board-presence-code", "leader", "/queues/{fair_queue}/board"),
+    View("queue-order-drawn-at", "student2", "/queues/{fair_queue}"),
+    View("profile", "student2", "/profile"),
+    View("reset-password", None, "/reset-password/{reset}"),
 )
 
 
@@ -118,7 +125,7 @@ class Site:
 
     server: AppServer
     browser: Browser
-    ids: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, int | str] = field(default_factory=dict)
     states: dict[str | None, StorageState] = field(default_factory=dict)
 
     async def context(self, who: str | None, theme: Theme) -> BrowserContext:
@@ -179,6 +186,59 @@ async def _find_ids(site: Site) -> None:
     assert href is not None
     site.ids["subject"] = int(href.rsplit("/", 1)[1])
     await context.close()
+    site.ids["fair_queue"] = await _fair_start_joined(site, "student2")
+
+
+async def _fair_start_joined(site: Site, who: str) -> int:
+    """The demo's queue that asks for the presence code, opened by its leader with a fair start
+    of ten minutes, and ``who`` joined in it with the code from its board; its id."""
+    context = await site.context("leader", "light")
+    page = await context.new_page()
+    queue_path = await open_queue(page, WORKSPACE, FAIR_SUBJECT)
+    await page.goto(f"{queue_path}/console")
+    await connected(page)
+    await page.get_by_role("button", name="Settings").click()
+    await page.get_by_label("Fair start: seconds after opening whose joins are drawn").fill("600")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_text("Saved.")).to_be_visible()
+    await page.get_by_role("button", name="Open").click()
+    await expect(
+        page.get_by_text(re.compile(r"^Fair start: the order is drawn at "))
+    ).to_be_visible()
+    await page.goto(f"{queue_path}/board")
+    await connected(page)
+    link = await page.get_by_role(
+        "img", name="QR code of the link to join the queue"
+    ).get_attribute("data-link")
+    await context.close()
+    assert link is not None
+    context = await site.context(who, "light")
+    page = await context.new_page()
+    await page.goto(link)
+    await connected(page)
+    await page.get_by_role("button", name="Join the queue").click()
+    # The page says it, and its status line says it to screen readers too.
+    await expect(
+        page.get_by_text(re.compile(r"^You are in; the order is drawn at ")).first
+    ).to_be_visible()
+    await context.close()
+    return int(queue_path.rsplit("/", 1)[1])
+    site.ids["reset"] = await _reset_token(site, "student9")
+
+
+async def _reset_token(site: Site, username: str) -> str:
+    """A password reset link's secret, made as a site admin makes one (Users tab)."""
+    context = await site.context("admin", "light")
+    page = await context.new_page()
+    await page.goto("/admin/users")
+    await connected(page)
+    await page.get_by_label("Search by username or name").fill(username)
+    make_link = page.get_by_role("button", name="Password reset link…")
+    await expect(make_link).to_have_count(1)  # the search has narrowed the list to them
+    await make_link.click()
+    address = await page.get_by_role("textbox", name="Link").input_value()
+    await context.close()
+    return address.rsplit("/", 1)[1]
 
 
 @pytest.mark.parametrize("view", [pytest.param(view, id=view.name) for view in VIEWS])

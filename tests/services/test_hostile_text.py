@@ -194,6 +194,9 @@ TEXT_SERVICES: dict[str, Call] = {
         account_sessions.end_other_sessions(actor=w.member, session_token=s)
     ),
     "my_data.delete_account(confirmation)": lambda w, s: my_data.delete_account(s, actor=w.admin),
+    "my_data.delete_account(session_token)": lambda w, s: my_data.delete_account(
+        "admin", actor=w.admin, session_token=s
+    ),
     "password_resets.link_target(token)": lambda w, s: password_resets.link_target(s),
     "password_resets.reset_password(token)": lambda w, s: password_resets.reset_password(
         s, PASSWORD
