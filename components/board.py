@@ -29,6 +29,7 @@ class BoardView(ui.element, component="board_view.js"):
         self.props["queue-id"] = snapshot.queue_id
         self.props["subject"] = info.subject_name
         self.props["full-names"] = info.full_names
+        self.props["pictures"] = info.pictures
         self.join_url = join_url
         self.show_code(None)
         self.props["short-link"] = join_url.split("://", 1)[-1]
@@ -277,6 +278,16 @@ _CSS = """
   font-size: calc(2.6 * var(--u));
 }
 .eq-board-more { font-size: calc(3.4 * var(--u)); color: var(--eq-muted); }
+/* People's pictures, when the subject allows them: a circle as tall as the name's letters. */
+.eq-board-picture {
+  flex: 0 0 auto;
+  width: 1em;
+  height: 1em;
+  margin-right: 0.25em;
+  border-radius: 50%;
+  object-fit: cover;
+  vertical-align: -0.12em;
+}
 
 /* Right: the way in (a QR code of at least 40 % of the screen's height and the short link),
    then how many wait and for about how long. */

@@ -16,12 +16,15 @@ export default {
         <section ref="queue" class="eq-board-queue" :class="{ 'eq-next-2': columns === 2, 'eq-next-long': columns === 2 && fullNames }">
           <div class="eq-board-label" role="heading" aria-level="2">{{ labels.serving }}</div>
           <div v-if="!called.length" class="eq-board-none">—</div>
-          <div v-for="entry in called" :key="entry.id" class="eq-board-serving" :class="servingSize">{{ nameOf(entry) }}</div>
+          <div v-for="entry in called" :key="entry.id" class="eq-board-serving" :class="servingSize">
+            <img v-if="pictures && entry.pic" class="eq-board-picture" :src="pictureOf(entry)" :alt="nameOf(entry)" />{{ nameOf(entry) }}
+          </div>
           <div class="eq-board-label eq-board-then" role="heading" aria-level="2">{{ labels.next }}</div>
           <div v-if="!waiting.length" class="eq-board-empty">{{ labels.empty }}</div>
           <div v-for="entry in shown" :key="entry.id" class="eq-board-next">
             <span class="eq-board-pos">{{ entry.position }}</span>
             <span class="eq-board-who">
+              <img v-if="pictures && entry.pic" class="eq-board-picture" :src="pictureOf(entry)" :alt="nameOf(entry)" />
               <span class="eq-board-name">{{ nameOf(entry) }}</span>
               <span v-if="entry.status === 'frozen'" class="eq-board-tag">{{ labels.frozen }}</span>
             </span>
@@ -51,6 +54,7 @@ export default {
     subject: String,
     labels: Object,
     fullNames: Boolean,
+    pictures: Boolean, // the subject allows people's pictures on its board
     qrSvg: String,
     shortLink: String,
     // The presence code and the QR code's link carrying it: both from the server, which
@@ -106,6 +110,9 @@ export default {
     // reader's language (components/i18n.py, _forms).
     counted(forms, n) {
       return (forms[this.pluralRules.select(n)] ?? forms.other).replace("{n}", n);
+    },
+    pictureOf(entry) {
+      return `/pictures/${entry.user_id}/${entry.pic}.webp`;
     },
     nameOf(entry) {
       return this.fullNames ? entry.name : entry.short;

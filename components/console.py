@@ -199,7 +199,12 @@ class Console:
         if info is not None and self.shown is not None:
             with self.dialogs:
                 self._opened(
-                    open_settings(self.shown, user=self.user, full_names=info.subject_setting)
+                    open_settings(
+                        self.shown,
+                        user=self.user,
+                        full_names=info.subject_setting,
+                        board_pictures=info.pictures,
+                    )
                 )
 
     async def _let_in(self) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from components.a11y import labelled
+from components.avatar import avatar
 from components.i18n import _
 from equeue_ui.services import queues
 from equeue_ui.services.views import EntryStatus, EntryView, QueueState
@@ -41,7 +42,11 @@ def desk_card(
     """A called student's card with what the teacher can do; ``keys``: the card that A, R and S
     act on, which tells screen readers so. Returns the label for the time at the desk."""
     with ui.card().classes("w-full eq-desk").mark("at-desk"):
-        with ui.row().classes("w-full items-center gap-2"):
+        with ui.row().classes("w-full items-center gap-3 no-wrap"):
+            # Large: the teacher recognises who came to the desk.
+            avatar(entry.user_id, entry.display_name, entry.picture_key, size="xl").mark(
+                "desk-avatar"
+            )
             with ui.column().classes("grow gap-0 min-w-0"):
                 ui.label(entry.display_name).classes("text-h6 break-words w-full").mark("desk-name")
                 if entry.task_name:

@@ -11,7 +11,13 @@ from equeue_ui.services import boards, queues
 from equeue_ui.services.views import QueueSnapshot, UserView
 
 
-def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool | None) -> ui.dialog:
+def open_settings(
+    snapshot: QueueSnapshot,
+    *,
+    user: UserView,
+    full_names: bool | None,
+    board_pictures: bool = False,
+) -> ui.dialog:
     """Open a dialog with the queue's settings; nothing is saved until "Save"."""
     with ui.dialog() as dialog, ui.card().classes("w-full max-w-md gap-3").mark("queue-settings"):
         ui.label(_("Queue settings")).classes("text-h6")
@@ -52,6 +58,9 @@ def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool |
             )
             .classes("w-full")
             .mark("setting-names")
+        )
+        pictures = ui.switch(_("Pictures on the board"), value=board_pictures).mark(
+            "setting-board-pictures"
         )
         presence = ui.switch(
             _("Join only from the classroom (with the code the board shows)"),
@@ -109,6 +118,10 @@ def open_settings(snapshot: QueueSnapshot, *, user: UserView, full_names: bool |
             if saved and full != full_names:
                 saved = await succeeds(
                     boards.set_board_names(snapshot.subject_id, full, actor=user)
+                )
+            if saved and bool(pictures.value) != board_pictures:
+                saved = await succeeds(
+                    boards.set_board_pictures(snapshot.subject_id, bool(pictures.value), actor=user)
                 )
             if saved:
                 with client:

@@ -57,6 +57,17 @@ export default {
             <span class="text-lg text-right" style="width: 2rem; flex: none; font-variant-numeric: tabular-nums">
               {{ entry.position }}
             </span>
+            <q-avatar
+              size="32px"
+              style="flex: none"
+              :color="entry.pic ? undefined : initialsColour(entry.user_id)"
+              :text-color="entry.pic ? undefined : 'white'"
+              :role="entry.pic ? undefined : 'img'"
+              :aria-label="entry.pic ? undefined : entry.name"
+            >
+              <img v-if="entry.pic" :src="pictureOf(entry)" :alt="entry.name" loading="lazy" />
+              <span v-else aria-hidden="true">{{ initialsOf(entry.name) }}</span>
+            </q-avatar>
             <div class="column no-wrap" style="flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere">
               <span>{{ entry.name }}</span>
               <span v-if="entry.task" class="text-caption text-grey-8">{{ entry.task }}</span>
@@ -75,6 +86,7 @@ export default {
     labels: String, // JSON, shared by every page in one language
     join: String, // JSON {tasks: [[id, name]], task: id} while the reader may join, else null
     stickyJoin: Boolean,
+    palette: String, // JSON: the initials avatars' Quasar colours (components/avatar.py)
   },
   data() {
     return { current: JSON.parse(this.initial), task: this.join ? JSON.parse(this.join).task : null };
@@ -135,6 +147,20 @@ export default {
     window.socket?.off("queue_snapshot", this.receive);
   },
   methods: {
+    // A picture's address (pages/pictures.py); its key versions it.
+    pictureOf(entry) {
+      return `/pictures/${entry.user_id}/${entry.pic}.webp`;
+    },
+    // As components/avatar.py: the first letters of the name's first two words, and a colour
+    // chosen by the user id.
+    initialsOf(name) {
+      const words = name.split(/\s+/).filter(Boolean).slice(0, 2);
+      return words.map((word) => Array.from(word)[0]).join("").toUpperCase() || "?";
+    },
+    initialsColour(userId) {
+      const colours = JSON.parse(this.palette);
+      return colours[userId % colours.length];
+    },
     // A text with a count: the server sends its form for each plural category of the
     // reader's language (components/i18n.py, _forms).
     counted(forms, n) {

@@ -8,9 +8,13 @@ from functools import cache
 
 from nicegui import ui
 
+from components.avatar import PALETTE
 from components.i18n import _, _forms, language
 from equeue_ui.live_transport import payload_json
 from equeue_ui.services.views import QueueSnapshot
+
+# The initials' colours in the avatar component's order: the same person, the same colour.
+AVATAR_PALETTE = json.dumps(PALETTE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,7 @@ class QueueView(ui.element, component="queue_view.js"):
         self.props["labels"] = _labels(language())
         self.props["join"] = None
         self.props["sticky-join"] = sticky_join
+        self.props["palette"] = AVATAR_PALETTE
 
     def offer_join(self, offer: JoinOffer | None) -> None:
         """Show the picker and button with these choices, or hide them (``None``)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.a11y import labelled
+from components.avatar import person_avatar
 from components.i18n import _
 from components.notices import succeeds
 from equeue_ui.services import workspaces
@@ -44,7 +45,7 @@ def _member_row(workspace_id: int, member: MemberView, *, user: UserView, sole_a
         .classes("w-full items-center gap-2 no-wrap")
         .mark("member-row", f"member-{target.username}")
     ):
-        ui.icon("person").classes("eq-muted")
+        person_avatar(target)
         with ui.column().classes("grow gap-0 min-w-0"):
             ui.label(target.display_name).classes("truncate").mark("member-name")
             ui.label(f"@{target.username}").classes("text-xs eq-muted")

@@ -21,11 +21,11 @@ _CACHED_FOR_GOOD = "public, max-age=31536000, immutable"
 
 def register() -> None:
     @app.get("/pictures/{user_id}/{name}", include_in_schema=False)
-    async def picture(user_id: int, name: str) -> Response:
+    async def picture(user_id: str, name: str) -> Response:
         key, _dot, extension = name.partition(".")
         image = None
-        if extension == "webp" and _KEY.fullmatch(key):
-            image = await avatars.picture(user_id, key)
+        if user_id.isascii() and user_id.isdigit() and extension == "webp" and _KEY.fullmatch(key):
+            image = await avatars.picture(int(user_id), key)
         if image is None:
             return Response(status_code=404, headers={"Cache-Control": "no-store"})
         return Response(

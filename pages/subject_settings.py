@@ -105,6 +105,7 @@ def _queue_summary(found: tuple[QueueSnapshot, BoardInfo] | None, *, user: UserV
         _("Names on the board in full")
         if board.full_names
         else _("Names on the board as First L."),
+        _("Pictures on the board") if board.pictures else _("No pictures on the board"),
     ]
     if snapshot.opens_at:
         facts.append(_("Opens automatically at {when}", when=date_time(snapshot.opens_at)))
@@ -116,7 +117,9 @@ def _queue_summary(found: tuple[QueueSnapshot, BoardInfo] | None, *, user: UserV
     ui.button(
         _("Change the queue settings"),
         icon="tune",
-        on_click=lambda: open_settings(snapshot, user=user, full_names=board.subject_setting),
+        on_click=lambda: open_settings(
+            snapshot, user=user, full_names=board.subject_setting, board_pictures=board.pictures
+        ),
     ).props("outline").mark("open-queue-settings")
 
 

@@ -23,15 +23,14 @@ import logging
 from urllib.parse import urlsplit
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
 
-from db.models import Queue, QueueEntry, User, UserPicture
+from db.models import User, UserPicture
 from db.types import utcnow
 from equeue_ui import fetch_guard, runtime
 from equeue_ui.ecourses import crypto
 from equeue_ui.errors import InvalidError, NotFoundError, invalid
-from equeue_ui.events import QueueChanged, UserChanged
-from equeue_ui.services import permissions, site
+from equeue_ui.events import UserChanged
+from equeue_ui.services import appearances, permissions, site
 from equeue_ui.services.uow import UnitOfWork, read_only, unit_of_work
 from equeue_ui.services.views import UserView
 
@@ -189,6 +188,8 @@ async def refresh_ecourses_picture(user_id: int) -> None:
             if kept is not None and kept.source == UPLOAD:
                 return
             await _store(uow, user, image, source=ECOURSES, source_url=address)
+    except NotFoundError:  # an id no row can have
+        return
     except Exception:  # a background task: never let it fail silently, never let it spread
         log.exception("eCourses picture of user %s", user_id)
 
@@ -278,14 +279,6 @@ async def _set_key(uow: UnitOfWork, user: User, key: str | None) -> None:
     if user.picture_key == key:
         return
     user.picture_key = key
+    # Queue lists, member lists, join requests and leaderboards show the new picture at once.
+    await appearances.show_changed_person(uow, user.id)
     uow.emit(UserChanged(user.id))
-    # Queue lists carry the picture: the queues this person stands in show it at a new version.
-    queues = await uow.session.scalars(
-        select(Queue)
-        .where(Queue.id.in_(select(QueueEntry.queue_id).where(QueueEntry.user_id == user.id)))
-        .order_by(Queue.id)
-        .with_for_update()
-    )
-    for queue in queues:
-        queue.version += 1
-        uow.emit(QueueChanged(queue.id, queue.version))

@@ -32,6 +32,7 @@ class BoardInfo:
     full_names: bool
     link_id: int | None = None  # set when the board was opened through a display link
     subject_setting: bool | None = None  # the subject's own choice; None follows the site
+    pictures: bool = False  # people's pictures on the board (the subject's "Pictures on the board")
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,21 @@ async def set_board_names(subject_id: int, full_names: bool | None, *, actor: Us
             uow.emit(DisplayLinkRevoked(queue_id, None))  # boards re-read their settings
 
 
+async def set_board_pictures(subject_id: int, pictures: bool, *, actor: UserView) -> None:
+    """Show people's pictures on the subject's board, or not (the default)."""
+    async with unit_of_work() as uow:
+        user = await permissions.load_actor(uow.session, actor)
+        subject = await permissions.get_subject(uow.session, subject_id)
+        await permissions.ensure_subject_editor(uow.session, user, subject)
+        if subject.board_pictures == pictures:
+            return
+        subject.board_pictures = pictures
+        audit.record(uow.session, user, "subject.board_pictures", subject.name, on=pictures)
+        queue_id = await uow.session.scalar(select(Queue.id).where(Queue.subject_id == subject.id))
+        if queue_id is not None:
+            uow.emit(DisplayLinkRevoked(queue_id, None))  # boards re-read their settings
+
+
 async def _info(session: AsyncSession, queue_id: int, *, link_id: int | None = None) -> BoardInfo:
     subject = await _subject_of_queue(session, queue_id)
     full = subject.board_full_names
@@ -147,6 +163,7 @@ async def _info(session: AsyncSession, queue_id: int, *, link_id: int | None = N
         full_names=full,
         link_id=link_id,
         subject_setting=subject.board_full_names,
+        pictures=subject.board_pictures,
     )
 
 

@@ -947,6 +947,7 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
             joined_at=entry.joined_at,
             called_at=entry.called_at,
             called_by=entry.called_by_id,
+            picture_key=user.picture_key,
             in_draw=entry.in_draw,
             joined_with_code=entry.joined_with_code,
         )

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 
 from db.models import UserPicture
-from equeue_ui.errors import InvalidError
-from equeue_ui.events import QueueChanged, UserChanged
+from equeue_ui.errors import ForbiddenError, InvalidError
+from equeue_ui.events import DisplayLinkRevoked, MembershipChanged, QueueChanged, UserChanged
 from equeue_ui.runtime import Runtime
-from equeue_ui.services import avatars, queues
+from equeue_ui.services import avatars, boards, queues
 from tests.services import factories
 from tests.services.queue_world import make_queue_world
 
@@ -207,3 +207,24 @@ async def test_queues_the_person_stands_in_show_the_new_picture(rt: Runtime) -> 
     assert heard == [QueueChanged(qw.queue_id, after.version)]
     entry = after.entry_of(student.id)
     assert entry is not None and entry.picture_key == shown.picture_key
+
+
+async def test_member_lists_of_the_persons_workspaces_redraw(rt: Runtime) -> None:
+    world = await factories.make_world(rt)
+    heard: list[MembershipChanged] = []
+    rt.bus.subscribe(MembershipChanged, heard.append)
+    await avatars.upload_picture(photo(), actor=world.member)
+    assert heard == [MembershipChanged(world.workspace_id, world.member.id)]
+
+
+async def test_pictures_on_the_board_are_a_subject_setting_off_by_default(rt: Runtime) -> None:
+    qw = await make_queue_world(rt)
+    admin = qw.world.admin
+    assert (await boards.board_for_operator(qw.queue_id, actor=admin)).pictures is False
+    heard: list[DisplayLinkRevoked] = []
+    rt.bus.subscribe(DisplayLinkRevoked, heard.append)
+    await boards.set_board_pictures(qw.subject_id, True, actor=admin)
+    assert (await boards.board_for_operator(qw.queue_id, actor=admin)).pictures is True
+    assert heard == [DisplayLinkRevoked(qw.queue_id, None)]  # open boards read it again
+    with pytest.raises(ForbiddenError):
+        await boards.set_board_pictures(qw.subject_id, False, actor=qw.students[0])

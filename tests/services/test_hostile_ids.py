@@ -21,6 +21,7 @@ from equeue_ui.services import (
     account_sessions,
     accounts,
     api_tokens,
+    avatars,
     boards,
     ecourses_accounts,
     ecourses_import,
@@ -93,6 +94,11 @@ ID_SERVICES: dict[str, Call] = {
     "boards.set_board_names(subject_id)": lambda w, i: boards.set_board_names(
         i, True, actor=w.admin
     ),
+    "boards.set_board_pictures(subject_id)": lambda w, i: boards.set_board_pictures(
+        i, True, actor=w.admin
+    ),
+    "avatars.picture(user_id)": lambda w, i: avatars.picture(i, "0" * 32),
+    "avatars.refresh_ecourses_picture(user_id)": lambda w, i: avatars.refresh_ecourses_picture(i),
     "ecourses_accounts.forget_token(user_id)": lambda w, i: ecourses_accounts.forget_token(i),
     "ecourses_import.propose_subjects(workspace_id)": lambda w, i: ecourses_import.propose_subjects(
         i, actor=w.admin
@@ -342,6 +348,8 @@ async def test_a_queue_subject_or_workspace_id_out_of_range_is_not_found(
 # Functions that take an id but are no entry point for one from outside.
 NOT_ID_ENTRY_POINTS = {
     "estimates.estimate_wait": "reads a snapshot already loaded; the id is compared, not looked up",
+    "avatars.address": "writes the id into a picture's address; reads nothing",
+    "avatars.refresh_in_background": "starts avatars.refresh_ecourses_picture (listed) in a task",
 }
 
 

@@ -29,6 +29,7 @@ from equeue_ui.services import (
     accounts,
     api_tokens,
     audit_log,
+    avatars,
     boards,
     ecourses_accounts,
     ecourses_import,
@@ -122,6 +123,14 @@ def _subscribe(w: HostileWorld, **text: str) -> Awaitable[None]:
 
 
 TEXT_SERVICES: dict[str, Call] = {
+    "avatars.picture(key)": lambda w, s: avatars.picture(w.member.id, s),
+    "avatars.address(key)": lambda w, s: avatars.address(w.member.id, s),
+    "avatars.service_address(address)": lambda w, s: avatars.service_address(
+        s, "https://ecourses.example"
+    ),
+    "avatars.service_address(base_url)": lambda w, s: avatars.service_address(
+        "https://ecourses.example/pluginfile.php/5/user/icon/f1", s
+    ),
     "accounts.hash_token(token)": lambda w, s: accounts.hash_token(s),
     "accounts.register(username)": lambda w, s: accounts.register(
         s, PASSWORD, enforce_setting=False

@@ -121,6 +121,7 @@ queue.remove_entry                A       -       -       -       A         -   
 queue.clear                       A       -       -       -       A         -        A      -
 board.open_as_operator            A       -       -       -       A         -        A      -
 board.set_names                   A       -       -       -       A         -        A      -
+board.set_pictures                A       -       -       -       A         -        A      -
 display_link.create               A       -       -       -       A         -        A      -
 display_link.list                 A       -       -       -       A         -        A      -
 display_link.revoke               A       -       -       -       A         -        A      -
@@ -383,6 +384,7 @@ def _actions() -> dict[str, tuple[str, Action]]:
         "queue.clear": (WRITE, lambda c, a: queues.clear_queue(c.queue_id, actor=a)),
         "board.open_as_operator": (READ, lambda c, a: boards.board_for_operator(c.queue_id, actor=a)),  # noqa: E501
         "board.set_names": (WRITE, lambda c, a: boards.set_board_names(c.subject_id, True, actor=a)),  # noqa: E501
+        "board.set_pictures": (WRITE, lambda c, a: boards.set_board_pictures(c.subject_id, True, actor=a)),  # noqa: E501
         "display_link.create": (WRITE, lambda c, a: boards.create_display_link(c.queue_id, actor=a)),  # noqa: E501
         "display_link.list": (READ, lambda c, a: boards.list_display_links(c.queue_id, actor=a)),
         "display_link.revoke": (WRITE, lambda c, a: boards.revoke_display_link(c.display_link_id, actor=a)),  # noqa: E501
