@@ -187,6 +187,7 @@ async def _find_ids(site: Site) -> None:
     site.ids["subject"] = int(href.rsplit("/", 1)[1])
     await context.close()
     site.ids["fair_queue"] = await _fair_start_joined(site, "student2")
+    site.ids["reset"] = await _reset_token(site, "student9")
 
 
 async def _fair_start_joined(site: Site, who: str) -> int:
@@ -223,7 +224,6 @@ async def _fair_start_joined(site: Site, who: str) -> int:
     ).to_be_visible()
     await context.close()
     return int(queue_path.rsplit("/", 1)[1])
-    site.ids["reset"] = await _reset_token(site, "student9")
 
 
 async def _reset_token(site: Site, username: str) -> str:
