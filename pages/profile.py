@@ -7,6 +7,7 @@ from fastapi import Request
 from nicegui import ui
 
 from components import session
+from components.avatar_editor import picture_section
 from components.frame import frame
 from components.i18n import _
 from components.profile_api_tokens import api_tokens_section
@@ -26,8 +27,8 @@ def register() -> None:
         token = session.session_token(request)
         with frame(_("Profile"), user=user, here="/profile"):
             names_section(user)
-            # The picture (issue 20, point 2): components/avatar_editor.picture_section(user)
-            # goes here once that component is committed.
+            ui.separator()
+            picture_section(user)
             ui.separator()
             await preferences_section(user)
             ui.separator()

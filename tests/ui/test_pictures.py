@@ -1,4 +1,4 @@
-"""Pictures in the UI: the route that serves them; the picture section of the profile; pictures
+"""Pictures in the UI: the route that serves them; the picture section of the profile page; pictures
 where people appear (member lists, the console's desk, queue lists) shown live; the board's
 setting."""
 
@@ -14,12 +14,8 @@ from nicegui import core, ui
 from nicegui.testing.user import User
 from PIL import Image
 
-from components.avatar_editor import picture_section
-from components.frame import frame
 from equeue_ui.live_transport import payload_json
 from equeue_ui.services import accounts, avatars, boards
-from equeue_ui.services.views import UserView
-from pages.guard import signed_in_page
 from tests.ui import helpers
 from tests.ui.helpers import (
     PATIENCE,
@@ -105,21 +101,11 @@ async def upload_through(user: User, data: bytes, *, name: str = "me.png") -> No
     await element.handle_uploads([file])
 
 
-@pytest.fixture
-def picture_page() -> str:
-    """A page holding only the profile's picture section for the signed-in user (the profile
-    page holds the same section: components/avatar_editor.py)."""
-
-    @signed_in_page("/test/picture")
-    async def page(user: UserView) -> None:
-        with frame("Picture", user=user, here="/test/picture"):
-            picture_section(user)
-
-    return "/test/picture"
+PROFILE = "/profile"
 
 
 async def test_an_upload_shows_at_once_on_another_members_page(
-    user: User, another_user: Callable[[], User], demo: helpers.DemoWorld, picture_page: str
+    user: User, another_user: Callable[[], User], demo: helpers.DemoWorld
 ) -> None:
     viewer = another_user()
     await sign_in(viewer, "student5", path=f"/workspaces/{demo.workspace_id}")
@@ -127,7 +113,7 @@ async def test_an_upload_shows_at_once_on_another_members_page(
     assert pictures_shown(viewer) == []  # nobody has a picture: initials
     assert elements(viewer, marker="avatar-initials")
 
-    await sign_in(user, "student1", path=picture_page)
+    await sign_in(user, "student1", path=PROFILE)
     await user.should_see(marker="picture-section", retries=PATIENCE)
     await upload_through(user, png())
     await wait_for_notice(user, "Picture saved.")
@@ -144,9 +130,9 @@ async def test_an_upload_shows_at_once_on_another_members_page(
 
 
 async def test_a_file_that_is_no_picture_is_refused_and_nothing_changes(
-    user: User, demo: helpers.DemoWorld, picture_page: str
+    user: User, demo: helpers.DemoWorld
 ) -> None:
-    await sign_in(user, "student1", path=picture_page)
+    await sign_in(user, "student1", path=PROFILE)
     await user.should_see(marker="picture-section", retries=PATIENCE)
     await upload_through(user, b"%PDF-1.7\n" + b"x" * 500, name="holiday.png")
     await wait_for_notice(user, "This file is not a picture: choose a JPEG, PNG, WebP or GIF.")
@@ -155,10 +141,10 @@ async def test_a_file_that_is_no_picture_is_refused_and_nothing_changes(
 
 
 async def test_removing_the_picture_shows_the_initials_again(
-    user: User, demo: helpers.DemoWorld, picture_page: str
+    user: User, demo: helpers.DemoWorld
 ) -> None:
     await avatars.upload_picture(png(), actor=await account("student1"))
-    await sign_in(user, "student1", path=picture_page)
+    await sign_in(user, "student1", path=PROFILE)
     await user.should_see(marker="remove-picture", retries=PATIENCE)
     user.find(marker="remove-picture").click()
     await wait_for_notice(user, "Picture removed.")
