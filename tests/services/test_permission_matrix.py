@@ -56,6 +56,7 @@ from equeue_ui.services import (
     exports,
     group_import,
     groups,
+    password_resets,
     progress,
     queues,
     site,
@@ -152,6 +153,7 @@ group.import                      -       -       -       -       -         -   
 user.search                       -       -       -       -       -         -        A      -
 user.set_roles                    -       -       -       -       -         -        A      -
 user.set_blocked                  -       -       -       -       -         -        A      -
+user.password_reset_link          -       -       -       -       -         -        A      -
 audit.list_entries                -       -       -       -       -         -        A      -
 audit.list_actions                -       -       -       -       -         -        A      -
 """
@@ -234,6 +236,8 @@ async def _build(rt: Runtime) -> Ctx:
             # Blocked after signing in: the view taken below still says "site admin".
             "blocked": person("ex_root", is_site_admin=True),
         }
+        # A local password (never checked here): only such accounts get reset links.
+        users["bystander"].password_hash = "$argon2id$v=19$m=8,t=1,p=1$not-checked"
         session.add_all(users.values())
         workspace, other_workspace = (
             Workspace(group_id=group.id, name="W"),
@@ -415,6 +419,7 @@ def _actions() -> dict[str, tuple[str, Action]]:
         "user.search": (READ, lambda c, a: accounts.search_users("", actor=a)),
         "user.set_roles": (WRITE, lambda c, a: accounts.set_roles(c.bystander_id, actor=a, teacher=True)),  # noqa: E501
         "user.set_blocked": (WRITE, lambda c, a: accounts.set_blocked(c.bystander_id, True, actor=a)),  # noqa: E501
+        "user.password_reset_link": (WRITE, lambda c, a: password_resets.create_link(c.bystander_id, actor=a)),  # noqa: E501
         "audit.list_entries": (READ, lambda c, a: audit_log.list_entries(actor=a)),
         "audit.list_actions": (READ, lambda c, a: audit_log.list_actions(actor=a)),
     }
