@@ -245,7 +245,14 @@ def offer_notifications(user: UserView) -> None:
     off.props("flat dense").mark("disable-notifications")
     off.set_visibility(False)
     # The browser says whether this device is subscribed already (see turn_alerts.js).
-    player_element.on("push_state", lambda event: shown(bool(event.args)), args=["subscribed"])
+    player_element.on("push_state", lambda event: shown(_subscribed(event.args)))
+
+
+def _subscribed(args: object) -> bool:
+    """``{subscribed: …}`` as the browser emits it (NiceGUI may hand it over in a list)."""
+    if isinstance(args, list) and args:
+        args = args[0]
+    return isinstance(args, dict) and args.get("subscribed") is True
 
 
 async def _subscribe(player_element: AlertPlayer, user: UserView, token: str | None) -> bool:

@@ -172,7 +172,7 @@ async def deliver(target: Target, message: PushMessage) -> bool:
             allow=fetch_guard.AllowList.parse(settings.push_allow_hosts),
         )
     except fetch_guard.FetchError as error:
-        log.info("push to %s failed: %s", fetch_guard.shown_in_log(target.endpoint), error)
+        log.info("push to %s failed: %s", _service(target.endpoint), error)
         return False
     if answer.status in GONE:
         await _forget(target.endpoint)
@@ -180,10 +180,14 @@ async def deliver(target: Target, message: PushMessage) -> bool:
     if 200 <= answer.status < 300:
         await _delivered(target.endpoint)
         return True
-    log.warning(
-        "push service %s answered %d", fetch_guard.shown_in_log(target.endpoint), answer.status
-    )
+    log.warning("push service %s answered %d", _service(target.endpoint), answer.status)
     return False
+
+
+def _service(endpoint: str) -> str:
+    """The push service an endpoint belongs to, for a log line: its path names the browser."""
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.hostname}"
 
 
 async def _forget(endpoint: str) -> None:

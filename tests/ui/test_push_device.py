@@ -44,3 +44,14 @@ async def test_notify_me_subscribes_this_device_and_the_other_button_ends_it(
     await wait_for_notice(user, "This device will no longer be told when it is your turn.")
     assert await push.devices(actor=student) == []
     await user.should_see(marker="enable-notifications", retries=PATIENCE)
+
+
+async def test_a_device_subscribed_already_is_offered_to_stop(user: User, demo: DemoWorld) -> None:
+    await sign_in(user, "student5", path=f"/queues/{demo.open_subject.queue_id}")
+    await user.should_see(marker="enable-notifications")
+    # What turn_alerts.js emits on loading, in a browser that is subscribed already.
+    user.find(marker="turn-alerts").trigger("push_state", {"subscribed": True})
+    await user.should_see(marker="disable-notifications", retries=PATIENCE)
+    await user.should_not_see(marker="enable-notifications")
+    user.find(marker="turn-alerts").trigger("push_state", {"subscribed": False})
+    await user.should_see(marker="enable-notifications", retries=PATIENCE)
