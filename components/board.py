@@ -50,6 +50,7 @@ class BoardView(ui.element, component="board_view.js"):
             "no_estimate": _("Not enough data for a wait estimate yet"),
             "join": _("Join the queue:"),
             "frozen": _("frozen"),
+            "draw": _("in the draw"),
             "more": _forms("and {n} more", "and {n} more"),  # {n} goes in by the browser too
             "qr": _("QR code of the link to join the queue"),
             "code": _("Code to join"),

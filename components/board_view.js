@@ -22,11 +22,12 @@ export default {
           <div class="eq-board-label eq-board-then" role="heading" aria-level="2">{{ labels.next }}</div>
           <div v-if="!waiting.length" class="eq-board-empty">{{ labels.empty }}</div>
           <div v-for="entry in shown" :key="entry.id" class="eq-board-next">
-            <span class="eq-board-pos">{{ entry.position }}</span>
+            <span class="eq-board-pos">{{ entry.draw ? "–" : entry.position }}</span>
             <span class="eq-board-who">
               <img v-if="pictures && entry.pic" class="eq-board-picture" :src="pictureOf(entry)" :alt="nameOf(entry)" />
               <span class="eq-board-name">{{ nameOf(entry) }}</span>
               <span v-if="entry.status === 'frozen'" class="eq-board-tag">{{ labels.frozen }}</span>
+              <span v-if="entry.draw" class="eq-board-tag">{{ labels.draw }}</span>
             </span>
           </div>
           <div v-if="waiting.length > shown.length" class="eq-board-more">{{ moreText }}</div>

@@ -150,8 +150,8 @@ class QueuePanel:
             return (None, False, *common)
         return (
             mine.status,
+            snapshot.is_next(me),  # key[1]: see _is_next
             mine.in_draw,
-            snapshot.is_next(me),
             mine.position,
             snapshot.people_ahead(me),
             mine.task_id,

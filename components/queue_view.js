@@ -55,7 +55,7 @@ export default {
             style="gap: 12px; padding: 8px 12px"
           >
             <span class="text-lg text-right" style="width: 2rem; flex: none; font-variant-numeric: tabular-nums">
-              {{ entry.position }}
+              {{ entry.draw ? "–" : entry.position }}
             </span>
             <q-avatar
               size="32px"
@@ -74,6 +74,7 @@ export default {
             </div>
             <q-badge v-if="entry.status === 'called'" color="positive" :label="text.called" />
             <q-badge v-else-if="entry.status === 'frozen'" color="info" :label="text.frozen" />
+            <q-badge v-if="entry.draw" outline color="primary" :label="text.draw" />
           </li>
         </ol>
       </q-card-section>

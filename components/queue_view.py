@@ -76,6 +76,7 @@ def _labels(code: str) -> str:
             "empty": _("Nobody is in the queue."),
             "called": _("at the desk"),
             "frozen": _("frozen"),
+            "draw": _("in the draw"),
             "task": _("Task you hand in"),
             "join": _("Join the queue"),
             "list": _("The queue"),

@@ -104,6 +104,8 @@ def _to_payload(snapshot: QueueSnapshot) -> dict[str, Any]:
                 "pic": entry.picture_key,
                 "task": entry.task_name,
                 "status": entry.status.value,
+                # Joined in the fair start: no place until the draw (the list says so).
+                "draw": entry.in_draw,
             }
             for entry in snapshot.entries
         ],

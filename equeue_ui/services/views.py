@@ -240,6 +240,7 @@ class QueueSnapshot:
         return (
             entry is not None
             and entry.status is EntryStatus.WAITING
+            and not entry.in_draw  # the draw decides who is next
             and self.people_ahead(user_id) == 0
         )
 

@@ -70,6 +70,7 @@ async def test_joins_in_the_window_wait_for_one_draw_that_places_them_all(
     snap = await snapshot(qw)
     assert snap.draw_at == clock.now + WINDOW
     assert all(entry.in_draw for entry in snap.entries)
+    assert not any(snap.is_next(s.id) for s in qw.students)  # the draw decides who is
     with pytest.raises(ConflictError):
         await queues.call_next(qw.queue_id, actor=qw.teacher)
 

@@ -16,6 +16,7 @@ from tests.ui.helpers import (
     queue_snapshot_when,
     sign_in,
     texts,
+    turn_banner_shown,
     wait_for_notice,
 )
 
@@ -75,3 +76,20 @@ async def test_a_join_in_the_fair_start_says_when_the_order_is_drawn(
     await queue_snapshot_when(
         user, lambda s: bool(s.entries) and s.entries[0].in_draw, what="in draw"
     )
+
+
+async def test_a_place_in_the_draw_is_not_told_it_is_next(user: User, demo: DemoWorld) -> None:
+    queue_id = demo.closed_subject.queue_id
+    leader = await account("leader")
+    await queues.update_settings(
+        queue_id, actor=leader, members_can_freeze=True, max_size=None, fair_start_seconds=600
+    )
+    await queues.set_state(queue_id, QueueState.OPEN, actor=leader)
+    code = await classroom_code(queue_id)
+    await sign_in(user, "student5", path=f"/queues/{queue_id}?code={code}")
+    await join_offered(user)
+    press_join(user)
+    await user.should_see(marker="order-drawn-at", retries=PATIENCE)
+    assert not turn_banner_shown(user)
+    assert texts(user, "queue-status") == [texts(user, "order-drawn-at")[0]]
+    await user.should_not_see("You are next", retries=1)
