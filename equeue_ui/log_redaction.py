@@ -30,7 +30,7 @@ MASK = "***"
 ARGON2_MASK = "<argon2 hash>"
 # Routes whose last path segment is a secret (board links, invite links); keep in step with
 # pages/ when a new kind of link carries a token in its path.
-TOKEN_ROUTES = ("board", "invites/teacher", "invites/workspace")
+TOKEN_ROUTES = ("board", "invites/teacher", "invites/workspace", "reset-password")
 # Field names whose values are secrets, in query strings, forms, dict reprs, JSON and headers.
 SECRET_NAME = (
     r"[\w.\[\]-]*?(?:password|passwd|pwd|secret|token|ticket|api_?key|access_?key|"

@@ -27,6 +27,7 @@ SECRET_CASES = [
     pytest.param(f"GET /board/{HEX_TOKEN} HTTP/1.1", HEX_TOKEN, id="board-path"),
     pytest.param(f"GET /invites/teacher/{HEX_TOKEN}", HEX_TOKEN, id="teacher-invite-path"),
     pytest.param(f"GET /invites/workspace/{HEX_TOKEN}?x=1", HEX_TOKEN, id="invite-path"),
+    pytest.param(f"GET /reset-password/{HEX_TOKEN}", HEX_TOKEN, id="password-reset-path"),
     pytest.param(f"GET /login?next=%2Fboard%2F{HEX_TOKEN}", HEX_TOKEN, id="encoded-next"),
     pytest.param(f"{{'token': '{HEX_TOKEN}', 'privatetoken': None}}", HEX_TOKEN, id="dict-repr"),
     pytest.param(f'{{"token": "{HEX_TOKEN}"}}', HEX_TOKEN, id="json"),
