@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ async def queue_history_csv(queue_id: int, *, actor: UserView, language: str) ->
                 UserView.of(actor_user).display_name if actor_user is not None else "",
                 stamp(event.joined_at),
                 stamp(event.called_at),
+                _event_details(event.details, language),
             ]
             for event, who, actor_user, task_name in rows
         ]
@@ -127,11 +129,25 @@ async def queue_history_csv(queue_id: int, *, actor: UserView, language: str) ->
         msg("By"),
         msg("Joined at"),
         msg("Called at"),
+        msg("Details"),
     ]
     return CsvFile(
         filename=file_name(name, msg("queue history").render(language)),
         data=write_csv(_render(header, language), body),
     )
+
+
+def _event_details(details: str | None, language: str) -> str:
+    """What a history event keeps besides its columns, for people: a fair-start draw's order
+    ("1. Name; 2. Name"), or that a student joined with the presence code."""
+    if not details:
+        return ""
+    data = json.loads(details)
+    if isinstance(data, list):  # services/fair_start.py: the drawn order
+        return "; ".join(f"{place}. {drawn['name']}" for place, drawn in enumerate(data, 1))
+    if data.get("with_code"):
+        return msg("with the presence code").render(language)
+    return ""
 
 
 async def _submissions(session: AsyncSession, where: ColumnElement[bool]) -> list[list[str]]:

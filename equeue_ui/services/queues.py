@@ -55,6 +55,8 @@ ALREADY_LET_IN = msg("This student is already in the queue.")
 NOT_IN_QUEUE = msg("You are not in this queue.")
 ENTRY_GONE = msg("This student is no longer in the queue.")
 TOO_LATE_TO_UNDO = msg("It is too late to take that back: join the queue again.")
+# A "joined" event's details when the presence code was given (the history export says so).
+JOINED_WITH_CODE = '{"with_code": true}'
 # How many recent services the wait estimate is based on.
 RECENT_SERVICES = 30
 # How long after leaving the place can still be taken back. Pages offer it for less; the rest
@@ -203,8 +205,9 @@ async def join_queue(
         queue, subject, user = await _lock_for_member(uow.session, queue_id, actor)
         if queue.state is QueueState.CLOSED:
             raise ConflictError(msg("The queue is closed: joining is not possible now."))
-        entry = await _add_entry(uow, queue, subject, user, task_id, by=user)
-        entry.joined_with_code = queue.presence_required
+        entry = await _add_entry(
+            uow, queue, subject, user, task_id, by=user, with_code=queue.presence_required
+        )
         return entry.id
 
 
@@ -739,6 +742,7 @@ async def _add_entry(
     task_id: int | None,
     *,
     by: User,
+    with_code: bool = False,
 ) -> QueueEntry:
     """Put ``user`` at the end of the queue, or into the fair start's draw while it is pending."""
     session = uow.session
@@ -761,11 +765,13 @@ async def _add_entry(
         seq=queue.next_seq,
         joined_at=now,
         in_draw=fair_start.pending(queue, now),
+        joined_with_code=with_code,
     )
     queue.next_seq += 1
     session.add(entry)
     await session.flush()
-    _record(uow, queue, QueueEventKind.JOINED, entry=entry, actor=by)
+    details = JOINED_WITH_CODE if with_code else None
+    _record(uow, queue, QueueEventKind.JOINED, entry=entry, actor=by, details=details)
     return entry
 
 

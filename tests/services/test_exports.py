@@ -148,6 +148,7 @@ async def test_queue_history_export_round_trips(rt: Runtime, qw: QueueWorld) -> 
         "By",
         "Joined at",
         "Called at",
+        "Details",
     ]
     events = [(row[1], row[2], row[3], row[4], row[5]) for row in rows[1:]]
     assert events == [
@@ -182,6 +183,7 @@ async def test_history_times_are_local(rt: Runtime, qw: QueueWorld) -> None:
         "",
         "",
         "Tom Teach",
+        "",
         "",
         "",
     ]

@@ -15,7 +15,7 @@ from db.types import utcnow
 from equeue_ui import runtime
 from equeue_ui.errors import ConflictError, InvalidError
 from equeue_ui.runtime import Runtime
-from equeue_ui.services import queues
+from equeue_ui.services import exports, queues
 from equeue_ui.services.queues import load_snapshot
 from tests.conftest import make_settings
 from tests.services import queue_world
@@ -217,3 +217,16 @@ async def test_a_fair_start_out_of_range_is_refused(rt: Runtime, seconds: int) -
             max_size=None,
             fair_start_seconds=seconds,
         )
+
+
+async def test_the_history_export_shows_the_drawn_order(rt: Runtime, clock: Clock) -> None:
+    qw = await opened_world(rt, students=3)
+    await queue_world.join_all(qw, *qw.students)
+    clock.advance(WINDOW)
+    order = line(await snapshot(qw))
+
+    file = await exports.queue_history_csv(qw.queue_id, actor=qw.teacher, language="en")
+    rows = exports.read_csv(file.data)
+    [drawn] = [row for row in rows if row[1] == "drawn"]
+    names = {s.id: s.display_name for s in qw.students}
+    assert drawn[-1] == "; ".join(f"{n}. {names[u]}" for n, u in enumerate(order, 1))

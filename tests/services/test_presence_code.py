@@ -11,7 +11,7 @@ import pytest
 from db.types import utcnow
 from equeue_ui.errors import ForbiddenError, InvalidError, NotFoundError, RateLimitedError
 from equeue_ui.runtime import Runtime
-from equeue_ui.services import boards, presence, queues
+from equeue_ui.services import boards, exports, presence, queues
 from tests.services import queue_world
 from tests.services.queue_world import QueueWorld, snapshot
 
@@ -172,3 +172,13 @@ async def test_a_code_window_out_of_range_is_refused(rt: Runtime, seconds: int) 
             presence_required=True,
             presence_window_seconds=seconds,
         )
+
+
+async def test_the_history_export_says_who_joined_with_the_code(rt: Runtime) -> None:
+    qw = await classroom_queue(rt)
+    a, b, _ = qw.students
+    await queues.join_queue(qw.queue_id, actor=a, code=await code_now(qw))
+    await queues.let_in(qw.queue_id, actor=qw.teacher, user_id=b.id)
+    file = await exports.queue_history_csv(qw.queue_id, actor=qw.teacher, language="en")
+    joined = [(row[2], row[-1]) for row in exports.read_csv(file.data) if row[1] == "joined"]
+    assert joined == [(a.username, "with the presence code"), (b.username, "")]
