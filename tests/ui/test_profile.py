@@ -15,6 +15,7 @@ from sqlalchemy import update
 from components.frame import _ends_this_page
 from components.session import COOKIE, sign
 from db.models import PasswordResetToken
+from db.models import User as StoredUser
 from db.types import utcnow
 from equeue_ui import demo, runtime
 from equeue_ui.events import SessionsRevoked
@@ -253,3 +254,43 @@ def demo_user(user_id: int) -> UserView:
         has_password=True,
         from_ecourses=False,
     )
+
+
+async def test_an_account_ecourses_made_shows_its_names_read_only_and_no_password_form(
+    user: User, demo: DemoWorld
+) -> None:
+    made = await account("student9")
+    async with runtime.current().db.write_session() as session:
+        await session.execute(
+            update(StoredUser)
+            .where(StoredUser.id == made.id)
+            .values(ecourses_user_id=4242, password_hash=None)
+        )
+        await session.commit()
+    user.http_client.cookies.set(COOKIE, await _session_cookie("student9", "Firefox/133.0"))
+    await user.open("/profile")
+    await user.should_see(marker="names-from-ecourses", retries=PATIENCE)
+    (first,) = elements(user, ui.input, marker="first-name")
+    assert first.props.get("readonly") is True
+    await user.should_see(marker="no-local-password")
+    await user.should_not_see(marker="change-password")
+    _type(user, "status-text", "На паре")
+    user.find(marker="save-profile").click()
+    await wait_for_notice(user, "Saved.")
+    assert (await account("student9")).status_text == "На паре"
+
+
+async def test_signing_out_all_other_devices_leaves_this_one(
+    user: User, another_user: Callable[[], User], demo: DemoWorld
+) -> None:
+    phone, tablet = another_user(), another_user()
+    phone.http_client.cookies.set(COOKIE, await _session_cookie("student10", "Android 14"))
+    tablet.http_client.cookies.set(COOKIE, await _session_cookie("student10", "iPad; OS 17"))
+    await sign_in(user, "student10", path="/profile")
+    await eventually(lambda: len(texts(user, "session-device")) == 3, what="three sessions")
+    user.find(marker="end-other-sessions").click()
+    await wait_for_notice(user, "Signed out on every other device.")
+    await eventually(lambda: len(texts(user, "session-device")) == 1, what="this one left")
+    for other in (phone, tablet):
+        await other.open("/profile")
+        await other.should_see(marker="sign-in", retries=PATIENCE)
