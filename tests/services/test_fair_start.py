@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 import pytest
 
 from db.models import QueueEventKind, QueueState
 from db.types import utcnow
-from equeue_ui import runtime
+from equeue_ui import runtime, scheduler
 from equeue_ui.errors import ConflictError, InvalidError
+from equeue_ui.events import QueueChanged
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import exports, queues
 from equeue_ui.services.queues import load_snapshot
 from tests.conftest import make_settings
 from tests.services import queue_world
 from tests.services.queue_world import QueueWorld, line, snapshot
+from tests.services.test_schedule import wait_until
 
 WINDOW = timedelta(seconds=30)
 
@@ -230,3 +233,28 @@ async def test_the_history_export_shows_the_drawn_order(rt: Runtime, clock: Cloc
     [drawn] = [row for row in rows if row[1] == "drawn"]
     names = {s.id: s.display_name for s in qw.students}
     assert drawn[-1] == "; ".join(f"{n}. {names[u]}" for n, u in enumerate(order, 1))
+
+
+async def test_the_scheduler_draws_when_the_window_ends_and_every_screen_hears_of_it(
+    rt: Runtime, clock: Clock
+) -> None:
+    qw = await opened_world(rt, students=3)
+    await queue_world.join_all(qw, *qw.students)
+    heard: list[QueueChanged] = []
+    rt.bus.subscribe(QueueChanged, heard.append)
+    job = asyncio.create_task(scheduler.run_draws(0.02))
+    try:
+        clock.advance(WINDOW)
+
+        async def drawn() -> bool:
+            return bool(await draws(rt, qw))
+
+        await wait_until(drawn, timeout=10)
+    finally:
+        job.cancel()
+        with suppress(asyncio.CancelledError):
+            await job
+    queue = await queue_world.stored_queue(rt, qw.queue_id)
+    assert queue.draw_at is None
+    assert QueueChanged(qw.queue_id, queue.version) in heard  # published once committed
+    assert len(await draws(rt, qw)) == 1
