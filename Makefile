@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 # `make bench`: the live fan-out load benchmark (not part of `make test`), e.g. VIEWERS=1000.
 VIEWERS ?= 100
+# page: queue pages over socket.io; api: API clients on the queue's event stream.
+KIND ?= page
 DB ?= sqlite
 RATE ?= 2
 DURATION ?= 20
@@ -82,7 +84,7 @@ test: venv browser
 bench: venv
 	$(VENV)/bin/python -m tests.bench.fanout --viewers $(VIEWERS) --db $(DB) --rate $(RATE) \
 		--duration $(DURATION) --processes $(PROCESSES) --loaders $(LOADERS) \
-		--restart $(RESTART) --tuning $(TUNING) $(BENCH_ARGS)
+		--restart $(RESTART) --tuning $(TUNING) --viewers-kind $(KIND) $(BENCH_ARGS)
 
 # The gettext catalogs (equeue_ui/locales): the template extracted from the code, each language's
 # .po brought up to date with it (new texts untranslated, changed ones fuzzy), the .mo compiled.

@@ -72,7 +72,8 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     app.on_startup(startup)
     app.on_shutdown(shutdown)
     register_all(settings)
-    api.register(app)  # /api/v1 and its docs at /api/docs
+    # /api/v1 and its docs at /api/docs
+    api.register(app, requests_per_minute=settings.api_requests_per_minute)
     # Quasar's loading bar would show on every fetch the page makes (a dialog's first code, say)
     # as a progress bar without a name: noise for screen readers, and nothing to wait for here.
     app.config.quasar_config["loadingBar"]["skipHijack"] = True

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # page: with 1,000 open pages, 293 instead of 120 KB each, and 6.8 instead of about 20
     # changes/s (tests/bench/README.md). A snapshot is about 3 KB uncompressed.
     ws_compression: bool = False
+    # Requests a minute one API token may make, counted in each process (equeue_ui/api/auth.py).
+    api_requests_per_minute: int = Field(default=120, ge=1, le=1_000_000)
     # The patches of NiceGUI's, engine.io's, uvicorn's and Starlette's internals that make the
     # app fast (equeue_ui/tuning/README.md). Off: the libraries' own code runs everywhere.
     tuning: bool = True

@@ -36,8 +36,8 @@ the subjects you teach).
 come a page at a time: `?limit=` (1-100, 50 by default) and `?cursor=` set to the
 `next_cursor` of the page before (null on the last page).
 
-**Rate limit:** 120 requests a minute per token in each app process; past it `429` with
-`Retry-After`.
+**Rate limit:** 120 requests a minute per token (the site may set another number) in each
+app process; past it `429` with `Retry-After`.
 
 **Live:** `GET /api/v1/queues/{id}/events` is a Server-Sent Events stream; reconnect with
 `Last-Event-ID` to get what changed meanwhile.

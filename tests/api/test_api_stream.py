@@ -43,7 +43,8 @@ async def server(rt: Runtime) -> AsyncIterator[Server]:
     while not running.started:
         await asyncio.sleep(0.01)
     yield Server(f"http://127.0.0.1:{port}", encoder)
-    running.should_exit = True
+    # Streams a failed test left open would hold a graceful shutdown forever.
+    running.should_exit = running.force_exit = True
     await task
 
 

@@ -1,13 +1,15 @@
 """`make bench`: how fast a queue change reaches every open queue page, and what it costs.
 
     python -m tests.bench.fanout --viewers 1000 [--db sqlite|postgres] [--rate 2]
-        [--duration 20] [--processes 1|2] [--loaders N] [--restart]
+        [--duration 20] [--processes 1|2] [--loaders N] [--restart] [--viewers-kind page|api]
 
 Builds a world through the services, starts the app on loopback, opens N viewers as real
 NiceGUI clients (page load, then the socket.io connection) from a few load processes, makes
 changes at a set rate through the app's bench hook and measures, per viewer and change, the
-time from commit to the viewer receiving the new version. The last line of the output is
-machine-readable. Everything it starts it stops, by process id; every loop is bounded.
+time from commit to the viewer receiving the new version. With ``--viewers-kind api`` the
+viewers are API clients following the queue's Server-Sent Events stream with a token instead.
+The last line of the output is machine-readable. Everything it starts it stops, by process
+id; every loop is bounded.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ class TimeLimitExceeded(Exception):
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="fanout", description=__doc__.split("\n\n")[0])
     parser.add_argument("--viewers", type=int, default=100, help="simulated browser tabs")
+    parser.add_argument(
+        "--viewers-kind",
+        choices=("page", "api"),
+        default="page",
+        help="queue pages (socket.io) or API clients (the SSE stream /api/v1/queues/{id}/events)",
+    )
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--rate", type=float, default=2.0, help="changes per second")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of changes")
@@ -170,7 +178,8 @@ class Bench:
             + (", then a restart" if args.restart else "")
             + (", viewers offer permessage-deflate" if args.deflate else "")
             + (", the app accepts it" if args.ws_compression else "")
-            + (", tuning off" if args.tuning == "off" else ""),
+            + (", tuning off" if args.tuning == "off" else "")
+            + (", API stream viewers" if args.viewers_kind == "api" else ""),
             flush=True,
         )
         started = time.monotonic()
@@ -184,6 +193,8 @@ class Bench:
             settings = {"EQUEUE_TUNING": args.tuning}
             if args.ws_compression:
                 settings["EQUEUE_WS_COMPRESSION"] = "1"
+            if args.viewers_kind == "api":  # every viewer shares one token
+                settings["EQUEUE_API_REQUESTS_PER_MINUTE"] = "1000000"
             app = AppProcess(
                 name, self.data_dir, database_url, gc_trace=args.gc_trace, settings=settings
             )
@@ -213,12 +224,26 @@ class Bench:
 
     def _warm_up(self, world: BenchWorld, cookie: str) -> None:
         """One page load per app, so the baseline includes what the first page loads lazily."""
+        if self.args.viewers_kind == "api":
+            self._warm_up_api(world)
+            return
         for app in self.apps:
             response = httpx.get(
                 f"{app.url}/queues/{world.queue_id}", headers={"Cookie": cookie}, timeout=10
             )
             if response.status_code != 200 or "client_id" not in response.text:
                 raise RuntimeError(f"app {app.name}: the queue page answers {response.status_code}")
+        time.sleep(2.0)
+
+    def _warm_up_api(self, world: BenchWorld) -> None:
+        for app in self.apps:
+            response = httpx.get(
+                f"{app.url}/api/v1/queues/{world.queue_id}",
+                headers={"Authorization": f"Bearer {world.api_token}"},
+                timeout=10,
+            )
+            if response.status_code != 200:
+                raise RuntimeError(f"app {app.name}: the API answers {response.status_code}")
         time.sleep(2.0)
 
     def _spawn_loaders(self, world: BenchWorld, cookie: str) -> None:
@@ -231,8 +256,14 @@ class Bench:
             config = LoaderConfig(
                 loader=number,
                 host=HOST,
-                path=f"/queues/{world.queue_id}",
+                path=(
+                    f"/api/v1/queues/{world.queue_id}/events"
+                    if args.viewers_kind == "api"
+                    else f"/queues/{world.queue_id}"
+                ),
                 cookie=cookie,
+                kind=args.viewers_kind,
+                token=world.api_token,
                 viewers=[(i, ports[i % len(ports)]) for i in indexes],
                 connect_concurrency=per_loader,
                 connect_timeout=args.connect_timeout,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from tests.bench.api_viewer import ApiViewer
 from tests.bench.viewer import ConnectFailed, Stranded, Viewer, backoff
 
 ACK_INTERVAL = 3.0  # nicegui.js sends "ack" every 3 s
@@ -40,6 +41,8 @@ class LoaderConfig:
     connect_concurrency: int
     connect_timeout: float
     deflate: bool = False  # viewers offer permessage-deflate, as browsers do
+    kind: str = "page"  # "api": API clients on the event stream (tests/bench/api_viewer.py)
+    token: str = ""  # the API viewers' bearer token
 
 
 @dataclass
@@ -85,8 +88,10 @@ class Loader:
     def __init__(self, conn: Connection, config: LoaderConfig) -> None:
         self.conn = conn
         self.config = config
-        self.viewers = [
-            Viewer(index, config.host, port, config.path, config.cookie, config.deflate)
+        self.viewers: list[Viewer | ApiViewer] = [
+            ApiViewer(index, config.host, port, config.path, config.token)
+            if config.kind == "api"
+            else Viewer(index, config.host, port, config.path, config.cookie, config.deflate)
             for index, port in config.viewers
         ]
         self.unexpected: dict[int, int] = {}
@@ -161,7 +166,7 @@ class Loader:
         return lives
 
     async def _live(
-        self, viewer: Viewer, semaphore: asyncio.Semaphore, first: asyncio.Future[None]
+        self, viewer: Viewer | ApiViewer, semaphore: asyncio.Semaphore, first: asyncio.Future[None]
     ) -> None:
         """Connect once, then stay connected as the browser page does, until told to stop."""
         timeout = self.config.connect_timeout
@@ -187,7 +192,7 @@ class Loader:
             if not await self._reconnect(viewer, timeout):
                 return
 
-    async def _reconnect(self, viewer: Viewer, timeout: float) -> bool:
+    async def _reconnect(self, viewer: Viewer | ApiViewer, timeout: float) -> bool:
         give_up = time.monotonic() + RECONNECT_GIVE_UP
         attempt = 0
         while not self.stopping and time.monotonic() < give_up:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from db.models import QueueState
 from equeue_ui import migrate, runtime
-from equeue_ui.services import accounts, groups, queues, subjects, tasks, workspaces
+from equeue_ui.services import accounts, api_tokens, groups, queues, subjects, tasks, workspaces
 from equeue_ui.services.views import UserView
 from equeue_ui.settings import Settings
 
@@ -36,6 +36,7 @@ class BenchWorld:
     teacher: str  # assigned to the subject: calls and accepts
     in_queue: tuple[str, ...]  # in queue order
     spares: tuple[str, ...]  # approved students not in the queue
+    api_token: str  # the viewer's API token (read), for API viewers
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -100,12 +101,14 @@ async def _create(queue_size: int, spare_count: int) -> BenchWorld:
     await queues.set_state(subject.queue_id, QueueState.OPEN, actor=leader)
     for user in students[:queue_size]:
         await queues.join_queue(subject.queue_id, actor=user)
+    token = await api_tokens.create_token("bench", actor=viewer, scopes=[], expires_in_days=30)
     return BenchWorld(
         queue_id=subject.queue_id,
         viewer=viewer.username,
         teacher=teacher.username,
         in_queue=tuple(names[:queue_size]),
         spares=tuple(names[queue_size:]),
+        api_token=token.secret,
     )
 
 
