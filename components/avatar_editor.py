@@ -15,13 +15,21 @@ from components.notices import attempt
 from equeue_ui.services import avatars
 from equeue_ui.services.views import UserView
 
+# Clicks the hidden uploader's file field of the same section.
+_OPEN_PICKER = (
+    "(event) => event.target.closest('.eq-picture-section')"
+    ".querySelector('.q-uploader input[type=file]').click()"
+)
+
 
 class PictureSection:
     """Shows ``user``'s picture and changes it; the part redraws itself after each change."""
 
     def __init__(self, user: UserView) -> None:
         self.user = user
-        self.container = ui.column().classes("w-full gap-2").mark("picture-section")
+        self.container = (
+            ui.column().classes("w-full gap-2 eq-picture-section").mark("picture-section")
+        )
         self.draw()
 
     def draw(self) -> None:
@@ -36,23 +44,27 @@ class PictureSection:
                         ui.button(_("Remove picture"), on_click=self.remove).props(
                             "flat dense no-caps color=negative"
                         ).mark("remove-picture")
+            # Quasar's uploader names neither its pick button nor its file field (and nests
+            # one in the other): it stays hidden, and a plain, named button opens its picker.
             upload = (
                 ui.upload(
-                    label=_(
-                        "Choose a picture (JPEG, PNG, WebP or GIF, up to {mb} MB)",
-                        mb=avatars.MAX_UPLOAD_MB,
-                    ),
                     auto_upload=True,
                     max_files=1,
                     max_file_size=avatars.MAX_UPLOAD_BYTES,
                     on_upload=self.upload,
                     on_rejected=self.rejected,
                 )
-                .props("accept=image/jpeg,image/png,image/webp,image/gif flat bordered")
-                .classes("w-full max-w-sm")
+                .props("accept=image/jpeg,image/png,image/webp,image/gif")
+                .classes("hidden")
                 .mark("picture-upload")
             )
             self.upload_element = upload
+            with ui.row().classes("items-center gap-2"):
+                choose = ui.button(_("Choose a picture"), icon="upload").props("outline no-caps")
+                # In the browser, within the click: a file picker opens only for a person's act.
+                choose.on("click", js_handler=_OPEN_PICKER).mark("choose-picture")
+                limits = _("JPEG, PNG, WebP or GIF, up to {mb} MB", mb=avatars.MAX_UPLOAD_MB)
+                ui.label(limits).classes("text-sm eq-muted")
 
     def _hint(self) -> str:
         if self.user.picture_key:
