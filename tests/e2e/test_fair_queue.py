@@ -7,7 +7,7 @@ import asyncio
 import re
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, ViewportSize, expect
 
 from tests.e2e.conftest import connected, new_page, open_queue, sign_in, signed_in_page
 from tests.e2e.server import AppServer
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 WORKSPACE = "Осенний семестр 2026"
 SUBJECT = "Операционные системы"  # the demo's closed queue, which asks for the code
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
 async def test_the_boards_qr_link_opened_on_a_phone_joins_the_queue(

@@ -3,6 +3,7 @@ tap on "Join" joins with it; a join during the fair start says when the order is
 
 from __future__ import annotations
 
+from nicegui import ui
 from nicegui.testing.user import User
 
 from equeue_ui.services import presence, queues
@@ -11,6 +12,7 @@ from tests.ui.helpers import (
     PATIENCE,
     DemoWorld,
     account,
+    elements,
     join_offered,
     press_join,
     queue_snapshot_when,
@@ -38,7 +40,8 @@ async def test_the_boards_qr_link_fills_in_the_code_and_join_uses_it(
     code = await classroom_code(queue_id)
     await sign_in(user, "student8", path=f"/queues/{queue_id}?code={code}")
     await user.should_see(marker="presence-code")
-    assert user.find(marker="presence-code").elements.pop().value == code
+    (field,) = elements(user, ui.input, marker="presence-code")
+    assert field.value == code
     await join_offered(user)
     press_join(user)
     await user.should_see(marker="my-position", retries=PATIENCE)
