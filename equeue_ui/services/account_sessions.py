@@ -31,22 +31,24 @@ async def list_sessions(*, actor: UserView, session_token: str | None) -> list[S
     current = accounts.hash_token(session_token) if session_token else None
     async with read_only() as session:
         await permissions.load_actor(session, actor)
-        rows = await session.scalars(
-            select(Session).where(Session.user_id == actor.id, Session.expires_at > utcnow())
-        )
-        views = [
-            SessionView(
-                id=row.id,
-                browser=device.browser,
-                system=device.system,
-                address=row.address,
-                created_at=row.created_at,
-                last_seen_at=row.last_seen_at,
-                current=row.token_hash == current,
+        rows = (
+            await session.scalars(
+                select(Session).where(Session.user_id == actor.id, Session.expires_at > utcnow())
             )
-            for row in rows.all()
-            for device in [user_agents.describe(row.user_agent)]
-        ]
+        ).all()
+    devices = await user_agents.describe_all([row.user_agent for row in rows])
+    views = [
+        SessionView(
+            id=row.id,
+            browser=device.browser,
+            system=device.system,
+            address=row.address,
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            current=row.token_hash == current,
+        )
+        for row, device in zip(rows, devices, strict=True)
+    ]
     return sorted(views, key=lambda view: (not view.current, -view.last_seen_at.timestamp()))
 
 

@@ -126,10 +126,15 @@ async def export_data(*, actor: UserView) -> bytes:
             {"subject": s, "event": kind, "at": at, "by_you": actor_id == user.id}
             for s, kind, at, actor_id in history.all()
         ]
-        sessions = await session.scalars(
-            select(Session).where(Session.user_id == user.id).order_by(Session.created_at)
-        )
-        data["sessions"] = [_session_entry(row) for row in sessions.all()]
+        sessions = (
+            await session.scalars(
+                select(Session).where(Session.user_id == user.id).order_by(Session.created_at)
+            )
+        ).all()
+        devices = await user_agents.describe_all([row.user_agent for row in sessions])
+        data["sessions"] = [
+            _session_entry(row, device) for row, device in zip(sessions, devices, strict=True)
+        ]
         entries = await session.scalars(
             select(AuditLog)
             .where(or_(AuditLog.actor_id == user.id, AuditLog.target == user.username))
@@ -148,8 +153,7 @@ async def export_data(*, actor: UserView) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_plain).encode("utf-8")
 
 
-def _session_entry(row: Session) -> dict[str, Any]:
-    device = user_agents.describe(row.user_agent)
+def _session_entry(row: Session, device: user_agents.Device) -> dict[str, Any]:
     return {
         "browser": device.browser,
         "system": device.system,

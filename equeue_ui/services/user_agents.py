@@ -1,31 +1,16 @@
 """Browser and system named from a User-Agent header, for the list of one's sessions.
 
-A handful of patterns, not a full parser: the list only has to let a person tell their phone
-from their laptop. Order matters — Edge and Opera also say "Chrome", Chrome also says
-"Safari", Android also says "Linux"."""
+ua-parser reads it with uap-core's maintained rules. Its first use compiles about a thousand
+patterns (most of a second), so callers on the event loop use :func:`describe_all`, which runs
+off it."""
 
 from __future__ import annotations
 
-import re
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-_BROWSERS = (
-    ("Edge", re.compile(r"\bEdg(?:e|A|iOS)?/(\d+)")),
-    ("Opera", re.compile(r"\b(?:OPR|Opera)/(\d+)")),
-    ("Yandex Browser", re.compile(r"\bYaBrowser/(\d+)")),
-    ("Samsung Internet", re.compile(r"\bSamsungBrowser/(\d+)")),
-    ("Firefox", re.compile(r"\b(?:Firefox|FxiOS)/(\d+)")),
-    ("Chrome", re.compile(r"\b(?:Chrome|CriOS|HeadlessChrome|Chromium)/(\d+)")),
-    ("Safari", re.compile(r"\bVersion/(\d+)[\d.]* (?:Mobile/\S+ )?Safari/")),
-)
-_SYSTEMS = (
-    ("Android", re.compile(r"\bAndroid ?(\d+)?")),
-    ("iOS", re.compile(r"\b(?:iPhone|iPad|iPod)\b.*?\bOS (\d+)")),
-    ("Windows", re.compile(r"\bWindows NT (\d+)")),
-    ("ChromeOS", re.compile(r"\bCrOS\b()")),
-    ("macOS", re.compile(r"\bMac OS X (\d+)")),
-    ("Linux", re.compile(r"\bLinux\b()")),
-)
+from ua_parser import parse
 
 
 @dataclass(frozen=True)
@@ -35,19 +20,26 @@ class Device:
 
 
 def describe(user_agent: str) -> Device:
-    return Device(_first(_BROWSERS, user_agent), _system(user_agent))
+    found = parse(user_agent)
+    browser = found.user_agent
+    system = found.os
+    return Device(
+        _named(browser.family, browser.major) if browser else "",
+        _system(system.family, system.major) if system else "",
+    )
 
 
-def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str:
-    for name, pattern in patterns:
-        found = pattern.search(text)
-        if found:
-            version = found.group(1) if found.groups() else None
-            return f"{name} {version}" if version else name
-    return ""
+async def describe_all(user_agents: Sequence[str]) -> list[Device]:
+    """:func:`describe` for each, in a worker thread."""
+    return await asyncio.to_thread(lambda: [describe(agent) for agent in user_agents])
 
 
-def _system(text: str) -> str:
-    name = _first(_SYSTEMS, text)
-    # "Windows NT 10" is Windows 10 or 11 (they send the same); the number misleads.
-    return "Windows" if name.startswith("Windows") else name
+def _named(family: str, major: str | None) -> str:
+    return f"{family} {major}" if major else family
+
+
+def _system(family: str, major: str | None) -> str:
+    # "Windows NT 10.0" is Windows 10 or 11 (both send it): the number would mislead.
+    if family == "Windows":
+        return family
+    return _named("macOS" if family == "Mac OS X" else family, major)

@@ -213,6 +213,7 @@ TEXT_SERVICES: dict[str, Call] = {
     "password_resets.reset_password(new_password)": lambda w, s: _reset_password(w, s),
     "status_line.clean_status(value)": lambda w, s: status_line.clean_status(s),
     "user_agents.describe(user_agent)": lambda w, s: user_agents.describe(s),
+    "user_agents.describe_all(user_agents)": lambda w, s: user_agents.describe_all([s]),
     "accounts.search_users(query)": lambda w, s: accounts.search_users(s, actor=w.admin),
     "accounts.find_user(username)": lambda w, s: accounts.find_user(s),
     "api_tokens.create_token(name)": lambda w, s: api_tokens.create_token(

@@ -31,7 +31,7 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     ("user_agent", "device"),
     [
         (FIREFOX_LINUX, Device("Firefox 133", "Linux")),
-        (CHROME_ANDROID, Device("Chrome 131", "Android 14")),
+        (CHROME_ANDROID, Device("Chrome Mobile 131", "Android 14")),
         (
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86",
@@ -40,14 +40,14 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
         (
             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 "
             "(KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
-            Device("Safari 17", "iOS 17"),
+            Device("Mobile Safari 17", "iOS 17"),
         ),
         (
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like "
             "Gecko) Chrome/130.0.0.0 YaBrowser/24.12.0.0 Safari/537.36",
             Device("Yandex Browser 24", "macOS 10"),
         ),
-        ("curl/8.5.0", Device("", "")),
+        ("curl/8.5.0", Device("curl 8", "")),
         ("", Device("", "")),
     ],
 )
@@ -74,7 +74,7 @@ async def test_the_list_shows_ones_sessions_this_one_first(rt: Runtime) -> None:
 
     assert [(s.browser, s.system, s.address, s.current) for s in listed] == [
         ("Firefox 133", "Linux", "10.0.0.8", True),
-        ("Chrome 131", "Android 14", "10.0.0.7", False),
+        ("Chrome Mobile 131", "Android 14", "10.0.0.7", False),
     ]
     assert await accounts.user_for_session(phone) == alice
 

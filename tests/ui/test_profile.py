@@ -118,7 +118,7 @@ async def test_the_session_list_marks_this_device_and_signs_out_another(
     await sign_in(user, "student6", path="/profile")
     await user.should_see(marker="sessions", retries=PATIENCE)
     await eventually(lambda: len(texts(user, "session-device")) == 2, what="two sessions")
-    assert "Chrome 131 · Android 14" in texts(user, "session-device")
+    assert "Chrome Mobile 131 · Android 14" in texts(user, "session-device")
     assert len(elements(user, marker="this-device")) == 1
 
     user.find(marker="end-session").click()
