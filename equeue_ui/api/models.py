@@ -181,6 +181,11 @@ class JoinRequest(BaseModel):
     task_id: int | None = Field(
         default=None, description="The task to hand in; by default the first not handed in."
     )
+    presence_code: str | None = Field(
+        default=None,
+        max_length=32,
+        description="For a queue joined only from the classroom: the code its board shows.",
+    )
 
 
 class Joined(BaseModel):

@@ -142,8 +142,11 @@ def _student_writes(router: APIRouter, student: Any) -> None:
     async def join(
         queue_id: int, body: models.JoinRequest, caller: ApiCaller = student
     ) -> models.Joined:
-        """Stand in the queue with a task (scope `queue`)."""
-        entry_id = await queues.join_queue(queue_id, actor=caller.user, task_id=body.task_id)
+        """Stand in the queue with a task (scope `queue`), with the classroom's code when the
+        queue asks for one; wrong codes are counted and held off as on the page."""
+        entry_id = await queues.join_queue(
+            queue_id, actor=caller.user, task_id=body.task_id, code=body.presence_code
+        )
         return models.Joined(entry_id=entry_id)
 
     @router.delete("/queues/{queue_id}/entries/me", tags=["queues"], **done)

@@ -12,10 +12,10 @@ from openapi_spec_validator import validate
 
 from equeue_ui.api import docs
 from equeue_ui.runtime import Runtime
-from equeue_ui.services import api_tokens, queues
+from equeue_ui.services import api_tokens, presence, queues
 from tests.api.conftest import bearer, build_app
 from tests.services import factories
-from tests.services.queue_world import QueueWorld, make_subject_queue
+from tests.services.queue_world import QueueWorld, make_subject_queue, snapshot
 
 
 async def test_the_openapi_document_is_valid_and_documents_every_error(
@@ -229,3 +229,25 @@ async def test_someone_in_no_workspace_sees_an_empty_list(
     loner = await factories.make_user(rt, "loner")
     body = (await client.get("/api/v1/workspaces", headers=await bearer(loner))).json()
     assert body == {"items": [], "next_cursor": None}
+
+
+async def test_a_classroom_queue_is_joined_with_the_boards_code(
+    rt: Runtime, qw: QueueWorld, client: httpx.AsyncClient
+) -> None:
+    await queues.update_settings(
+        qw.queue_id,
+        actor=qw.teacher,
+        members_can_freeze=True,
+        max_size=None,
+        presence_required=True,
+    )
+    headers = await bearer(qw.students[0]) | {"Accept-Language": "en"}
+    url = f"/api/v1/queues/{qw.queue_id}/entries"
+    without = await client.post(url, json={}, headers=headers)
+    wrong = await client.post(url, json={"presence_code": "000000x"}, headers=headers)
+    assert without.status_code == wrong.status_code == 422
+    assert (await snapshot(qw)).entries == ()
+    shown = await presence.code_for_operator(qw.queue_id, actor=qw.teacher)
+    assert shown is not None
+    joined = await client.post(url, json={"presence_code": shown.code}, headers=headers)
+    assert joined.status_code == 201
