@@ -74,13 +74,17 @@ def waiting_row(
 ) -> None:
     """A waiting (or frozen) student's row: position, name, task, and two icon buttons."""
     with ui.row().classes("w-full items-center gap-2 no-wrap").mark("console-entry"):
-        ui.label(str(entry.position)).classes("w-8 text-right tabular-nums shrink-0")
+        # A place in the fair start's draw has no number until the draw.
+        place = "–" if entry.in_draw else str(entry.position)
+        ui.label(place).classes("w-8 text-right tabular-nums shrink-0")
         with ui.column().classes("grow gap-0 min-w-0"):
             ui.label(entry.display_name).classes("break-words w-full")
             if entry.task_name:
                 ui.label(entry.task_name).classes("text-xs eq-muted break-words w-full")
         if entry.status is EntryStatus.FROZEN:
             ui.badge(_("frozen"), color=FROZEN).classes("shrink-0")
+        if entry.in_draw:
+            ui.badge(_("in the draw")).props("outline").classes("shrink-0").mark("in-draw")
         # Icon-only buttons: their names say what and whom, in the reader's language.
         skipping = ui.button(icon="redo", on_click=skip, color=None).props("flat round dense")
         skipping.tooltip(_("Skip: to the end of the queue")).mark("skip-entry")

@@ -101,5 +101,7 @@ async def test_the_console_says_when_the_fair_start_is_drawn(user: User, demo: D
     await user.should_see(marker="console-draw-note")
     [note] = texts(user, "console-draw-note")
     assert note.startswith("Fair start: the order is drawn at ")
+    await queues.let_in(queue_id, actor=leader, user_id=demo.users["student5"])
+    await user.should_see(marker="in-draw")  # no number until the draw
     user.find(marker="call-next").click()
     await wait_for_notice(user, "The fair start's draw has not been made yet: call after it.")
