@@ -1,5 +1,6 @@
-"""The profile's API tokens section (issue 21, point 2): a token is made with a name, scopes
-and an expiry, shown once with a copy button, listed with its last use, and revoked."""
+"""The profile's API tokens section (issue 21, point 2): on /profile a token is made with a
+name, scopes and an expiry, shown once with a copy button, listed with its last use, and
+revoked."""
 
 from __future__ import annotations
 
@@ -8,22 +9,10 @@ import pytest
 from nicegui import core, ui
 from nicegui.testing.user import User
 
-from components.frame import frame
-from components.profile_api_tokens import api_tokens_section
 from equeue_ui.services import api_tokens
-from equeue_ui.services.views import UserView
-from pages.guard import signed_in_page
 from tests.ui.helpers import PATIENCE, DemoWorld, account, elements, eventually, sign_in, texts
 
-PATH = "/_test/api-tokens"
-
-
-def _register_page() -> None:
-    # Until the profile page (issue 15) holds the section, the test shows it on a page of its own.
-    @signed_in_page(PATH)
-    async def page(user: UserView) -> None:
-        with frame("API", user=user, here=PATH):
-            await api_tokens_section(user=user)
+PATH = "/profile"
 
 
 def _shown_token(user: User) -> str:
@@ -33,7 +22,6 @@ def _shown_token(user: User) -> str:
 
 @pytest.mark.usefixtures("quick_passwords")
 async def test_a_token_is_made_shown_once_used_and_revoked(user: User, demo: DemoWorld) -> None:
-    _register_page()
     await sign_in(user, "student2", path=PATH)
     await user.should_see(marker="api-tokens-section", retries=PATIENCE)
     await user.should_see("No tokens yet.")
