@@ -109,14 +109,16 @@ async def check_code(queue_id: int, user_id: int, code: str | None) -> None:
     """Refuse a join without the queue's current code. A wrong code is counted (in its own
     transaction, which commits even though the join is refused); after
     :data:`FREE_WRONG_CODES` of them the user waits until :data:`WRONG_CODE_WINDOW` is over."""
+    async with read_only() as session:
+        queue = await session.get(Queue, queue_id)
+        if queue is None or not queue.presence_required or queue.presence_secret is None:
+            return  # most queues: no write, no counter
+        secret, window_seconds = queue.presence_secret, queue.presence_window_seconds
+    if not code or not normalize(code):
+        raise InvalidError(CODE_NEEDED)
     now = utcnow()
     key = f"presence:{user_id}"
     async with unit_of_work() as uow:
-        queue = await uow.session.get(Queue, queue_id)
-        if queue is None or not queue.presence_required or queue.presence_secret is None:
-            return
-        if not code or not normalize(code):
-            raise InvalidError(CODE_NEEDED)
         insert = sqlite_insert if uow.is_sqlite else pg_insert
         await uow.session.execute(
             insert(SignInThrottle)
@@ -142,7 +144,7 @@ async def check_code(queue_id: int, user_id: int, code: str | None) -> None:
                     minutes,
                 )
             )
-        if accepts(queue.presence_secret, queue.presence_window_seconds, code, now):
+        if accepts(secret, window_seconds, code, now):
             return
         row.failures += 1
     raise InvalidError(WRONG_CODE)
