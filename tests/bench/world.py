@@ -98,6 +98,10 @@ async def _create(queue_size: int, spare_count: int) -> BenchWorld:
         await tasks.create_task(subject.id, actor=leader, name=name)
     await subjects.assign_teacher(subject.id, teacher.id, actor=admin)
     assert subject.queue_id is not None
+    # Places in joining order from the start: the teacher's calls are part of what is measured.
+    await queues.update_settings(
+        subject.queue_id, actor=leader, members_can_freeze=True, max_size=None, fair_start_seconds=0
+    )
     await queues.set_state(subject.queue_id, QueueState.OPEN, actor=leader)
     for user in students[:queue_size]:
         await queues.join_queue(subject.queue_id, actor=user)
