@@ -14,6 +14,7 @@ import asyncio
 import re
 import time
 from array import array
+from typing import cast
 
 from tests.bench.viewer import MAX_HEADER, ConnectFailed, Stranded
 
@@ -121,9 +122,9 @@ class StreamProtocol(asyncio.Protocol):
         self.open = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        transport.write(self.request)
+        # uvloop's transports (the loader's loop) are not asyncio.Transport subclasses.
+        self.transport = cast(asyncio.Transport, transport)
+        self.transport.write(self.request)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.open = False
