@@ -51,7 +51,11 @@ async def api_tokens_section(*, user: UserView) -> None:
             )
         ).classes("text-sm eq-muted")
         with ui.row().classes("w-full items-center gap-2"):
-            name = ui.input(_("Token name, e.g. my bot")).classes("grow").mark("token-name")
+            name = (
+                ui.input(_("Token name, e.g. my bot"))
+                .classes("grow min-w-[14rem]")
+                .mark("token-name")
+            )
             days = (
                 ui.select(
                     {n: _n("Lasts {n} day", "Lasts {n} days", n) for n in api_tokens.EXPIRY_DAYS},
