@@ -3,10 +3,13 @@ with a token's user as the actor; docs at ``/api/docs``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 
 from equeue_ui.api import docs, routes, stream
 from equeue_ui.api.auth import DEFAULT_REQUESTS_PER_MINUTE, RateLimit, caller_dependency
+from equeue_ui.api.problems import language_of, problem
+from equeue_ui.errors import NotFoundError
+from equeue_ui.i18n import msg
 
 PREFIX = "/api/v1"
 DOCS_PATH = "/api/docs"
@@ -27,4 +30,15 @@ def register(
     api.include_router(stream.build(current_caller, encoder, heartbeat_s=heartbeat_s))
     app.include_router(api)
     docs.register(app, api, version=VERSION, prefix=PREFIX, docs_path=DOCS_PATH)
+    # Last: any other address under the prefix is a problem too, not the pages' HTML 404.
+    app.add_api_route(
+        f"{PREFIX}/{{rest:path}}",
+        _no_such_endpoint,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
     return encoder
+
+
+async def _no_such_endpoint(request: Request) -> Response:
+    return problem(NotFoundError(msg("The API has no such endpoint.")), language_of(request))

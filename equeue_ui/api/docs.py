@@ -17,8 +17,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from equeue_ui.api.problems import Problem
-
 ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 SERVED_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
 DESCRIPTION = """\
@@ -81,6 +79,3 @@ def register(app: FastAPI, api: APIRouter, *, version: str, prefix: str, docs_pa
     app.add_api_route(f"{prefix}/openapi.json", openapi_json, include_in_schema=False)
     app.add_api_route(docs_path, swagger_page, include_in_schema=False)
     app.add_api_route(f"{docs_path}/assets/{{name}}", asset, include_in_schema=False)
-
-
-__all__ = ["Problem", "document", "register"]

@@ -251,3 +251,10 @@ async def test_a_classroom_queue_is_joined_with_the_boards_code(
     assert shown is not None
     joined = await client.post(url, json={"presence_code": shown.code}, headers=headers)
     assert joined.status_code == 201
+
+
+async def test_an_unknown_api_address_is_a_problem_not_a_page(client: httpx.AsyncClient) -> None:
+    for method in ("GET", "POST", "DELETE"):
+        response = await client.request(method, "/api/v1/no/such/thing")
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
