@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from equeue_ui.services.views import (
     EntryStatus,
     EntryView,
+    GroupView,
     MemberRole,
     MemberStatus,
     QueueSnapshot,
@@ -31,6 +32,11 @@ class Page(BaseModel, Generic[Item]):
     next_cursor: str | None = Field(description="Where the next page starts; null at the end.")
 
 
+class Group(BaseModel):
+    id: int
+    name: str
+
+
 class Me(BaseModel):
     id: int
     username: str
@@ -38,11 +44,12 @@ class Me(BaseModel):
     first_name: str
     last_name: str
     group_id: int | None
+    group: Group | None = Field(description="The user's study group.")
     is_teacher: bool
     scopes: list[str] = Field(description="What the token used for this request may do.")
 
     @classmethod
-    def of(cls, user: UserView, scopes: frozenset[str]) -> Me:
+    def of(cls, user: UserView, group: GroupView | None, scopes: frozenset[str]) -> Me:
         return cls(
             id=user.id,
             username=user.username,
@@ -50,6 +57,7 @@ class Me(BaseModel):
             first_name=user.first_name,
             last_name=user.last_name,
             group_id=user.group_id,
+            group=Group(id=group.id, name=group.name) if group is not None else None,
             is_teacher=user.is_teacher,
             scopes=sorted(scopes),
         )

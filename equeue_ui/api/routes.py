@@ -11,7 +11,7 @@ from equeue_ui.api import models
 from equeue_ui.api.auth import Caller, scoped
 from equeue_ui.api.problems import ProblemRoute, documented
 from equeue_ui.api.reads import DEFAULT_LIMIT, ETAG_RESPONSES, MAX_LIMIT, json_with_etag, page_of
-from equeue_ui.services import queues, subjects, submissions, tasks, workspaces
+from equeue_ui.services import groups, queues, subjects, submissions, tasks, workspaces
 from equeue_ui.services.api_tokens import QUEUE, READ, TEACH, ApiCaller
 
 READ_ERRORS = documented(401, 403, 404, 422, 429)
@@ -42,8 +42,10 @@ def _reads(router: APIRouter, reader: Any) -> None:
 
     @router.get("/me", response_model=models.Me, tags=["me"], **read)
     async def me(request: Request, caller: ApiCaller = reader) -> Response:
-        """The token's user and what the token may do."""
-        return json_with_etag(request, models.Me.of(caller.user, caller.scopes))
+        """The token's user, their study group, and what the token may do."""
+        user = caller.user
+        group = await groups.get_group(user.group_id) if user.group_id is not None else None
+        return json_with_etag(request, models.Me.of(user, group, caller.scopes))
 
     @router.get("/workspaces", response_model=models.Page[models.Workspace], tags=["me"], **read)
     async def my_workspaces(

@@ -187,6 +187,7 @@ async def test_a_student_follows_their_work_through_the_api(
     headers = await bearer(student)
     me = (await client.get("/api/v1/me", headers=headers)).json()
     assert me["id"] == student.id and me["scopes"] == ["queue", "read", "teach"]
+    assert me["group"]["id"] == student.group_id and me["group"]["name"]
     workspaces = (await client.get("/api/v1/workspaces", headers=headers)).json()
     assert [w["id"] for w in workspaces["items"]] == [qw.world.workspace_id]
     first, second = qw.task_ids[:2]
