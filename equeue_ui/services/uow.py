@@ -47,8 +47,10 @@ async def unit_of_work(*, conflict: Msg | None = None) -> AsyncIterator[UnitOfWo
                 raise
             raise NotFoundError() from error
     if uow.events:
-        await rt.bus.publish(uow.events)
+        # Own events first: their handlers only start background work (a push to a phone),
+        # which should not wait for every open page's handler on the bus.
         await rt.own_events.publish(uow.events)
+        await rt.bus.publish(uow.events)
 
 
 @asynccontextmanager
