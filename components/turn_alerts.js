@@ -23,12 +23,13 @@ export default {
     ringing(value) {
       if (!value) stopRinging();
     },
+    pushKey(value) {
+      if (value) this.reportPush();
+    },
   },
   mounted() {
     this.play();
-    if (this.pushKey) {
-      currentSubscription().then((found) => this.$emit("push_state", { subscribed: !!found }));
-    }
+    if (this.pushKey) this.reportPush();
   },
   unmounted() {
     stopRinging();
@@ -39,6 +40,10 @@ export default {
       this.played = this.alert.n;
       if (this.alert.strong && !this.ringing) return; // ended before it reached the browser
       playAlert(this.alert.title, this.alert.body, this.alert.strong);
+    },
+    async reportPush() {
+      const found = await currentSubscription();
+      this.$emit("push_state", { subscribed: !!found });
     },
     async askNotifications() {
       if (!("Notification" in window)) return "unsupported";

@@ -38,6 +38,24 @@ class AlertPlayer(ui.element, component="turn_alerts.js"):
         self.played = 0
         self.props["alert"] = None
         self.props["ringing"] = False
+        # Whether this browser is subscribed to pushes, as it said on loading (turn_alerts.js)
+        # or as the buttons left it; the buttons are redrawn with the queue and follow it.
+        self.push_subscribed = False
+        self._push_buttons: list[tuple[ui.element, ui.element]] = []
+        self.on("push_state", lambda event: self.set_push_subscribed(_subscribed(event.args)))
+
+    def show_push_buttons(self, enable: ui.element, disable: ui.element) -> None:
+        """Show ``enable`` or ``disable`` as this browser's subscription is, now and later."""
+        self._push_buttons = [pair for pair in self._push_buttons if not pair[0].is_deleted]
+        self._push_buttons.append((enable, disable))
+        self.set_push_subscribed(self.push_subscribed)
+
+    def set_push_subscribed(self, subscribed: bool) -> None:
+        self.push_subscribed = subscribed
+        for enable, disable in self._push_buttons:
+            if not enable.is_deleted:
+                enable.set_visibility(not subscribed)
+                disable.set_visibility(subscribed)
 
     def play(self, title: str, body: str, *, strong: bool) -> None:
         self.played += 1
@@ -220,10 +238,10 @@ def offer_notifications(user: UserView) -> None:
                         "even with the page closed."
                     )
                 )
-                off.set_visibility(True)
+                player_element.set_push_subscribed(True)
             else:
                 ui.notify(_("Notifications are on: you will be told when it is your turn."))
-            button.set_visibility(False)
+                button.set_visibility(False)
         elif answer == "denied":
             ui.notify(_("The browser blocks notifications for this site."), type="warning")
 
@@ -232,20 +250,13 @@ def offer_notifications(user: UserView) -> None:
         if isinstance(endpoint, str):
             await attempt(push.unsubscribe(endpoint, actor=user))
         ui.notify(_("This device will no longer be told when it is your turn."))
-        off.set_visibility(False)
-        button.set_visibility(True)
-
-    def shown(subscribed: bool) -> None:
-        off.set_visibility(subscribed)
-        button.set_visibility(not subscribed)
+        player_element.set_push_subscribed(False)
 
     button = ui.button(_("Notify me when it is my turn"), icon="notifications", on_click=ask)
     button.props("flat dense").mark("enable-notifications")
     off = ui.button(_("Stop notifications on this device"), icon="notifications_off", on_click=stop)
     off.props("flat dense").mark("disable-notifications")
-    off.set_visibility(False)
-    # The browser says whether this device is subscribed already (see turn_alerts.js).
-    player_element.on("push_state", lambda event: shown(_subscribed(event.args)))
+    player_element.show_push_buttons(button, off)
 
 
 def _subscribed(args: object) -> bool:

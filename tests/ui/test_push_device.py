@@ -8,8 +8,16 @@ import re
 
 from nicegui.testing.user import User
 
-from equeue_ui.services import push
-from tests.ui.helpers import PATIENCE, DemoWorld, account, sign_in, wait_for_notice
+from equeue_ui.services import push, queues
+from tests.ui.helpers import (
+    PATIENCE,
+    DemoWorld,
+    account,
+    eventually,
+    sign_in,
+    texts,
+    wait_for_notice,
+)
 
 ENDPOINT = "https://push.example.com/send/device-1"
 SUBSCRIPTION = {
@@ -47,11 +55,20 @@ async def test_notify_me_subscribes_this_device_and_the_other_button_ends_it(
 
 
 async def test_a_device_subscribed_already_is_offered_to_stop(user: User, demo: DemoWorld) -> None:
-    await sign_in(user, "student5", path=f"/queues/{demo.open_subject.queue_id}")
+    queue_id = demo.open_subject.queue_id
+    await sign_in(user, "student5", path=f"/queues/{queue_id}")
     await user.should_see(marker="enable-notifications")
     # What turn_alerts.js emits on loading, in a browser that is subscribed already.
     user.find(marker="turn-alerts").trigger("push_state", {"subscribed": True})
     await user.should_see(marker="disable-notifications", retries=PATIENCE)
+    await user.should_not_see(marker="enable-notifications")
+    # The queue changes and the student's buttons are drawn anew: still the right one.
+    await queues.leave_queue(queue_id, actor=await account("student2"))
+    await eventually(
+        lambda: texts(user, "queue-status") == ["In the queue: place 4, 1 ahead of you."],
+        what="the new place read out",
+    )
+    await user.should_see(marker="disable-notifications")
     await user.should_not_see(marker="enable-notifications")
     user.find(marker="turn-alerts").trigger("push_state", {"subscribed": False})
     await user.should_see(marker="enable-notifications", retries=PATIENCE)
