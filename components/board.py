@@ -281,6 +281,7 @@ _CSS = """
 .eq-board-more { font-size: calc(3.4 * var(--u)); color: var(--eq-muted); }
 /* People's pictures, when the subject allows them: a circle as tall as the name's letters. */
 .eq-board-picture {
+  display: inline-block; /* Tailwind's reset makes images blocks: this one sits in the line */
   flex: 0 0 auto;
   width: 1em;
   height: 1em;
@@ -288,7 +289,9 @@ _CSS = """
   border-radius: 50%;
   object-fit: cover;
   vertical-align: -0.12em;
+  align-self: center;
 }
+.eq-board-next .eq-board-picture { margin-right: 0; } /* the row's gap spaces it */
 
 /* Right: the way in (a QR code of at least 40 % of the screen's height and the short link),
    then how many wait and for about how long. */

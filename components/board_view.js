@@ -17,14 +17,14 @@ export default {
           <div class="eq-board-label" role="heading" aria-level="2">{{ labels.serving }}</div>
           <div v-if="!called.length" class="eq-board-none">—</div>
           <div v-for="entry in called" :key="entry.id" class="eq-board-serving" :class="servingSize">
-            <img v-if="pictures && entry.pic" class="eq-board-picture" :src="pictureOf(entry)" :alt="nameOf(entry)" />{{ nameOf(entry) }}
+            <span><img v-if="pictures && entry.pic" class="eq-board-picture" :src="pictureOf(entry)" :alt="nameOf(entry)" />{{ nameOf(entry) }}</span>
           </div>
           <div class="eq-board-label eq-board-then" role="heading" aria-level="2">{{ labels.next }}</div>
           <div v-if="!waiting.length" class="eq-board-empty">{{ labels.empty }}</div>
           <div v-for="entry in shown" :key="entry.id" class="eq-board-next">
             <span class="eq-board-pos">{{ entry.draw ? "–" : entry.position }}</span>
+            <img v-if="pictures && entry.pic" class="eq-board-picture" :src="pictureOf(entry)" :alt="nameOf(entry)" />
             <span class="eq-board-who">
-              <img v-if="pictures && entry.pic" class="eq-board-picture" :src="pictureOf(entry)" :alt="nameOf(entry)" />
               <span class="eq-board-name">{{ nameOf(entry) }}</span>
               <span v-if="entry.status === 'frozen'" class="eq-board-tag">{{ labels.frozen }}</span>
               <span v-if="entry.draw" class="eq-board-tag">{{ labels.draw }}</span>

@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.conftest import (
+    board_serving,
     connected,
     open_console,
     open_queue,
@@ -94,9 +95,25 @@ async def test_pictures_on_the_member_list_the_queue_and_the_desk_card(
     await shoot(viewer, "queue")
 
     teacher = await signed_in_page(browser, app_server, "teacher")
-    await open_console(teacher, SUBJECT)
+    queue_id = await open_console(teacher, SUBJECT)
     desk = teacher.locator(".eq-desk").get_by_role("img", name=CALLED)
     await expect(desk).to_be_visible()
     box = await desk.bounding_box()
     assert box is not None and box["width"] >= 90  # large enough to recognise someone
     await shoot(teacher, "desk")
+
+    # The board shows no pictures until the queue's settings switch them on.
+    board = await teacher.context.new_page()
+    await board.goto(f"/queues/{queue_id}/board")
+    await connected(board)
+    await expect(board_serving(board, "Алексей И.")).to_be_visible()  # names as First L.
+    assert await board.locator(".eq-board img").count() == 0
+    await teacher.get_by_role("button", name="Settings").click()
+    await teacher.get_by_role("switch", name="Pictures on the board").click()
+    await teacher.get_by_role("button", name="Save").click()
+    await expect(teacher.get_by_text("Saved.")).to_be_visible()
+    on_board = board.locator(".eq-board-serving").get_by_role("img", name="Алексей И.")
+    await expect(on_board).to_be_visible()  # the open board re-read its settings
+    await board.set_viewport_size({"width": 1280, "height": 800})
+    await settled(board)
+    await board.screenshot(path=SCREENSHOTS / "pictures-board-1280.png")
