@@ -7,7 +7,7 @@ from nicegui import ui
 from nicegui.testing.user import User
 
 from equeue_ui.ecourses.fake.data import DEMO_PASSWORD
-from equeue_ui.services import accounts, ecourses_accounts, subjects, tasks
+from equeue_ui.services import accounts, avatars, ecourses_accounts, subjects, tasks
 from tests.ecourses.conftest import TIMEOUT, Fake
 from tests.ui import helpers
 from tests.ui.helpers import DemoWorld
@@ -187,3 +187,17 @@ async def test_the_settings_pages_link_to_the_import_pages(
     await user.should_see(marker="ecourses-import-link", retries=helpers.PATIENCE)
     user.find(marker="ecourses-import-link").click()
     await user.should_see("Tasks from the assignments of", retries=helpers.PATIENCE)
+
+
+async def test_an_ecourses_account_shows_its_ecourses_picture_on_the_profile(
+    ecourses_env: Fake, user: User
+) -> None:
+    await sign_in_with_ecourses(user, "a.ivanov", DEMO_PASSWORD)
+    await user.should_see("Signed in as Алексей Иванов", retries=helpers.PATIENCE)
+    await avatars.background_refreshes()  # fetched after the sign-in, off its path
+    found = await accounts.find_user("a.ivanov@ecourses")
+    assert found is not None and found.picture_key is not None
+    await user.open("/profile")
+    await user.should_see(marker="avatar-picture", retries=helpers.PATIENCE)
+    (image,) = helpers.elements(user, marker="avatar-picture")
+    assert image.props["src"] == avatars.address(found.id, found.picture_key)
