@@ -114,7 +114,8 @@ class SiteSettingsChanged:
 
 @dataclass(frozen=True)
 class UserChanged:
-    """A site admin changed a user's roles or blocked flag, or the user chose a group."""
+    """A site admin changed a user's roles or blocked flag, or the user chose a group or changed
+    their name, status or picture."""
 
     user_id: int
 
