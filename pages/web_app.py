@@ -39,6 +39,10 @@ HEAD_HTML = """
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", () => {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    // The worker keeps the offline page in the language this page is in.
+    navigator.serviceWorker.ready.then((registration) => {
+      registration.active?.postMessage({ language: document.documentElement.lang });
+    });
   });
 }
 </script>
@@ -146,7 +150,9 @@ def register() -> None:
 
     @app.get("/offline", include_in_schema=False)
     async def offline(request: Request) -> HTMLResponse:
+        language = await reader_language(request)
         return HTMLResponse(
-            offline_page(await reader_language(request)),
-            headers={"Cache-Control": "no-cache", "Vary": "Cookie"},
+            offline_page(language),
+            # The worker compares it with the pages' language (equeue_ui/static/sw.js).
+            headers={"Cache-Control": "no-cache", "Vary": "Cookie", "Content-Language": language},
         )

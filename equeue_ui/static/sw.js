@@ -1,7 +1,9 @@
 // eQueue's service worker (served at /sw.js, scope "/"; pages/web_app.py).
 // - Offline: a page navigation that fails (no connection) shows the small "offline" page
-//   cached at install, in the reader's language then. Nothing else is ever cached: every
-//   other page holds someone's queues or names, and must not outlive the session in a cache.
+//   cached at install, and again whenever a page says the reader's language is another one
+//   (each page posts its language; the cached page carries its own). Nothing else is ever
+//   cached: every other page holds someone's queues or names, and must not outlive the session
+//   in a cache.
 // - Push: a message from the server ({title, body, topic, url}) becomes a notification; one
 //   tag per queue, so a newer message replaces an older one; a click opens (or focuses) the
 //   queue's page.
@@ -23,6 +25,19 @@ self.addEventListener("activate", (event) => {
       .keys()
       .then((keys) => Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key))))
       .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  const wanted = typeof event.data?.language === "string" ? event.data.language.slice(0, 2) : "";
+  if (!wanted) return;
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const cached = await cache.match(OFFLINE_URL);
+      if (cached && cached.headers.get("Content-Language") === wanted) return;
+      await cache.add(new Request(OFFLINE_URL, { cache: "reload" }));
+    })(),
   );
 });
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import BrowserContext, Page, async_playwright, expect
 
+from components.session import LANGUAGE_COOKIE
 from tests.e2e.a11y import axe_violations, contrast_failures, describe
 from tests.e2e.conftest import ACTION_TIMEOUT_MS, CHROMIUM_ARGS, connected
 from tests.e2e.server import AppServer
@@ -32,6 +33,13 @@ WORKER_READY_JS = "async () => (await navigator.serviceWorker.ready).active.scri
 NOTIFICATIONS_JS = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
     .map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url}))"""
 
+# What every page load does (pages/web_app.py), then the language of the cached offline page.
+# Told again on each look: right after going online, the worker's fetch may still find none.
+CACHED_OFFLINE_LANGUAGE_JS = """async () => {
+    const worker = (await navigator.serviceWorker.ready).active;
+    worker.postMessage({language: document.documentElement.lang});
+    return (await caches.match("/offline"))?.headers.get("Content-Language") ?? null;
+}"""
 CLICK_NOTIFICATION_JS = """async () => {
     const opened = new Promise(resolve => {
         self.clients.openWindow = async (url) => { resolve(url); return null; };
@@ -129,4 +137,16 @@ async def test_installable_offline_and_push(profile: BrowserContext, app_server:
         found, contrast = await axe_violations(page), await contrast_failures(page)
         assert not found and not contrast, describe(found, contrast)
         await page.screenshot(path=SCREENSHOTS / f"web-app-offline-{theme}-360.png")
+    await page.context.set_offline(False)
+
+    # Another language chosen: the next page tells the worker, which caches the page anew.
+    await profile.add_cookies([{"name": LANGUAGE_COOKIE, "value": "ru", "url": app_server.url}])
+    await page.goto("/login")
+    await connected(page)
+    async with asyncio.timeout(ACTION_TIMEOUT_MS / 1000):
+        while await page.evaluate(CACHED_OFFLINE_LANGUAGE_JS) != "ru":
+            pass  # each look is a round trip to the browser
+    await page.context.set_offline(True)
+    await page.goto("/")
+    await expect(page.get_by_role("heading", name="Нет соединения")).to_be_visible()
     await page.context.set_offline(False)
