@@ -69,7 +69,7 @@ export default {
               <span v-else aria-hidden="true">{{ initialsOf(entry.name) }}</span>
             </q-avatar>
             <div class="column no-wrap" style="flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere">
-              <span>{{ entry.name }}</span>
+              <span class="eq-entry-name">{{ entry.name }}</span>
               <span v-if="entry.task" class="text-caption text-grey-8">{{ entry.task }}</span>
             </div>
             <q-badge v-if="entry.status === 'called'" color="positive" :label="text.called" />

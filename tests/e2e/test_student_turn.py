@@ -224,6 +224,6 @@ async def _names(page: Page) -> list[str]:
     rows = page.locator(".eq-entry")
     await expect(rows.first).to_be_visible()
     return [
-        (await rows.nth(i).locator("div > span").first.inner_text()).strip()
+        (await rows.nth(i).locator(".eq-entry-name").inner_text()).strip()
         for i in range(await rows.count())
     ]
