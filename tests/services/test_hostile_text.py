@@ -110,7 +110,7 @@ def _site(**change: str) -> Callable[[HostileWorld, str], object]:
 
 # One row per text parameter: the service called with the text there and valid values
 # elsewhere. Calls may return an awaitable (services) or a value (pure helpers).
-def _subscribe(w: HostileWorld, **text: str) -> Awaitable[None]:
+def _subscribe(w: HostileWorld, **text: str) -> Awaitable[int]:
     """A browser's subscription with one field replaced by the hostile text."""
     fields = {
         "session_token": "no-such-session",
