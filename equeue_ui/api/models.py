@@ -5,23 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from equeue_ui.services.views import (
     EntryStatus,
-    EntryView,
     GroupView,
     MemberRole,
     MemberStatus,
-    QueueSnapshot,
     QueueState,
-    SubjectView,
     TaskView,
     UserView,
-    WorkspaceView,
 )
 
 Item = TypeVar("Item")
+
+
+class FromView(BaseModel):
+    """An answer read from a service's read model by its fields' names
+    (``Model.model_validate(view)``), so the fields are not copied one by one."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class Page(BaseModel, Generic[Item]):
@@ -63,25 +66,15 @@ class Me(BaseModel):
         )
 
 
-class Workspace(BaseModel):
+class Workspace(FromView):
     id: int
     group_id: int
     name: str
     my_role: MemberRole | None
     my_status: MemberStatus | None
 
-    @classmethod
-    def of(cls, view: WorkspaceView) -> Workspace:
-        return cls(
-            id=view.id,
-            group_id=view.group_id,
-            name=view.name,
-            my_role=view.my_role,
-            my_status=view.my_status,
-        )
 
-
-class Subject(BaseModel):
+class Subject(FromView):
     id: int
     workspace_id: int
     name: str
@@ -90,20 +83,8 @@ class Subject(BaseModel):
     requirements: str = Field(description="Markdown, as the subject's page shows it.")
     queue_id: int | None
 
-    @classmethod
-    def of(cls, view: SubjectView) -> Subject:
-        return cls(
-            id=view.id,
-            workspace_id=view.workspace_id,
-            name=view.name,
-            teacher_name=view.teacher_name,
-            teacher_contact=view.teacher_contact,
-            requirements=view.requirements,
-            queue_id=view.queue_id,
-        )
 
-
-class Task(BaseModel):
+class Task(FromView):
     id: int
     subject_id: int
     name: str
@@ -116,18 +97,10 @@ class Task(BaseModel):
 
     @classmethod
     def of(cls, view: TaskView, handed_in: bool) -> Task:
-        return cls(
-            id=view.id,
-            subject_id=view.subject_id,
-            name=view.name,
-            url=view.url,
-            order_index=view.order_index,
-            due_at=view.due_at,
-            handed_in=handed_in,
-        )
+        return cls.model_validate({**vars(view), "handed_in": handed_in})
 
 
-class Entry(BaseModel):
+class Entry(FromView):
     id: int
     position: int = Field(description="1 for the head of the queue.")
     user_id: int
@@ -138,25 +111,11 @@ class Entry(BaseModel):
     joined_at: datetime
     called_at: datetime | None
 
-    @classmethod
-    def of(cls, view: EntryView) -> Entry:
-        return cls(
-            id=view.id,
-            position=view.position,
-            user_id=view.user_id,
-            display_name=view.display_name,
-            task_id=view.task_id,
-            task_name=view.task_name,
-            status=view.status,
-            joined_at=view.joined_at,
-            called_at=view.called_at,
-        )
 
-
-class Queue(BaseModel):
+class Queue(FromView):
     """A queue at one version: what every page that shows it shows."""
 
-    id: int
+    id: int = Field(validation_alias="queue_id")
     subject_id: int
     workspace_id: int
     subject_name: str
@@ -167,22 +126,6 @@ class Queue(BaseModel):
     entries: list[Entry] = Field(description="In queue order.")
     opens_at: datetime | None
     closes_at: datetime | None
-
-    @classmethod
-    def of(cls, snapshot: QueueSnapshot) -> Queue:
-        return cls(
-            id=snapshot.queue_id,
-            subject_id=snapshot.subject_id,
-            workspace_id=snapshot.workspace_id,
-            subject_name=snapshot.subject_name,
-            state=snapshot.state,
-            members_can_freeze=snapshot.members_can_freeze,
-            max_size=snapshot.max_size,
-            version=snapshot.version,
-            entries=[Entry.of(entry) for entry in snapshot.entries],
-            opens_at=snapshot.opens_at,
-            closes_at=snapshot.closes_at,
-        )
 
 
 class JoinRequest(BaseModel):

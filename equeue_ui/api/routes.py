@@ -57,7 +57,7 @@ def _reads(router: APIRouter, reader: Any) -> None:
         """The workspaces the user is an approved member of, by id."""
         found = await workspaces.list_my_workspaces(actor=caller.user)
         chosen, following = page_of(found, lambda w: w.id, limit=limit, cursor=cursor)
-        items = [models.Workspace.of(view) for view in chosen]
+        items = [models.Workspace.model_validate(view) for view in chosen]
         return json_with_etag(
             request, models.Page[models.Workspace](items=items, next_cursor=following)
         )
@@ -78,7 +78,7 @@ def _reads(router: APIRouter, reader: Any) -> None:
         """The subjects of a workspace, by id."""
         found = await subjects.list_subjects(workspace_id, actor=caller.user)
         chosen, following = page_of(found, lambda s: s.id, limit=limit, cursor=cursor)
-        items = [models.Subject.of(view) for view in chosen]
+        items = [models.Subject.model_validate(view) for view in chosen]
         return json_with_etag(
             request, models.Page[models.Subject](items=items, next_cursor=following)
         )
@@ -87,7 +87,7 @@ def _reads(router: APIRouter, reader: Any) -> None:
     async def subject(request: Request, subject_id: int, caller: ApiCaller = reader) -> Response:
         """One subject."""
         view = await subjects.get_subject(subject_id, actor=caller.user)
-        return json_with_etag(request, models.Subject.of(view))
+        return json_with_etag(request, models.Subject.model_validate(view))
 
     @router.get(
         "/subjects/{subject_id}/tasks",
@@ -114,7 +114,7 @@ def _reads(router: APIRouter, reader: Any) -> None:
     async def queue(request: Request, queue_id: int, caller: ApiCaller = reader) -> Response:
         """A queue as every page that shows it shows it now."""
         snapshot = await queues.get_snapshot(queue_id, actor=caller.user)
-        return json_with_etag(request, models.Queue.of(snapshot))
+        return json_with_etag(request, models.Queue.model_validate(snapshot))
 
 
 def _student_writes(router: APIRouter, student: Any) -> None:

@@ -44,7 +44,7 @@ class Encoder:
         if known is not None and known[0] == snapshot.version:
             return known[1]
         self.encodings += 1
-        data = models.Queue.of(snapshot).model_dump_json()
+        data = models.Queue.model_validate(snapshot).model_dump_json()
         encoded = f"id: {snapshot.version}\nevent: snapshot\ndata: {data}\n\n".encode()
         if known is None or known[0] < snapshot.version:
             self._encoded[snapshot.queue_id] = (snapshot.version, encoded)
