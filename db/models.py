@@ -258,6 +258,10 @@ class Queue(Base):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the pending draw is due; None when none is pending. Clearing it claims the draw.
     draw_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The entry last pushed "you are next" (services/push_sending.py); None when nobody is
+    # next. Setting it claims the push, so each becoming-next is pushed once, by one process.
+    # No foreign key: the entry may be gone, and then it is simply not the one next any more.
+    next_announced_entry_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class QueueEntry(Base):

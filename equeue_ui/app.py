@@ -37,7 +37,7 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     log_redaction.install()  # `equeue` installs it first thing; this covers other embedders
 
     jobs: list[asyncio.Task[None]] = []
-    pushes = PushSender()  # "your turn" to phones, for the calls this process commits
+    pushes = PushSender()  # "your turn" and "you are next" to phones, for what this process commits
 
     async def startup() -> None:
         if apply_migrations:

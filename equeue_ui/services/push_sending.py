@@ -1,10 +1,15 @@
-"""Sending "your turn" to a called student's phones (issue 17, point 3).
+"""Sending "your turn" and "you are next" to students' phones (issue 17, point 3).
 
-- When a student is called, and when that makes another one next (the one after the called
-  student; a call out of order leaves who is next as it was, and is not announced again).
+- When a student is called; and after every change of a queue, to whoever is next now (the
+  pages' rule, ``QueueSnapshot.is_next``) if they were not told already: someone ahead was
+  called, left, was removed, skipped or accepted, froze their place, or the draw placed them.
 - Once per call: the sender listens to the events *this process* committed
   (``Runtime.own_events``), so with several app processes only the one that made the call
   pushes; the others hear of it through PostgreSQL for their open pages only.
+- Once per becoming-next: the queue row keeps the entry last told
+  (``Queue.next_announced_entry_id``), and one conditional UPDATE claims each new one. The
+  claim also names the version the next was worked out at, so a change read before a newer one
+  never wins over it; the newer change's own claim decides.
 - Off the request path: the teacher's click returns at commit; the pushes run as a background
   task with a deadline for the whole batch and one per push service, so a slow or dead push
   service never holds anything up.
@@ -24,8 +29,9 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from pywebpush import WebPusher
@@ -34,7 +40,7 @@ from sqlalchemy import delete, select, update
 from db.models import PushSubscription, Queue, Subject, User
 from db.types import utcnow
 from equeue_ui import fetch_guard, runtime
-from equeue_ui.events import EventBus, StudentCalled
+from equeue_ui.events import EventBus, QueueChanged, StudentCalled
 from equeue_ui.i18n import Msg, msg, translate
 from equeue_ui.services import site
 from equeue_ui.services.push import vapid_key
@@ -82,28 +88,41 @@ def topic(queue: int) -> str:
     return f"queue-{queue}"
 
 
-async def send_for_call(event: StudentCalled) -> int:
-    """Push the call to the student's devices, and "you are next" to whoever the call made next;
-    how many push services took a message."""
-    called, made_next = await asyncio.gather(send_call(event), send_next_after(event))
-    return called + made_next
-
-
 async def send_call(event: StudentCalled) -> int:
     """Push the call to each of the student's devices; how many push services took it."""
     return await _send(event.user_id, event.queue_id, CALLED_TITLE, CALLED_BODY)
 
 
-async def send_next_after(event: StudentCalled) -> int:
-    """Push "you are next" to whoever is next after this call, if the call made them next."""
+async def announce_next(event: QueueChanged) -> int:
+    """Push "you are next" to whoever is next after this change, unless they were told already
+    (by this or another process); how many push services took it."""
     snapshot = await load_snapshot(event.queue_id)
     if snapshot is None:
         return 0
-    called = snapshot.entry_of(event.user_id)
     upcoming = next((e for e in snapshot.entries if snapshot.is_next(e.user_id)), None)
-    if called is None or upcoming is None or upcoming.position < called.position:
-        return 0  # nobody left, or called out of order: whoever is next was next already
+    entry_id = None if upcoming is None else upcoming.id
+    if not await _claim_next(snapshot.queue_id, version=snapshot.version, entry_id=entry_id):
+        return 0
+    if upcoming is None:
+        return 0
     return await _send(upcoming.user_id, event.queue_id, NEXT_TITLE, NEXT_BODY)
+
+
+async def _claim_next(queue_id: int, *, version: int, entry_id: int | None) -> bool:
+    """Record ``entry_id`` (None: nobody) as the one told they are next; True if this call
+    changed it, and so must tell them. Only at ``version``: if the queue changed since, the
+    newer change's claim decides."""
+    async with unit_of_work() as uow:
+        claimed = await uow.session.execute(
+            update(Queue)
+            .where(
+                Queue.id == queue_id,
+                Queue.version == version,
+                Queue.next_announced_entry_id.is_distinct_from(entry_id),
+            )
+            .values(next_announced_entry_id=entry_id)
+        )
+        return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def _send(user_id: int, queue_id: int, title: Msg, body: Msg) -> int:
@@ -207,29 +226,40 @@ async def _delivered(endpoint: str) -> None:
 
 
 class PushSender:
-    """Sends each call this process committed as a background task of its own."""
+    """Sends each call this process committed, and "you are next" after each queue change it
+    committed, as a background task of its own."""
 
-    def __init__(self, send: Callable[[StudentCalled], Awaitable[int]] = send_for_call) -> None:
-        self._send = send
+    def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
-        self._unsubscribe: Callable[[], None] | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
 
     def install(self, own_events: EventBus) -> None:
-        self._unsubscribe = own_events.subscribe(StudentCalled, self._on_called)
+        self._unsubscribe = [
+            own_events.subscribe(StudentCalled, self._on_called),
+            own_events.subscribe(QueueChanged, self._on_changed),
+        ]
 
     def _on_called(self, event: StudentCalled) -> None:
-        task = asyncio.get_running_loop().create_task(self._run(event), name="web push")
+        self._start(send_call(event), event.queue_id, "call")
+
+    def _on_changed(self, event: QueueChanged) -> None:
+        self._start(announce_next(event), event.queue_id, "next student")
+
+    def _start(self, push: Coroutine[Any, Any, int], queue_id: int, what: str) -> None:
+        task = asyncio.get_running_loop().create_task(
+            self._run(push, queue_id, what), name="web push"
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, event: StudentCalled) -> None:
+    async def _run(self, push: Coroutine[Any, Any, int], queue_id: int, what: str) -> None:
         try:
             async with asyncio.timeout(BATCH_DEADLINE_S):
-                await self._send(event)
+                await push
         except TimeoutError:
-            log.warning("pushing the call in queue %d took too long", event.queue_id)
+            log.warning("pushing the %s in queue %d took too long", what, queue_id)
         except Exception:
-            log.exception("pushing the call in queue %d failed", event.queue_id)
+            log.exception("pushing the %s in queue %d failed", what, queue_id)
 
     @property
     def busy(self) -> bool:
@@ -241,8 +271,8 @@ class PushSender:
             await asyncio.wait(set(self._tasks))
 
     async def close(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

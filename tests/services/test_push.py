@@ -1,21 +1,25 @@
 """Web Push (issue 17, points 2-4) against a push service on loopback that checks the VAPID
-token and decrypts the message as the browser would (tests/services/fake_push.py)."""
+token and decrypts the message as the browser would (tests/services/fake_push.py).
+
+Joining a queue nobody waits in makes one next, which is pushed too: tests about something
+else let those pushes go first (``settled``)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from db.models import PushSubscription, Session
+from db.models import PushSubscription, QueueState, Session
 from db.types import utcnow
 from equeue_ui import runtime
 from equeue_ui.errors import InvalidError, NotFoundError
-from equeue_ui.events import StudentCalled
+from equeue_ui.events import QueueChanged, StudentCalled
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import accounts, push, push_sending, queues
 from equeue_ui.services.push_sending import PushSender, Target
@@ -89,6 +93,28 @@ async def subscribe(
     return browser, endpoint
 
 
+async def settled(sender: PushSender, fake: FakePushService) -> None:
+    """Every push started so far is done, and forgotten: the test looks at what comes next."""
+    async with asyncio.timeout(WAIT_S):
+        await sender.idle()
+    fake.received.clear()
+
+
+async def settled_after(sender: PushSender, fake: FakePushService, *, expect: list[str]) -> None:
+    """The pushes since the last ``settled`` went to ``expect`` (paths), each "you are next"."""
+    async with asyncio.timeout(WAIT_S):
+        await sender.idle()
+    assert sorted(r.path for r in fake.received) == sorted(expect)
+    assert all(r.message["title"] == "Вы следующий" for r in fake.received)
+    fake.received.clear()
+
+
+async def subscribed(rt: Runtime, fake: FakePushService, *users: UserView) -> None:
+    """Each user gets pushes on one device, named after their index in ``users``."""
+    for index, user in enumerate(users):
+        await subscribe(fake, user, await signed_in(rt, user, f"t{index}"), f"s{index}")
+
+
 def push_auth(browser: Browser) -> str:
     return b64url(browser.auth)
 
@@ -115,6 +141,7 @@ async def test_a_call_reaches_each_device_within_a_second_and_the_next_student_i
     await subscribe(fake, student, token, "laptop")
     await subscribe(fake, other, await signed_in(rt, other, "other-token"), "other")
     await join_all(qw, student, other)
+    await settled(sender, fake)  # the student was told they are next when they joined
 
     await queues.call_next(qw.queue_id, actor=qw.teacher)
     called_at = time.monotonic()  # the call is committed: the teacher's click is done
@@ -169,6 +196,7 @@ async def test_the_push_is_in_the_default_language_for_who_chose_none(
     student = qw.students[0]
     await subscribe(fake, student, await signed_in(rt, student, "t"), "phone")
     await join_all(qw, student)
+    await settled(sender, fake)
     await queues.call_next(qw.queue_id, actor=qw.teacher)
     async with asyncio.timeout(WAIT_S):
         (received,) = await fake.wait_for(1)
@@ -181,8 +209,9 @@ async def test_a_subscription_the_push_service_calls_gone_is_deleted(
 ) -> None:
     student = qw.students[0]
     await subscribe(fake, student, await signed_in(rt, student, "t"), "phone")
-    fake.answer = 410
     await join_all(qw, student)
+    await settled(sender, fake)
+    fake.answer = 410
     await queues.call_next(qw.queue_id, actor=qw.teacher)
     async with asyncio.timeout(WAIT_S):
         await fake.wait_for(1)
@@ -196,8 +225,9 @@ async def test_a_hanging_push_service_does_not_hold_up_the_call(
 ) -> None:
     student = qw.students[0]
     await subscribe(fake, student, await signed_in(rt, student, "t"), "phone")
-    fake.hang = True
     await join_all(qw, student)
+    await settled(sender, fake)
+    fake.hang = True
 
     await queues.call_next(qw.queue_id, actor=qw.teacher)  # returns at commit
     async with asyncio.timeout(WAIT_S):
@@ -275,6 +305,96 @@ async def test_the_vapid_key_is_made_once_and_kept_private(rt: Runtime, tmp_path
     assert push.public_key() == first  # read back, not made anew
 
 
+# --- "you are next", whatever made it so ------------------------------------------------------
+
+
+@pytest.mark.usefixtures("admit_loopback")
+async def test_when_the_student_ahead_leaves_the_new_next_is_told_once_even_after_a_restart(
+    rt: Runtime, qw: QueueWorld, fake: FakePushService, sender: PushSender
+) -> None:
+    a, b, c, d = qw.students
+    await subscribed(rt, fake, a, b, c, d)
+    await join_all(qw, a, b, c)
+    async with asyncio.timeout(WAIT_S):
+        (told,) = await fake.wait_for(1)
+    await settled(sender, fake)
+    assert (told.path, told.message["title"]) == ("/push/s0", "Вы следующий")  # a, on joining
+
+    await queues.leave_queue(qw.queue_id, actor=a)
+    await settled_after(sender, fake, expect=["/push/s1"])  # b is next now
+
+    restarted = PushSender()  # what was told is kept in the database, not in the sender
+    await sender.close()
+    restarted.install(rt.own_events)
+    try:
+        await join_all(qw, d)  # b stays next
+        await queues.freeze(qw.queue_id, actor=c)  # so does a change behind b
+        await settled_after(restarted, fake, expect=[])
+    finally:
+        await restarted.close()
+
+
+@pytest.mark.usefixtures("admit_loopback")
+@pytest.mark.parametrize("take_out", [queues.remove_entry, queues.skip, queues.accept])
+async def test_when_the_teacher_takes_out_the_head_the_new_next_is_told(
+    rt: Runtime,
+    qw: QueueWorld,
+    fake: FakePushService,
+    sender: PushSender,
+    take_out: Callable[..., Awaitable[None]],
+) -> None:
+    a, b, c, _ = qw.students
+    await subscribed(rt, fake, a, b, c)
+    head, _, _ = await join_all(qw, a, b, c)
+    await settled(sender, fake)
+
+    await take_out(head, actor=qw.teacher)  # not called first: taken straight out of the line
+    await settled_after(sender, fake, expect=["/push/s1"])
+
+
+@pytest.mark.usefixtures("admit_loopback")
+async def test_the_draw_placing_someone_first_tells_them(
+    rt: Runtime,
+    fake: FakePushService,
+    sender: PushSender,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = utcnow()
+
+    def clock() -> datetime:
+        return now
+
+    monkeypatch.setattr(queues, "utcnow", clock)
+    qw = await queue_world.make_queue_world(rt, state=QueueState.CLOSED)
+    await queue_world.set_queue(rt, qw.queue_id, fair_start_seconds=30)
+    await queues.set_state(qw.queue_id, QueueState.OPEN, actor=qw.teacher)
+    await subscribed(rt, fake, *qw.students)
+    await join_all(qw, *qw.students)  # all wait for the draw: nobody is next yet
+    await settled_after(sender, fake, expect=[])
+
+    now += timedelta(seconds=30)
+    assert await queues.draw_if_due(qw.queue_id)
+    first = (await queue_world.snapshot(qw)).entries[0].user_id
+    index = [s.id for s in qw.students].index(first)
+    await settled_after(sender, fake, expect=[f"/push/s{index}"])
+
+
+@pytest.mark.usefixtures("admit_loopback")
+async def test_two_claims_of_the_same_next_push_once(
+    rt: Runtime, qw: QueueWorld, fake: FakePushService
+) -> None:
+    """As when two processes each commit a change that leaves the same student next."""
+    a, b, *_ = qw.students
+    await subscribed(rt, fake, b)
+    await join_all(qw, a, b)  # no sender here: nobody was told anything yet
+    await queues.leave_queue(qw.queue_id, actor=a)
+    changed = QueueChanged(qw.queue_id, (await queue_world.snapshot(qw)).version)
+
+    sent = await asyncio.gather(*(push_sending.announce_next(changed) for _ in range(3)))
+    assert sorted(sent) == [0, 0, 1]
+    assert [r.path for r in fake.received] == ["/push/s0"]
+
+
 # --- two app processes ----------------------------------------------------------------------
 
 
@@ -302,6 +422,8 @@ async def test_with_two_processes_a_call_is_pushed_once(
         student = qw.students[0]
         await subscribe(fake, student, await signed_in(a, student, "t"), "phone")
         await join_all(qw, student)
+        for sender in senders:
+            await settled(sender, fake)
 
         await queues.call_next(qw.queue_id, actor=qw.teacher)
         async with asyncio.timeout(WAIT_S):
