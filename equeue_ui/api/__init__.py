@@ -28,7 +28,12 @@ def register(
     api = APIRouter(prefix=PREFIX)
     api.include_router(routes.build(current_caller))
     api.include_router(stream.build(current_caller, encoder, heartbeat_s=heartbeat_s))
+    # Including a router merges its lifespan into the app's, which then holds the router (and
+    # every route's validators) for as long as the app lives; the API has no lifespan of its
+    # own, and an app that is set up again (as each test does) would keep every old API.
+    lifespan = app.router.lifespan_context
     app.include_router(api)
+    app.router.lifespan_context = lifespan
     docs.register(app, api, version=VERSION, prefix=PREFIX, docs_path=DOCS_PATH)
     # Last: any other address under the prefix is a problem too, not the pages' HTML 404.
     app.add_api_route(

@@ -8,6 +8,7 @@ already.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -55,11 +56,13 @@ def register(app: FastAPI, api: APIRouter, *, version: str, prefix: str, docs_pa
     """Serve ``api``'s OpenAPI document at ``prefix``/openapi.json and Swagger UI at
     ``docs_path``."""
     cached: dict[str, Any] = {}
-    routes = list(api.routes)
+    # Weakly: FastAPI keeps every endpoint function in a cache of thousands, and through this
+    # one it would keep the whole API (each route's validators) alive after the app drops it.
+    router = weakref.ref(api)
 
     async def openapi_json() -> JSONResponse:
-        if not cached:
-            cached.update(document(routes, version=version))
+        if not cached and (api := router()) is not None:
+            cached.update(document(list(api.routes), version=version))
         return JSONResponse(cached)
 
     async def swagger_page() -> HTMLResponse:
