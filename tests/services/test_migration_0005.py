@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, MetaData, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.schema import ColumnDefault
 
-from db.models import Group, Queue, QueueEntry, QueueEvent, Subject, User, Workspace
+from db.models import Base, Group, Queue, QueueEntry, QueueEvent, Subject, User, Workspace
 from equeue_ui.migrate import upgrade
 
 CALLED_AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -30,18 +31,29 @@ async def connect(url: str) -> AsyncIterator[AsyncConnection]:
 async def _queue_with_two_students(connection: AsyncConnection) -> int:
     """A queue (as revision 0004 stores it) with one student at the desk and one waiting."""
 
-    async def add(table: object, **values: object) -> int:
-        result = await connection.execute(insert(table).values(**values))  # type: ignore[arg-type]
+    async def add(model: type[Base], **values: object) -> int:
+        # The tables as revision 0004 made them, not as the models are now: a column added
+        # later has a default the models would insert into a table that lacks it.
+        def reflect(sync: Connection) -> Table:
+            return Table(model.__tablename__, MetaData(), autoload_with=sync)
+
+        table = await connection.run_sync(reflect)
+        defaults = {
+            column.name: default.arg(None) if default.is_callable else default.arg
+            for column in model.__table__.columns
+            if column.name in table.columns and isinstance(default := column.default, ColumnDefault)
+        }
+        result = await connection.execute(insert(table).values(**{**defaults, **values}))
         return int(result.inserted_primary_key[0])  # type: ignore[index]
 
-    group = await add(Group.__table__, name="KI21-16/2B")
-    workspace = await add(Workspace.__table__, group_id=group, name="Autumn")
-    subject = await add(Subject.__table__, workspace_id=workspace, name="Algebra")
-    queue = await add(Queue.__table__, subject_id=subject, state="open", next_seq=3)
+    group = await add(Group, name="KI21-16/2B")
+    workspace = await add(Workspace, group_id=group, name="Autumn")
+    subject = await add(Subject, workspace_id=workspace, name="Algebra")
+    queue = await add(Queue, subject_id=subject, state="open", next_seq=3)
     for seq, (username, status) in enumerate((("ann", "called"), ("bob", "waiting")), 1):
-        user = await add(User.__table__, username=username, group_id=group)
+        user = await add(User, username=username, group_id=group)
         await add(
-            QueueEntry.__table__,
+            QueueEntry,
             queue_id=queue,
             user_id=user,
             status=status,
