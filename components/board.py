@@ -106,16 +106,20 @@ async def board(
         return
     view = BoardView(snapshot, info=info, join_url=join_url).mark("board")
     if code is not None:
-        shown_view = view
-        shown_view.show_code(await code())
+        shown_view, read_code = view, code
+
+        async def show_code() -> None:
+            with suppress(DomainError):  # a revoked link stops the board another way
+                shown_view.show_code(await read_code())
+
+        await show_code()
 
         async def keep_code() -> None:
             # A new code when the window turns, or when the setting changed (a new version).
             shown, current = shown_view.code, shown_view.snapshot
             due = shown is not None and datetime.now(UTC) >= shown.changes_at
             if due or (shown is not None) != current.presence_required:
-                with suppress(DomainError):  # a revoked link stops the board another way
-                    shown_view.show_code(await code())
+                await show_code()
 
         ui.timer(1.0, keep_code)
 
