@@ -25,10 +25,11 @@ from tests.e2e.server import AppServer, ServerError, copy_database
 pytestmark = pytest.mark.e2e
 
 ADMIN_PASSWORD = "admin12345"  # equeue_ui/demo.py
-# What a name would have become had the browser taken it for markup or code.
+# What a name would have become had the browser taken it for markup or code. Buttons (the user
+# menu) and pictures (initials avatars) carry a whole name as their label, literally.
 INJECTED = (
     'img[src="x"], [onerror], [onload], a[href^="javascript:" i], [title*="alert("],'
-    ' [aria-label*="alert("]:not(button)'
+    ' [aria-label*="alert("]:not(button):not([role="img"])'
 )
 
 
@@ -86,6 +87,12 @@ class Watch:
             await element.evaluate("e => e.outerHTML.slice(0, 200)")
             for element in await injected.all()
         ]
+        # A picture's label is a whole name, never a piece of one split at a quote.
+        labels = await page.locator('[role="img"][aria-label]').evaluate_all(
+            "pictures => pictures.map(picture => picture.getAttribute('aria-label'))"
+        )
+        hostile = [label for label in labels if any(c in label for c in '"<{')]
+        assert set(hostile) <= set(self.world.texts), hostile
         assert not self.problems, self.problems
 
     async def _dialog(self, dialog: Dialog) -> None:
