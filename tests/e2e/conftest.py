@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.async_api import (
@@ -103,11 +104,19 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
 
 
 async def new_page(
-    browser: Browser, server: AppServer, *, viewport: ViewportSize | None = None
+    browser: Browser,
+    server: AppServer,
+    *,
+    viewport: ViewportSize | None = None,
+    service_workers: Literal["allow", "block"] = "allow",
 ) -> Page:
-    """A page in a fresh context (its own cookies: one browser per person)."""
+    """A page in a fresh context (its own cookies: one browser per person). A test that routes
+    the app's own pages blocks the service worker: the worker's fetches bypass page.route."""
     context: BrowserContext = await browser.new_context(
-        base_url=server.url, viewport=viewport or {"width": 1280, "height": 800}, locale="en-US"
+        base_url=server.url,
+        viewport=viewport or {"width": 1280, "height": 800},
+        locale="en-US",
+        service_workers=service_workers,
     )
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     return await context.new_page()

@@ -26,7 +26,7 @@ async def evil_page(page: Page, html: str) -> None:
 
 async def attackers_ticket_link(browser: Browser, server: AppServer) -> str:
     """The attacker signs in to their own account and keeps the completion link unopened."""
-    attacker = await new_page(browser, server)
+    attacker = await new_page(browser, server, service_workers="block")
     await attacker.route("**/auth/complete?*", lambda route: route.abort())
     await attacker.goto("/login")
     await connected(attacker)
