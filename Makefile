@@ -17,6 +17,14 @@ LOADERS ?= 0
 RESTART ?= 0
 # TUNING=off: the app without its patches of library internals (equeue_ui/tuning), to compare.
 TUNING ?= on
+# QUEUES: viewers and changes (RATE in all) spread over that many queues, each also with one
+# board and one teacher's console page. ARRIVALS: page loads per second during the changes (a
+# new tab opens, an old one closes). SOAK: minutes of changes instead of DURATION, the app's
+# memory sampled every minute. WAVES=2: every viewer leaves, as many connect again.
+QUEUES ?= 1
+ARRIVALS ?= 0
+SOAK ?= 0
+WAVES ?= 1
 BENCH_ARGS ?=
 
 .PHONY: venv run run-ecourses browser test lint clean bench translations lock
@@ -84,7 +92,8 @@ test: venv browser
 bench: venv
 	$(VENV)/bin/python -m tests.bench.fanout --viewers $(VIEWERS) --db $(DB) --rate $(RATE) \
 		--duration $(DURATION) --processes $(PROCESSES) --loaders $(LOADERS) \
-		--restart $(RESTART) --tuning $(TUNING) --viewers-kind $(KIND) $(BENCH_ARGS)
+		--restart $(RESTART) --tuning $(TUNING) --viewers-kind $(KIND) --queues $(QUEUES) \
+		--arrivals $(ARRIVALS) --soak $(SOAK) --waves $(WAVES) $(BENCH_ARGS)
 
 # The gettext catalogs (equeue_ui/locales): the template extracted from the code, each language's
 # .po brought up to date with it (new texts untranslated, changed ones fuzzy), the .mo compiled.

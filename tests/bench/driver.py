@@ -1,10 +1,12 @@
 """The changes: joins, leaves, calls, accepts and freezes at a set rate, through the bench hook.
 
-:class:`QueueModel` mirrors the queue to pick only valid actions and keep it near its size;
+:class:`QueueModel` mirrors one queue to pick only valid actions and keep it near its size;
 :class:`Driver` posts them to ``/_bench/act`` one at a time on a fixed schedule (catching up
-without sleeping when behind) and records each change's version and commit time. One at a
-time keeps the mirror exact; an app that cannot answer a change within 1/rate seconds shows
-as an achieved rate below the asked one and a growing slip behind the schedule.
+without sleeping when behind) and records each change's queue, version and commit time. With
+several queues the aggregate rate goes round them in turn (:func:`queue_for_change`), so each
+queue gets rate/queues changes per second. One at a time keeps the mirrors exact; an app that
+cannot answer a change within 1/rate seconds shows as an achieved rate below the asked one and
+a growing slip behind the schedule.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from tests.bench.world import BenchWorld
+from tests.bench.world import BenchQueue, BenchWorld
 
 ACT_TIMEOUT = 15.0
 MAX_FROZEN = 3
@@ -33,18 +35,26 @@ class Change:
     committed_at: float
     error: str = ""
     scheduled_at: float = 0.0  # when the schedule wanted it sent (0: at once)
+    queue: int = 0  # the queue's number in the world (0 … queues − 1); versions are per queue
+
+
+def queue_for_change(index: int, queues: int) -> int:
+    """The queue the ``index``-th change goes to: round the queues in turn, so every queue sees
+    the same share of the aggregate rate and stays near its size."""
+    return index % queues
 
 
 class QueueModel:
     """Who is in the queue, in order, who is frozen and who is at the desk."""
 
-    def __init__(self, world: BenchWorld, seed: int = 2026) -> None:
-        self.teacher = world.teacher
-        self.order = list(world.in_queue)
-        self.spares = list(world.spares)
+    def __init__(self, queue: BenchQueue, teacher: str, seed: int = 2026) -> None:
+        self.queue_id = queue.queue_id
+        self.teacher = teacher
+        self.order = list(queue.in_queue)
+        self.spares = list(queue.spares)
         self.frozen: set[str] = set()
         self.called: str | None = None
-        self.target_size = len(world.in_queue)
+        self.target_size = len(queue.in_queue)
         self.rng = random.Random(seed)
 
     def waiting(self) -> list[str]:
@@ -94,24 +104,33 @@ class QueueModel:
             self.frozen.discard(username)
 
 
+def queue_models(world: BenchWorld) -> list[QueueModel]:
+    """One mirror per queue, each with its own random sequence."""
+    return [
+        QueueModel(queue, world.teacher, seed=2026 + number)
+        for number, queue in enumerate(world.queues)
+    ]
+
+
 class Driver:
-    def __init__(self, base_url: str, queue_id: int, model: QueueModel) -> None:
+    def __init__(self, base_url: str, models: list[QueueModel]) -> None:
         self.client = httpx.AsyncClient(base_url=base_url, timeout=ACT_TIMEOUT)
-        self.queue_id = queue_id
-        self.model = model
+        self.models = models
         self.changes: list[Change] = []
 
     async def close(self) -> None:
         await self.client.aclose()
 
     async def act(self, scheduled_at: float = 0.0) -> Change:
-        """Make one change now."""
-        action, username = self.model.next_action()
+        """Make one change now, on the queue whose turn it is."""
+        queue = queue_for_change(len(self.changes), len(self.models))
+        model = self.models[queue]
+        action, username = model.next_action()
         sent_at = time.time()
         try:
             response = await self.client.post(
                 "/_bench/act",
-                json={"queue_id": self.queue_id, "username": username, "action": action},
+                json={"queue_id": model.queue_id, "username": username, "action": action},
             )
             body = response.json() if response.status_code == 200 else {}
             ok = bool(body.get("ok"))
@@ -119,7 +138,7 @@ class Driver:
         except (httpx.HTTPError, ValueError) as problem:
             body, ok, error = {}, False, repr(problem)
         if ok:
-            self.model.apply(action, username)
+            model.apply(action, username)
         change = Change(
             index=len(self.changes),
             action=action,
@@ -130,12 +149,14 @@ class Driver:
             committed_at=float(body.get("committed_at", sent_at)),
             error=error,
             scheduled_at=scheduled_at or sent_at,
+            queue=queue,
         )
         self.changes.append(change)
         return change
 
     async def run(self, rate: float, count: int, *, time_limit: float) -> list[Change]:
-        """``count`` changes at ``rate`` per second; stops early after ``time_limit`` seconds."""
+        """``count`` changes at ``rate`` per second (all queues together); stops early after
+        ``time_limit`` seconds."""
         made: list[Change] = []
         start, wall_start = time.monotonic(), time.time()
         for k in range(count):

@@ -7,7 +7,8 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from tests.bench.loader import ViewerResult
+from tests.bench.loader import BOARD, CONSOLE, STUDENT, ViewerResult
+from tests.bench.memory import slope_mb_per_10min, soak_warmup_seconds
 from tests.bench.stats import Summary, dropped, fmt, header, latencies_ms, thirds
 
 if TYPE_CHECKING:
@@ -18,6 +19,8 @@ KB_PER_VIEWER_TARGET = 150
 CONNECT_ALL_TARGET_S = 15.0  # for 1,000 viewers
 RESTART_TARGET_S = 30.0
 REMOTE_EXTRA_TARGET_MS = 100.0
+SOAK_SLOPE_TARGET_MB = 1.0  # per 10 minutes, after the warm-up
+SECOND_WAVE_TARGET = 1.10  # the second wave's memory peak over the first's
 
 
 def p95_target_ms(viewers: int) -> float | None:
@@ -36,12 +39,18 @@ class Report:
         self.app_names = app_names
         self.port_a = port_a
         viewers = m.viewers
-        self.reasons = {v.index: dropped(v, m.final_version) for v in viewers}
-        self.live = [v for v in viewers if not self.reasons[v.index]]
-        self.connected = [v for v in viewers if v.connect_seconds is not None]
+        self.reasons = {v.index: dropped(v, m.finals) for v in viewers}
+        # The first wave's tabs as opened before the changes: what connecting and memory are
+        # measured on (arrivals and later waves are reported apart).
+        self.initial = [v for v in viewers if v.wave == 0 and not v.arrived]
+        opened = [v for v in viewers if v.connect_seconds is not None]
+        # Students' pages (or API streams) of every wave, arrivals included; boards apart.
+        self.connected = [v for v in opened if v.role == STUDENT]
+        self.boards = [v for v in opened if v.role == BOARD]
+        self.live = [v for v in self.connected if not self.reasons[v.index]]
         self.measured = [c for c in m.changes[m.warmup_changes :] if c.ok]
-        # Latency is what every connected tab experienced, a dropped one included for the
-        # versions it did receive (say, late, after reconnecting); drops are counted apart.
+        # Latency is what every connected student's tab experienced, a dropped one included for
+        # the versions it did receive (say, late, after reconnecting); drops are counted apart.
         self.latency = Summary.of(latencies_ms(self.measured, self.connected))
         self.extra: dict[str, str] = {}
         self.checks: list[str] = []
@@ -53,8 +62,11 @@ class Report:
     def lines(self) -> list[str]:
         out = ["", header()]
         out += self._connect()
+        out += self._arrivals()
         out += self._latency()
         out += self._memory()
+        out += self._soak()
+        out += self._waves()
         out += self._cpu()
         out += self._changes()
         out += self._dropped()
@@ -69,20 +81,49 @@ class Report:
 
     def _connect(self) -> list[str]:
         m = self.m
-        times = [v.connect_seconds * 1000 for v in self.connected if v.connect_seconds is not None]
         all_s = m.all_connected - m.connect_started
-        failed = len(m.viewers) - len(self.connected)
+        failed = sum(1 for v in self.initial if v.connect_seconds is None)
+        out = []
+        for role, label, key in (
+            (STUDENT, "connect (page + socket)", "connect_p95_ms"),
+            (BOARD, "  boards", "board_connect_p95_ms"),
+            (CONSOLE, "  consoles", "console_connect_p95_ms"),
+        ):
+            seats = [v for v in self.initial if v.role == role]
+            if not seats:
+                continue
+            summary = Summary.of(connect_ms(seats))
+            out.append(summary.row(label))
+            self.extra[key] = fmt(summary.p95, 0)
         self.extra["connect_all_s"] = fmt(all_s)
-        self.extra["connect_p95_ms"] = fmt(Summary.of(times).p95, 0)
         self._check(
             "1,000 viewers connect within 15 s",
             all_s <= CONNECT_ALL_TARGET_S,
-            f"{all_s:.1f} s for {len(m.viewers)}",
-            applies=len(m.viewers) >= 1000,
+            f"{all_s:.1f} s for {len(self.initial)}",
+            applies=len(self.initial) >= 1000,
         )
+        out.append(
+            f"  {len(self.initial)} open pages all connected after {all_s:.1f} s;"
+            f" failed to connect: {failed}"
+        )
+        return out
+
+    def _arrivals(self) -> list[str]:
+        if not self.args.arrivals:
+            return []
+        arrived = [v for v in self.m.viewers if v.arrived]
+        loaded = [v for v in arrived if v.connect_seconds is not None]
+        phases = self.args.phase_seconds * len(self.m.waves)
+        summary = Summary.of(connect_ms(arrived))
+        self.extra["arrival_p95_ms"] = fmt(summary.p95, 0)
+        self.extra["arrivals_failed"] = str(len(arrived) - len(loaded))
+        latency = Summary.of(latencies_ms(self.measured, loaded))
         return [
-            Summary.of(times).row("connect (page + socket)"),
-            f"  all connected after {all_s:.1f} s; failed to connect: {failed}",
+            summary.row("arrivals: page + socket"),
+            f"  {len(arrived)} arrivals ({len(arrived) / max(phases, 1e-6):.2f}/s, asked"
+            f" {self.args.arrivals:g}/s), each closing an open student's tab;"
+            f" failed to connect: {len(arrived) - len(loaded)}",
+            latency.row("  their commit → viewer"),
         ]
 
     def _latency(self) -> list[str]:
@@ -98,6 +139,10 @@ class Report:
             out.append(
                 Summary.of(latencies_ms(self.measured, self.live)).row("  viewers never dropped")
             )
+        if self.boards:
+            boards = Summary.of(latencies_ms(self.measured, self.boards))
+            out.append(boards.row("  boards (not in the above)"))
+            self.extra["board_p95_ms"] = fmt(boards.p95)
         self.extra["lag_first_p95_ms"] = fmt(early.p95, 0)
         self.extra["lag_last_p95_ms"] = fmt(late.p95, 0)
         if len(self.app_names) == 2:
@@ -111,7 +156,7 @@ class Report:
             extra_ms = remote_s.p95 - local_s.p95
             out.append(f"  remote p95 − local p95 = {fmt(extra_ms)} ms")
             self._check("B no more than 100 ms (p95) behind A", extra_ms <= 100, fmt(extra_ms))
-        target = p95_target_ms(len(self.m.viewers))
+        target = p95_target_ms(len(self.initial))
         if target is not None:
             self._check(
                 f"p95 ≤ {target:g} ms, none dropped",
@@ -152,10 +197,70 @@ class Report:
             )
         total = sum(m.connected_kb.values())
         growth = total - sum(m.baseline_kb.values())
-        per_viewer = growth / max(1, len(self.connected))
-        out.append(f"  per connected viewer: {per_viewer:.1f} KB")
+        pages = [v for v in self.initial if v.connect_seconds is not None]
+        per_viewer = growth / max(1, len(pages))
+        roles = Counter(v.role for v in pages)
+        kinds = ", ".join(f"{n} {role}" for role, n in sorted(roles.items()))
+        out.append(f"  per open page ({kinds}): {per_viewer:.1f} KB")
         self.rss_mb, self.kb_per_viewer = total / 1024, per_viewer
-        self._check("≤ 150 KB per viewer", per_viewer <= KB_PER_VIEWER_TARGET, f"{per_viewer:.0f}")
+        self._check(
+            "≤ 150 KB per open page", per_viewer <= KB_PER_VIEWER_TARGET, f"{per_viewer:.0f}"
+        )
+        return out
+
+    def _soak(self) -> list[str]:
+        if not self.args.soak or not self.m.waves:
+            return []
+        samples = self.m.waves[0].soak
+        warmup = soak_warmup_seconds(self.args.phase_seconds)
+        rss = slope_mb_per_10min(samples, warmup)
+        pss = slope_mb_per_10min(samples, warmup, pss=True)
+        self.extra["soak_min"] = f"{self.args.soak:g}"
+        self.extra["slope_mb_per_10min"] = fmt(rss, 2)
+        self.extra["pss_slope_mb_per_10min"] = fmt(pss, 2)
+        out = [f"soak: the apps' memory each minute of the changes ({len(samples)} samples)"]
+        for sample in samples:
+            pss_mb = fmt(sample.pss_kb / 1024) if sample.pss_kb is not None else "?"
+            out.append(
+                f"  {sample.at / 60:5.1f} min  RSS {sample.rss_kb / 1024:8.1f} MB"
+                f"  PSS {pss_mb:>8} MB"
+            )
+        out.append(
+            f"  growth after the first {warmup / 60:.1f} min (least squares): RSS {fmt(rss, 2)}"
+            f" MB, PSS {fmt(pss, 2)} MB per 10 min"
+        )
+        self._check(
+            f"no growth in a soak (≤ {SOAK_SLOPE_TARGET_MB:g} MB per 10 min)",
+            rss <= SOAK_SLOPE_TARGET_MB,
+            f"{fmt(rss, 2)} MB per 10 min",
+        )
+        return out
+
+    def _waves(self) -> list[str]:
+        waves = self.m.waves
+        if len(waves) < 2:
+            return []
+        out = []
+        for number, wave in enumerate(waves, start=1):
+            left = (
+                f", {wave.after_leaving_kb / 1024:.1f} MB once it left"
+                if wave.after_leaving_kb is not None
+                else ""
+            )
+            out.append(
+                f"wave {number}: connected in {wave.connect_seconds:.1f} s, RSS"
+                f" {wave.connected_kb / 1024:.1f} MB connected, peak {wave.peak_kb / 1024:.1f} MB"
+                + left
+            )
+            self.extra[f"wave{number}_peak_mb"] = fmt(wave.peak_kb / 1024)
+        ratio = waves[-1].peak_kb / max(1, waves[0].peak_kb)
+        self.extra["wave_peak_ratio"] = fmt(ratio, 3)
+        out.append(f"  second wave's peak / first wave's peak: {ratio:.3f}")
+        self._check(
+            "a second wave stays within 10 % of the first's peak",
+            ratio <= SECOND_WAVE_TARGET,
+            f"{ratio:.3f}",
+        )
         return out
 
     def _cpu(self) -> list[str]:
@@ -193,16 +298,24 @@ class Report:
         m = self.m
         ok = [c for c in m.changes if c.ok]
         span = m.change_window[1] - m.change_window[0]
-        sent = m.changes[-1].sent_at - m.changes[0].sent_at if len(m.changes) > 1 else 0.0
-        rate = (len(m.changes) - 1) / sent if sent > 0 else math.nan
+        first = m.changes[: m.first_wave_changes] or m.changes  # the rate is the first wave's
+        sent = first[-1].sent_at - first[0].sent_at if len(first) > 1 else 0.0
+        rate = (len(first) - 1) / sent if sent > 0 else math.nan
         actions = Counter(c.action for c in ok)
         errors = Counter(c.error for c in m.changes if not c.ok)
         self.extra["rate"] = fmt(rate, 2)
         out = [
-            f"changes: {len(m.changes)} in {span:.1f} s ({rate:.2f}/s, asked {self.args.rate:g}/s),"
-            f" {len(ok)} ok, first {m.warmup_changes} not counted (warm-up); "
+            f"changes: {len(first)} in {span:.1f} s ({rate:.2f}/s, asked {self.args.rate:g}/s),"
+            f" {len(ok)} ok in all, first {m.warmup_changes} not counted (warm-up); "
             + ", ".join(f"{a} {n}" for a, n in sorted(actions.items()))
         ]
+        if self.args.queues > 1:
+            per_queue = Counter(c.queue for c in ok)
+            counts = [per_queue.get(q, 0) for q in range(self.args.queues)]
+            out.append(
+                f"  over {self.args.queues} queues in turn: {min(counts)}–{max(counts)} ok"
+                " changes per queue"
+            )
         requests = Summary.of((c.committed_at - c.sent_at) * 1000 for c in m.changes)
         slip = max((c.sent_at - c.scheduled_at for c in m.changes), default=0.0)
         out.append(requests.row("  act request → commit"))
@@ -248,9 +361,11 @@ class Report:
 
     def _dropped(self) -> list[str]:
         m = self.m
-        reasons = Counter(r for r in self.reasons.values() if r)
-        lines = [f"dropped or failed viewers: {self._dropped_count()} of {len(m.viewers)}"]
-        lines += [f"  {n}× {reason}" for reason, n in reasons.most_common(5)]
+        reasons = Counter(
+            (self.reasons[v.index], _kind(v)) for v in m.viewers if self.reasons[v.index]
+        )
+        lines = [f"dropped or failed tabs: {self._dropped_count()} of {len(m.viewers)}"]
+        lines += [f"  {n}× {reason} ({kind})" for (reason, kind), n in reasons.most_common(5)]
         closes = [at for v in m.viewers for at in v.disconnected_at]
         if closes:
             phases = Counter(self._phase(at) for at in closes)
@@ -317,7 +432,7 @@ class Report:
 
     def _machine_line(self) -> str:
         fields = {
-            "viewers": str(len(self.m.viewers)),
+            "viewers": str(sum(1 for v in self.initial if v.role == STUDENT)),
             "p50_ms": fmt(self.latency.p50),
             "p95_ms": fmt(self.latency.p95),
             "p99_ms": fmt(self.latency.p99),
@@ -326,6 +441,9 @@ class Report:
             "rss_mb": fmt(self.rss_mb),
             "kb_per_viewer": fmt(self.kb_per_viewer),
             "tuning": self.args.tuning,
+            "queues": str(self.args.queues),
+            "arrivals": f"{self.args.arrivals:g}",
+            "pages": str(len(self.initial)),  # students' pages, boards and consoles
         }
         fields.update(self.extra)
         return " ".join(f"{key}={value}" for key, value in fields.items())
@@ -338,6 +456,15 @@ class Report:
     def _check(self, label: str, ok: bool, value: str, *, applies: bool = True) -> None:
         if applies:
             self.checks.append(f"  [{'ok' if ok else 'MISSED'}] {label}: {value}")
+
+
+def _kind(viewer: ViewerResult) -> str:
+    return f"{viewer.role}, arrived" if viewer.arrived else viewer.role
+
+
+def connect_ms(viewers: list[ViewerResult]) -> list[float]:
+    """Page load + socket connected, in ms, of the viewers that connected."""
+    return [v.connect_seconds * 1000 for v in viewers if v.connect_seconds is not None]
 
 
 def _first_at(viewer: ViewerResult, version: int) -> float | None:

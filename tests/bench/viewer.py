@@ -6,7 +6,8 @@ framing parsed in ``data_received`` of a plain :class:`asyncio.Protocol` — no 
 JSON parse per message, except for ``queue_snapshot`` events.
 
 What it does, as ``nicegui.js`` does in a browser:
-- GET the page with the session cookie; read ``client_id`` and ``next_message_id`` from it;
+- GET the page with the session cookie; read ``client_id``, ``next_message_id`` and the
+  version of the queue it was built with from it;
 - open ``/_nicegui_ws/socket.io/?client_id=…&implicit_handshake=true&…&EIO=4&transport=websocket``
   (the implicit handshake happens in the namespace connect; ``44`` means it was refused);
 - answer engine.io pings, keep ``nextMessageId`` from the ``_id`` of each event and send the
@@ -35,6 +36,9 @@ import orjson
 CLIENT_ID = re.compile(rb"'client_id': '([0-9a-f-]+)'")
 NEXT_MESSAGE_ID = re.compile(rb"'next_message_id': (\d+)")
 SESSION_COOKIE = re.compile(rb"(?im)^set-cookie: (session=[^;\r\n]+)")
+# The version the page was built with: the queue list's or the board's "initial" snapshot prop
+# (JSON text inside the page's JSON, hence the escaped quotes).
+INITIAL_VERSION = re.compile(rb'"initial":"\{\\"queue_id\\": \d+, \\"version\\": (\d+)')
 SNAPSHOT_PREFIX = b'42["queue_snapshot",'
 SOCKET_PATH = "/_nicegui_ws/socket.io/"
 MAX_HEADER = 64 * 1024
@@ -161,6 +165,9 @@ class Viewer:
         next_id = NEXT_MESSAGE_ID.search(response)
         self.next_message_id = int(next_id.group(1)) if next_id else 0
         self.acked_message_id = -1
+        if initial := INITIAL_VERSION.search(response):
+            # What the page shows from the start; the socket sends only newer versions.
+            self.version = max(self.version, int(initial.group(1)))
         self.document_id = str(uuid.uuid4())  # a new document per page load, as in the browser
         if cookie := SESSION_COOKIE.search(response[: response.find(b"\r\n\r\n")]):
             self.storage_cookie = cookie.group(1).decode()
