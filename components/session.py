@@ -50,10 +50,7 @@ def client_address(request: Request) -> str:
     """The client's address: the peer's, or — only when the peer is a trusted proxy — the
     nearest address in X-Forwarded-For that is not one of the trusted proxies."""
     peer = request.client.host if request.client else ""
-    trusted = [
-        ipaddress.ip_network(entry, strict=False)
-        for entry in runtime.current().settings.trusted_proxies
-    ]
+    trusted = _trusted_proxies()
     if not trusted or not _is_in(peer, trusted):
         return peer
     hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
@@ -61,6 +58,18 @@ def client_address(request: Request) -> str:
         if not _is_in(hop, trusted):
             return hop
     return peer
+
+
+def is_trusted_proxy(address: str) -> bool:
+    """Whether ``address`` is one of EQUEUE_TRUSTED_PROXIES."""
+    return _is_in(address, _trusted_proxies())
+
+
+def _trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [
+        ipaddress.ip_network(entry, strict=False)
+        for entry in runtime.current().settings.trusted_proxies
+    ]
 
 
 def _is_in(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:

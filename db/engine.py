@@ -8,6 +8,7 @@ import os
 import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,23 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import QueuePool
 
 from db.sqlite_inline import inline_connector
 
 log = logging.getLogger(__name__)
 PRIVATE_FILE_MODE = 0o600
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class PoolUse:
+    """One connection pool's use right now."""
+
+    name: str  # "main"; SQLite's writer has a pool of its own, "write"
+    size: int  # connections it keeps (PostgreSQL may open as many again, briefly)
+    checked_out: int  # in use by a session
+    idle: int  # open and waiting in the pool
 
 
 class Database:
@@ -80,6 +92,18 @@ class Database:
             return
         async with self._write_lock, self._write_sessions() as session:
             yield session
+
+    def pool_use(self) -> list[PoolUse]:
+        """The use of each pool that counts its connections. SQLite in memory shares one
+        connection (a StaticPool) and counts nothing, so it has none to report."""
+        engines = {"main": self.engine, "write": self._write_engine}
+        if self._write_engine is self.engine:
+            del engines["write"]
+        return [
+            PoolUse(name, pool.size(), pool.checkedout(), pool.checkedin())
+            for name, engine in engines.items()
+            if isinstance(pool := engine.pool, QueuePool)
+        ]
 
     async def ping(self) -> bool:
         try:

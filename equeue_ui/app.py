@@ -7,13 +7,14 @@ import gc
 import logging
 from typing import Any
 
-from nicegui import app, background_tasks, ui
+from nicegui import Client, app, background_tasks, ui
 
 from equeue_ui import (
     api,
     browser_guard,
     live_transport,
     log_redaction,
+    metrics,
     migrate,
     runtime,
     security_headers,
@@ -43,7 +44,9 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         if apply_migrations:
             await migrate.upgrade(settings.resolved_database_url)
         runtime.install(runtime.build(settings, load_snapshot=load_snapshot))
-        live_transport.install(runtime.current().hub)
+        rt = runtime.current()
+        live_transport.install(rt.hub, rt.metrics)
+        rt.metrics.count_pages_with(_open_pages)
         pushes.install(runtime.current().own_events)
         log.info("eQueue is using %s", runtime.current().db.dialect)
         listener = runtime.current().listener
@@ -85,9 +88,16 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         [
             security_headers.middleware(settings),  # the outermost: the gate's 503s get them too
             startup_gate.middleware(),  # outside everything that needs the runtime
+            metrics.middleware(lambda: runtime.current().metrics),  # times page loads
             *browser_guard.middleware(),
         ]
     )
+
+
+def _open_pages() -> metrics.PageCounts:
+    clients = list(Client.instances.values())
+    connected = sum(1 for client in clients if client.has_socket_connection)
+    return metrics.PageCounts(connected=connected, held=len(clients))
 
 
 def _tune_garbage_collector() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -20,10 +21,16 @@ from equeue_ui.services.views import QueueSnapshot
 log = logging.getLogger(__name__)
 
 Viewer = Callable[[QueueSnapshot], None]
+# Gets every new snapshot once, with when this process heard of the oldest change it carries
+# (time.monotonic()), or None when it carries none (a first read, a resync).
+Listener = Callable[[QueueSnapshot, float | None], None]
 Loader = Callable[[int], Awaitable[QueueSnapshot | None]]
 # Bursts of changes coalesce into a few loads; the bound guards against a version that never
 # becomes visible (say, the queue was deleted meanwhile).
 MAX_LOADS_PER_REFRESH = 5
+# Changes heard of but not yet shown, per queue; more only while loads fail, and then only the
+# oldest matter (the time a broadcast reports is the oldest change it carries).
+MAX_PENDING_CHANGES = 16
 
 
 @dataclass
@@ -32,13 +39,16 @@ class _Feed:
     latest: QueueSnapshot | None = None
     wanted_version: int = 0
     loading: asyncio.Task[None] | None = None
+    # (version, when heard of) of changes not yet shown, oldest first: for the metrics'
+    # commit → send time, one clock read per change.
+    pending: list[tuple[int, float]] = field(default_factory=list)
 
 
 class LiveHub:
     def __init__(self, bus: EventBus, loader: Loader) -> None:
         self._loader = loader
         self._feeds: dict[int, _Feed] = {}
-        self._listeners: list[Viewer] = []
+        self._listeners: list[Listener] = []
         self.snapshot_loads = 0  # observed by tests and the benchmark
         self._unsubscribe = bus.subscribe(QueueChanged, self._on_changed)
 
@@ -51,7 +61,7 @@ class LiveHub:
         self._feeds.clear()
         await asyncio.gather(*loading, return_exceptions=True)
 
-    def add_listener(self, listener: Viewer) -> None:
+    def add_listener(self, listener: Listener) -> None:
         """Receive every new snapshot of every watched queue, once (e.g. to broadcast it)."""
         self._listeners.append(listener)
 
@@ -60,6 +70,10 @@ class LiveHub:
             feed = self._feeds.get(queue_id)
             return len(feed.viewers) if feed else 0
         return sum(len(feed.viewers) for feed in self._feeds.values())
+
+    def viewer_counts(self) -> dict[int, int]:
+        """Viewers of each watched queue, by queue id."""
+        return {queue_id: len(feed.viewers) for queue_id, feed in self._feeds.items()}
 
     def watch(self, queue_id: int, viewer: Viewer) -> Callable[[], None]:
         """Receive every newer snapshot of the queue; returns the function that stops it."""
@@ -97,7 +111,12 @@ class LiveHub:
             return
         if feed.latest is not None and feed.latest.version >= event.version:
             return
-        feed.wanted_version = max(feed.wanted_version, event.version)
+        if event.version > feed.wanted_version:
+            # For this process's own changes this is right after the commit: the unit of work
+            # publishes on the bus as soon as it has committed.
+            if len(feed.pending) < MAX_PENDING_CHANGES:
+                feed.pending.append((event.version, time.monotonic()))
+            feed.wanted_version = event.version
         self._start_loading(event.queue_id, feed)
 
     def _start_loading(self, queue_id: int, feed: _Feed, *, force: bool = False) -> None:
@@ -132,8 +151,26 @@ class LiveHub:
         if feed.latest is not None and feed.latest.version >= snapshot.version:
             return
         feed.latest = snapshot
-        for viewer in [*self._listeners, *feed.viewers]:
+        changed_at = _shown(feed.pending, snapshot.version)
+        for listener in self._listeners:
+            try:
+                listener(snapshot, changed_at)
+            except Exception:
+                log.exception("a listener failed on queue %s", snapshot.queue_id)
+        for viewer in feed.viewers.copy():
             try:
                 viewer(snapshot)
             except Exception:
                 log.exception("a viewer failed to show queue %s", snapshot.queue_id)
+
+
+def _shown(pending: list[tuple[int, float]], version: int) -> float | None:
+    """Drop the changes ``version`` shows; returns when the oldest of them was heard of."""
+    shown = 0
+    while shown < len(pending) and pending[shown][0] <= version:
+        shown += 1
+    if not shown:
+        return None
+    oldest = pending[0][1]
+    del pending[:shown]
+    return oldest

@@ -8,11 +8,13 @@ How the emit reaches each socket is tuning's business (equeue_ui/tuning/frame_fa
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from nicegui import Client, background_tasks, core
 
 from equeue_ui.live import LiveHub
+from equeue_ui.metrics import Metrics
 from equeue_ui.services.estimates import newcomer_wait
 from equeue_ui.services.views import QueueSnapshot
 from equeue_ui.tuning import frame_fanout
@@ -27,10 +29,10 @@ def room(queue_id: int) -> str:
     return f"queue:{queue_id}"
 
 
-def install(hub: LiveHub) -> None:
+def install(hub: LiveHub, metrics: Metrics) -> None:
     """Broadcast every snapshot the hub loads (call once per process, at start-up)."""
     _payloads.clear()
-    hub.add_listener(_broadcast)
+    hub.add_listener(partial(_broadcast, metrics))
 
 
 def payload(snapshot: QueueSnapshot) -> dict[str, Any]:
@@ -64,11 +66,13 @@ def _sockets(client: Client) -> list[str]:
     return [sid for sid, _eio_sid in core.sio.manager.get_participants(NAMESPACE, client.id)]
 
 
-def _broadcast(snapshot: QueueSnapshot) -> None:
-    background_tasks.create(
-        frame_fanout.emit(core.sio, EVENT, payload(snapshot), to=room(snapshot.queue_id)),
-        name="queue broadcast",
-    )
+def _broadcast(metrics: Metrics, snapshot: QueueSnapshot, changed_at: float | None) -> None:
+    background_tasks.create(_send(metrics, snapshot, changed_at), name="queue broadcast")
+
+
+async def _send(metrics: Metrics, snapshot: QueueSnapshot, changed_at: float | None) -> None:
+    await frame_fanout.emit(core.sio, EVENT, payload(snapshot), to=room(snapshot.queue_id))
+    metrics.broadcast_sent(changed_at)  # once per snapshot, whatever the number of pages
 
 
 def _cached(snapshot: QueueSnapshot) -> tuple[dict[str, Any], str]:

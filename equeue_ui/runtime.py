@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from db.engine import Database
 from equeue_ui.events import EventBus, SiteSettingsChanged
 from equeue_ui.live import LiveHub, Loader
+from equeue_ui.metrics import Metrics
 from equeue_ui.pg_events import PgEventListener
 from equeue_ui.settings import Settings
 from equeue_ui.settings_cache import SiteSettingsCache
@@ -22,6 +23,7 @@ class Runtime:
     db: Database
     bus: EventBus
     hub: LiveHub
+    metrics: Metrics
     # Names this process in PostgreSQL notifications, so its listener skips its own events.
     origin: str = field(default_factory=lambda: uuid.uuid4().hex)
     listener: PgEventListener | None = None  # PostgreSQL only; started by the app, not here
@@ -80,6 +82,7 @@ def build(settings: Settings, *, load_snapshot: Loader) -> Runtime:
         db=db,
         bus=bus,
         hub=hub,
+        metrics=Metrics(hub=hub, db=db, listener=listener),
         origin=origin,
         listener=listener,
         site_settings=site_settings,

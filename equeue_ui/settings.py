@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Push endpoints come from browsers, so they go through the fetch guard like any address a
     # person gave; tests admit their loopback push service here. Never set in production.
     push_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Who may read /metrics from elsewhere than this machine: a scraper that sends
+    # "Authorization: Bearer <token>" (pages/metrics.py). Unset: only loopback reads them.
+    metrics_token: str | None = Field(default=None, min_length=16)
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

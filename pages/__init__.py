@@ -16,6 +16,7 @@ def register_all(settings: Settings) -> None:
         health,
         home,
         invites,
+        metrics,
         not_found,
         pictures,
         profile,
@@ -31,6 +32,7 @@ def register_all(settings: Settings) -> None:
 
     for module in (
         health,
+        metrics,
         pictures,
         web_app,
         auth,

@@ -162,3 +162,15 @@ def test_a_configured_secret_wins_over_a_generated_one(tmp_path: Path) -> None:
     configured = Settings(data_dir=tmp_path, secret=REAL_SECRET).resolved_secret
 
     assert configured == REAL_SECRET != generated
+
+
+def test_the_metrics_token_comes_from_the_environment_and_a_short_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings(secret=REAL_SECRET).metrics_token is None  # loopback only by default
+    monkeypatch.setenv("EQUEUE_METRICS_TOKEN", "m" * 32)
+    assert Settings(secret=REAL_SECRET).metrics_token == "m" * 32
+
+    monkeypatch.setenv("EQUEUE_METRICS_TOKEN", "short")
+    with pytest.raises(ValidationError):
+        Settings(secret=REAL_SECRET)
