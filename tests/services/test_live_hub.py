@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
-from collections.abc import Awaitable, Callable
 
 from db.models import QueueState
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import queues, subjects
 from equeue_ui.services.views import QueueSnapshot
 from tests.services.factories import add_member, make_group, make_user, make_workspace
+from tests.services.waiting import eventually
 
 
 async def _open_queue(rt: Runtime) -> tuple[int, list]:
@@ -35,16 +34,7 @@ async def _settle(rt: Runtime, queue_id: int, version: int) -> None:
         latest = await rt.hub.current(queue_id)
         return latest is not None and latest.version >= version
 
-    await _eventually(holds)
-
-
-async def _eventually(check: Callable[[], bool | Awaitable[bool]]) -> None:
-    async with asyncio.timeout(5):
-        while True:
-            result = check()
-            if await result if inspect.isawaitable(result) else result:
-                return
-            await asyncio.sleep(0.01)
+    await eventually(holds)
 
 
 async def test_one_change_costs_one_snapshot_read_for_a_hundred_viewers(rt: Runtime) -> None:
@@ -56,7 +46,7 @@ async def test_one_change_costs_one_snapshot_read_for_a_hundred_viewers(rt: Runt
     loads_before = rt.hub.snapshot_loads
 
     await queues.join_queue(queue_id, actor=students[0])
-    await _eventually(lambda: all(box and len(box[-1].entries) == 1 for box in seen))
+    await eventually(lambda: all(box and len(box[-1].entries) == 1 for box in seen))
 
     assert rt.hub.snapshot_loads - loads_before == 1
 
@@ -94,7 +84,7 @@ async def test_a_viewer_that_stops_watching_receives_nothing_more(rt: Runtime) -
     still: list[QueueSnapshot] = []  # a viewer that keeps watching: once it has the change,
     rt.hub.watch(queue_id, still.append)  # the one that stopped would have had it too
     await queues.join_queue(queue_id, actor=students[0])
-    await _eventually(lambda: bool(still))
+    await eventually(lambda: bool(still))
     assert received == []
 
 
@@ -108,4 +98,4 @@ async def test_a_failing_viewer_does_not_stop_the_others(rt: Runtime) -> None:
     rt.hub.watch(queue_id, broken)
     rt.hub.watch(queue_id, received.append)
     await queues.join_queue(queue_id, actor=students[0])
-    await _eventually(lambda: len(received) == 1)
+    await eventually(lambda: len(received) == 1)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 
 import asyncpg
 import pytest
@@ -20,6 +19,7 @@ from equeue_ui.runtime import Runtime
 from equeue_ui.services import queues
 from equeue_ui.services.views import QueueSnapshot
 from tests.services.queue_world import make_queue_world
+from tests.services.waiting import eventually
 
 Heard = list[tuple[int, float | None]]
 
@@ -94,7 +94,7 @@ async def test_a_change_reaches_the_broadcast_with_when_it_was_committed(rt: Run
 
     before = time.monotonic()
     await queues.join_queue(qw.queue_id, actor=qw.students[0])
-    await _eventually(lambda: len(heard) == 2)
+    await eventually(lambda: len(heard) == 2)
 
     assert heard[0] == (0, None)
     version, changed_at = heard[1]
@@ -125,7 +125,7 @@ async def test_a_change_coalesced_into_a_later_load_is_timed_from_the_oldest(
 
     first_at = time.monotonic()
     await asyncio.gather(*(queues.join_queue(qw.queue_id, actor=s) for s in qw.students[:3]))
-    await _eventually(lambda: heard[-1][0] == 3)
+    await eventually(lambda: heard[-1][0] == 3)
 
     timed = [changed_at for _version, changed_at in heard[1:] if changed_at is not None]
     assert len(timed) == len(heard) - 1 and all(at >= first_at for at in timed)
@@ -147,7 +147,7 @@ async def test_the_listeners_reconnects_are_counted(rt: Runtime) -> None:
             await connection.execute("SELECT pg_terminate_backend($1)", pid)
         finally:
             await connection.close()
-        await _eventually(lambda: listener.reconnects == 1 and listener.connected)
+        await eventually(lambda: listener.reconnects == 1 and listener.connected)
 
         metrics = scrape(rt)
         reconnects = metrics["equeue_pg_listener_reconnects"]
@@ -159,11 +159,3 @@ async def test_the_listeners_reconnects_are_counted(rt: Runtime) -> None:
 
 def _ignore(_snapshot: QueueSnapshot) -> None:
     return None
-
-
-async def _eventually(condition: Callable[[], object], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not hold within the time allowed")
-        await asyncio.sleep(0.02)

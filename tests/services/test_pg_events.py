@@ -11,7 +11,7 @@ import dataclasses
 import inspect
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from equeue_ui.services.uow import unit_of_work
 from tests import databases
 from tests.conftest import make_settings
 from tests.services.queue_world import make_queue_world
+from tests.services.waiting import eventually
 
 pytestmark = pytest.mark.postgres
 
@@ -86,7 +87,7 @@ async def test_a_committed_change_reaches_the_other_process_and_this_one_once(
 
     await queues.join_queue(qw.queue_id, actor=qw.students[0])
 
-    await _eventually(lambda: processes.seen_by_b.of_queue(qw.queue_id))
+    await eventually(lambda: processes.seen_by_b.of_queue(qw.queue_id))
     await _fence(processes)
     assert processes.seen_by_b.of_queue(qw.queue_id) == [QueueChanged(qw.queue_id, 1)]
     assert processes.seen_by_a.of_queue(qw.queue_id) == [QueueChanged(qw.queue_id, 1)]
@@ -133,16 +134,16 @@ async def test_the_listener_reconnects_after_its_connection_is_killed_and_resync
 
     killed_at = time.monotonic()
     await _terminate_backend(processes.dsn, old_pid)
-    await _eventually(lambda: b_listener.reconnects == 1)
+    await eventually(lambda: b_listener.reconnects == 1)
     reconnected_after = time.monotonic() - killed_at
 
     assert b_listener.server_pid not in (None, old_pid)
     assert reconnected_after < 5
-    await _eventually(lambda: processes.b.hub.snapshot_loads > loads_before)  # resync_all ran
+    await eventually(lambda: processes.b.hub.snapshot_loads > loads_before)  # resync_all ran
     await queues.join_queue(qw.queue_id, actor=qw.students[0])
-    await _eventually(lambda: processes.seen_by_b.of_queue(qw.queue_id))
+    await eventually(lambda: processes.seen_by_b.of_queue(qw.queue_id))
     assert processes.seen_by_b.of_queue(qw.queue_id) == [QueueChanged(qw.queue_id, 1)]
-    await _eventually(lambda: 1 in shown)  # B's viewers see the change made through A
+    await eventually(lambda: 1 in shown)  # B's viewers see the change made through A
 
 
 async def test_the_reconnect_callback_runs_after_each_reconnect(processes: Processes) -> None:
@@ -158,9 +159,9 @@ async def test_the_reconnect_callback_runs_after_each_reconnect(processes: Proce
     try:
         assert calls == []  # the first connection needs no resync
         await _kill_connection(processes.dsn, listener)
-        await _eventually(lambda: calls == [1])
+        await eventually(lambda: calls == [1])
         await _kill_connection(processes.dsn, listener)
-        await _eventually(lambda: calls == [1, 1])
+        await eventually(lambda: calls == [1, 1])
         assert listener.connected
     finally:
         await listener.stop()
@@ -185,9 +186,9 @@ async def test_a_listener_started_while_the_database_is_missing_connects_once_it
     try:
         assert not listener.connected
         # it tried again (and failed) while the database was missing
-        await _eventually(lambda: any("failed" in r.getMessage() for r in caplog.records))
+        await eventually(lambda: any("failed" in r.getMessage() for r in caplog.records))
         await asyncio.to_thread(databases.pg_execute, f'CREATE DATABASE "{name}"')
-        await _eventually(lambda: calls == [1], timeout=pg_events.MAX_BACKOFF + 5)
+        await eventually(lambda: calls == [1], timeout=pg_events.MAX_BACKOFF + 5)
         assert listener.connected
     finally:
         await listener.stop()
@@ -239,14 +240,6 @@ def test_unknown_or_malformed_events_are_ignored(caplog: pytest.LogCaptureFixtur
 # --- helpers -----------------------------------------------------------------------------------
 
 
-async def _eventually(condition: Callable[[], object], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not hold within the time allowed")
-        await asyncio.sleep(0.02)
-
-
 async def _fence(processes: Processes) -> None:
     """Wait until both listeners have handled everything notified before now.
 
@@ -259,8 +252,8 @@ async def _fence(processes: Processes) -> None:
             await connection.execute("SELECT pg_notify($1, $2)", pg_events.CHANNEL, payload)
     finally:
         await connection.close()
-    await _eventually(lambda: FENCE in processes.seen_by_a.seen)
-    await _eventually(lambda: FENCE in processes.seen_by_b.seen)
+    await eventually(lambda: FENCE in processes.seen_by_a.seen)
+    await eventually(lambda: FENCE in processes.seen_by_b.seen)
 
 
 async def _terminate_backend(dsn: str, pid: int) -> None:
