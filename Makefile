@@ -110,3 +110,17 @@ lint: venv
 
 clean:
 	rm -rf $(VENV) build/ data/ *.egg-info
+
+# The Tailwind classes the pages use, compiled ahead of time (equeue_ui/static/tailwind.input.css
+# says from which sources) into equeue_ui/static/tailwind.css. Commit the result: the app runs
+# with Python alone. Run it after using a Tailwind class the code did not use before
+# (tests/unit/test_tailwind_css.py fails until then). Needs npm; the CLI goes into build/.
+TAILWIND_VERSION := 4.1.13
+TAILWIND_DIR := build/tailwind
+.PHONY: css
+css:
+	@mkdir -p $(TAILWIND_DIR)
+	cd $(TAILWIND_DIR) && npm install --no-save --no-audit --no-fund --silent \
+		@tailwindcss/cli@$(TAILWIND_VERSION) tailwindcss@$(TAILWIND_VERSION)
+	NODE_PATH=$(TAILWIND_DIR)/node_modules $(TAILWIND_DIR)/node_modules/.bin/tailwindcss \
+		-i equeue_ui/static/tailwind.input.css -o equeue_ui/static/tailwind.css --minify
