@@ -117,6 +117,9 @@ def run_options(settings: Settings) -> dict[str, Any]:
         "favicon": "🎓",
         # Quasar follows the system's light or dark unless the user chose (components/frame.py).
         "dark": None,
+        # Tailwind's classes come precompiled (components/theme.py), not from NiceGUI's
+        # in-browser compiler, which cost a phone a 68 KB download and its CPU on every load.
+        "tailwind": False,
         "reload": False,
         "show": False,
         # No storage_secret: eQueue keeps nothing in NiceGUI's per-browser storage (sessions
