@@ -1,0 +1,126 @@
+"""What a phone downloads from the running app (`equeue run`, as deployed): pages and scripts
+compressed, versioned files cached for good, the app's own files asked for again; and the
+streams that must not wait for a compressor (the API's event stream, the live socket) are not
+compressed (tests/bench/weak_phone.py measures what this saves on a weak signal)."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.e2e.conftest import connected, new_page, open_queue, sign_in
+from tests.e2e.server import AppServer
+
+pytestmark = pytest.mark.e2e
+
+WORKSPACE = "Осенний семестр 2026"
+SUBJECT = "Алгоритмы и структуры данных"
+GZIP = {"Accept-Encoding": "gzip"}
+YEAR = "max-age=31536000"
+
+
+async def test_pages_and_scripts_are_compressed_and_keep_their_security_headers(
+    app_server: AppServer,
+) -> None:
+    async with httpx.AsyncClient(base_url=app_server.url, headers=GZIP) as client:
+        page = await client.get("/login")
+        script = await client.get(_asset(page.text, r"/_nicegui/[^\"]+/quasar\.umd\.prod\.js"))
+    for response in (page, script):
+        assert response.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in response.headers["vary"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "Sign in" in page.text  # httpx took the compression off: the page is whole
+
+
+async def test_versioned_files_are_cached_for_good_and_the_apps_own_are_asked_for_again(
+    app_server: AppServer,
+) -> None:
+    async with httpx.AsyncClient(base_url=app_server.url, headers=GZIP) as client:
+        page = (await client.get("/login")).text
+        tailwind = await client.get(_asset(page, r"/assets/tailwind-[0-9a-f]+\.css"))
+        nicegui = await client.get(_asset(page, r"/_nicegui/[^\"]+/nicegui\.js"))
+        worker = await client.get("/sw.js")
+        manifest = await client.get("/manifest.webmanifest")
+        icon = await client.get("/icons/icon-192.png")
+        unknown = await client.get("/assets/tailwind-0000000000000000.css")
+
+    assert tailwind.headers["content-type"].startswith("text/css")
+    assert tailwind.headers["content-encoding"] == "gzip"
+    assert "tailwindcss v4" in tailwind.text
+    for versioned in (tailwind, nicegui):
+        assert YEAR in versioned.headers["cache-control"]
+        assert "immutable" in versioned.headers["cache-control"]
+    # A new worker or manifest must reach every browser on its next load.
+    assert worker.headers["cache-control"] == "no-cache"
+    assert manifest.headers["cache-control"] == "no-cache"
+    assert "immutable" not in icon.headers["cache-control"]
+    assert unknown.status_code == 404  # an old build's address is not served as the new one
+
+
+async def test_the_pages_need_no_in_browser_tailwind(
+    browser: Browser, app_server: AppServer
+) -> None:
+    page = await new_page(browser, app_server, viewport={"width": 360, "height": 740})
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    await page.goto("/login")
+    await connected(page)
+    assert not [url for url in fetched if "tailwindcss.min.js" in url]
+    # A Tailwind class applies (the header's title is kept to half the screen's width).
+    title = page.locator(".q-header .truncate")
+    assert await title.evaluate("element => getComputedStyle(element).maxWidth") == "180px"
+
+
+async def test_the_api_event_stream_is_not_compressed_and_its_first_event_comes_at_once(
+    browser: Browser, app_server: AppServer
+) -> None:
+    """A compressor holds back a stream's small events until it has enough to pack."""
+    page = await new_page(browser, app_server)
+    await sign_in(page, "student1")
+    queue_path = await open_queue(page, WORKSPACE, SUBJECT)
+    token = await _api_token(page)
+    headers = GZIP | {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+    async with (
+        httpx.AsyncClient(base_url=app_server.url, timeout=10.0) as client,
+        client.stream("GET", f"/api/v1{queue_path}/events", headers=headers) as stream,
+    ):
+        assert stream.status_code == 200
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert "content-encoding" not in stream.headers
+        async for line in stream.aiter_lines():
+            if line.startswith("event:"):
+                assert line == "event: snapshot"
+                break
+
+
+async def test_the_live_socket_connects_through_the_compression(
+    app_server: AppServer,
+) -> None:
+    """engine.io's long-polling answers go through the same stack as the pages."""
+    async with httpx.AsyncClient(base_url=app_server.url, headers=GZIP) as client:
+        handshake = await client.get(
+            "/_nicegui_ws/socket.io/", params={"EIO": "4", "transport": "polling"}
+        )
+    assert handshake.status_code == 200
+    assert handshake.text.startswith("0{") and '"sid"' in handshake.text
+
+
+async def _api_token(page: Page) -> str:
+    """A new API token of the signed-in reader, made on their profile page."""
+    await page.goto("/profile")
+    await connected(page)
+    await page.get_by_label("Token name, e.g. my bot").fill("compression test")
+    await page.get_by_role("button", name="Make a token").click()
+    shown = page.get_by_label("New token")
+    await expect(shown).not_to_have_value("")
+    return await shown.input_value()
+
+
+def _asset(html: str, pattern: str) -> str:
+    found = re.search(pattern, html)
+    assert found is not None, pattern
+    return found.group(0)
