@@ -103,7 +103,8 @@ class GroupImport:
         with (
             ui.card()
             .props("bordered")
-            .classes("w-full gap-1 border-primary")
+            .classes("w-full gap-1")
+            .style("border-color: var(--q-primary)")  # the preview stands out from the form
             .mark("import-preview")
         ):
             ui.label(_("Preview: nothing is written yet")).classes("font-medium")

@@ -24,9 +24,8 @@ message and never touches the body. A header the response already has is left as
   - ``script-src 'unsafe-eval'``: NiceGUI ships Vue's full build and compiles components'
     templates in the browser (``new Function``), and runs ``run_javascript``, ``:``-props and
     JavaScript event handlers with ``eval``.
-  - ``style-src 'unsafe-inline'``: the page template's ``<style>`` blocks, ``ui.add_css`` and
-    Tailwind's runtime add ``<style>`` elements; Quasar and the page elements set ``style``
-    attributes.
+  - ``style-src 'unsafe-inline'``: the page template's ``<style>`` blocks and ``ui.add_css``
+    add ``<style>`` elements; Quasar and the page elements set ``style`` attributes.
   - ``img-src data:``: NiceGUI hands an emoji favicon (eQueue's 🎓) to the page as an SVG
     ``data:`` URL.
   - ``connect-src 'self'``: the live socket (socket.io over WebSocket, with long polling

@@ -25,9 +25,8 @@ NICEGUI_CSS = ("quasar.unimportant.prod.css", "quasar.important.prod.css", "nice
 # Classes that name an element for the page's own CSS (in the component that uses them).
 OWN_PREFIXES = ("eq-", "stats-")
 # Classes that never styled anything, with NiceGUI's in-browser Tailwind either: `prose` needs
-# Tailwind's typography plugin, `border-primary` a `primary` colour in Tailwind's theme (the
-# group import's preview card; Quasar has no such class). Listed so that no new one slips in.
-UNSTYLED = {"prose", "border-primary"}
+# Tailwind's typography plugin. Listed so that no new one slips in.
+UNSTYLED = {"prose"}
 # class="…" in a Vue template, and the quoted names inside a :class binding.
 TEMPLATE_CLASS = re.compile(r'(?<![:\w-])class="([^"]*)"')
 BOUND_CLASS = re.compile(r':class="([^"]*)"')
