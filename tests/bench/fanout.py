@@ -29,6 +29,7 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -634,7 +635,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fanout: {error}; stopping", file=sys.stderr)
         return 1
     except (AppError, TimeoutError, httpx.HTTPError) as error:
-        print(f"fanout: {error}", file=sys.stderr)
+        # A timeout's message is often empty: its type and where it came from are the news.
+        print(f"fanout: {type(error).__name__}: {error}", file=sys.stderr)
+        traceback.print_exc(limit=4)
         return 1
     finally:
         signal.alarm(0)
