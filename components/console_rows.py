@@ -4,6 +4,7 @@ the colours it uses (the theme's, readable on the light page and on the dark one
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from nicegui import ui
 
@@ -69,14 +70,35 @@ def desk_card(
     return timer
 
 
+@dataclass
+class WaitingRow:
+    """A waiting student's row, kept while they wait: most changes of a queue only move the
+    others' places, which the row then shows without being drawn again."""
+
+    element: ui.row
+    place: ui.label
+    look: tuple[object, ...]  # what the row shows besides the place (waiting_look)
+
+    def show_place(self, entry: EntryView) -> None:
+        self.place.text = _place(entry)
+
+
+def waiting_look(entry: EntryView) -> tuple[object, ...]:
+    """Everything a waiting row draws except the place: when it changes, the row is redrawn."""
+    return (entry.display_name, entry.task_name, entry.status, entry.in_draw)
+
+
+def _place(entry: EntryView) -> str:
+    # A place in the fair start's draw has no number until the draw.
+    return "–" if entry.in_draw else str(entry.position)
+
+
 def waiting_row(
     entry: EntryView, *, skip: Callable[[], object], remove: Callable[[], None]
-) -> None:
+) -> WaitingRow:
     """A waiting (or frozen) student's row: position, name, task, and two icon buttons."""
-    with ui.row().classes("w-full items-center gap-2 no-wrap").mark("console-entry"):
-        # A place in the fair start's draw has no number until the draw.
-        place = "–" if entry.in_draw else str(entry.position)
-        ui.label(place).classes("w-8 text-right tabular-nums shrink-0")
+    with ui.row().classes("w-full items-center gap-2 no-wrap").mark("console-entry") as row:
+        place = ui.label(_place(entry)).classes("w-8 text-right tabular-nums shrink-0")
         with ui.column().classes("grow gap-0 min-w-0"):
             ui.label(entry.display_name).classes("break-words w-full")
             if entry.task_name:
@@ -92,3 +114,4 @@ def waiting_row(
         removing = ui.button(icon="close", on_click=remove, color=None).props("flat round dense")
         removing.classes("text-negative").tooltip(_("Remove")).mark("remove-entry")
         labelled(removing, _("Remove {name} from the queue", name=entry.display_name))
+    return WaitingRow(row, place, waiting_look(entry))

@@ -157,7 +157,10 @@ def elements(user: User, kind: type[Any] = ui.element, *, marker: str | None = N
         found = user.find(kind=kind, marker=marker).elements
     except AssertionError:  # `find` insists on at least one
         return []
-    return sorted(found, key=lambda element: element.id)
+    # Page order is the tree's, not the order elements were made in: the console moves rows.
+    tree = user.client.layout.descendants(include_self=True) if user.client is not None else ()
+    order = {e.id: i for i, e in enumerate(tree)}
+    return sorted(found, key=lambda element: (order.get(element.id, len(order)), element.id))
 
 
 def texts(user: User, marker: str) -> list[str]:
