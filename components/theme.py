@@ -106,9 +106,9 @@ def install() -> None:
     url, css = compiled_tailwind()
     if not any(getattr(route, "path", None) == url for route in app.routes):
         app.add_api_route(url, lambda: _css_response(css), include_in_schema=False)
-    link = f'<link rel="stylesheet" href="{url}">'
-    if link not in Client.shared_head_html:  # setup() runs many times in the tests
-        ui.add_head_html(link, shared=True)
+    tailwind_link = f'<link rel="stylesheet" href="{url}">'
+    if tailwind_link not in Client.shared_head_html:  # setup() runs many times in the tests
+        ui.add_head_html(tailwind_link, shared=True)
     if THEME_CSS not in Client.shared_head_html:
         ui.add_css(THEME_CSS, shared=True)
 
