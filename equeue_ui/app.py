@@ -47,11 +47,10 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
         rt = runtime.current()
         live_transport.install(rt.hub, rt.metrics)
         rt.metrics.count_pages_with(_open_pages)
-        pushes.install(runtime.current().own_events)
-        log.info("eQueue is using %s", runtime.current().db.dialect)
-        listener = runtime.current().listener
-        if listener is not None:
-            await listener.start()
+        pushes.install(rt.own_events)
+        log.info("eQueue is using %s", rt.db.dialect)
+        if rt.listener is not None:
+            await rt.listener.start()
         jobs.append(background_tasks.create(run_schedule(), name="queue schedule"))
         jobs.append(background_tasks.create(run_draws(), name="fair-start draws"))
         jobs.append(background_tasks.create(run_ecourses_sync(), name="eCourses due dates"))
