@@ -59,8 +59,8 @@ def access_changes(user: UserView, subject_id: Callable[[], int]) -> Changes:
     return (
         Changes()
         .on(SubjectChanged, lambda e: e.subject_id == subject_id())
-        .on(MembershipChanged, lambda e: e.user_id == user.id)
-        .on(UserChanged, lambda e: e.user_id == user.id)
+        .on(MembershipChanged, about=("user_id", user.id))
+        .on(UserChanged, about=("user_id", user.id))
     )
 
 

@@ -41,7 +41,12 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
         turn_alerts.install(user)
         # Logged out everywhere or blocked: open pages stop showing anything at once.
         request = ui.context.client.request
-        on_event(SessionsRevoked, lambda e: _ends_this_page(e, user, request), _to_sign_in)
+        on_event(
+            SessionsRevoked,
+            lambda e: _ends_this_page(e, request),
+            _to_sign_in,
+            about=("user_id", user.id),
+        )
     content = ui.context.client.content
     content.classes("w-full max-w-3xl mx-auto p-3 gap-4")
     with content:
@@ -122,8 +127,8 @@ def logout_items() -> None:
         submit_item(_("Log out everywhere"), name="everywhere", value="1").mark("logout-everywhere")
 
 
-def _ends_this_page(event: SessionsRevoked, user: UserView, request: Request | None) -> bool:
-    if event.user_id != user.id or _is_own_session(event.kept_session, request):
+def _ends_this_page(event: SessionsRevoked, request: Request | None) -> bool:
+    if _is_own_session(event.kept_session, request):
         return False
     return event.ended_session is None or _is_own_session(event.ended_session, request)
 

@@ -7,7 +7,7 @@ never show.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
 from nicegui import background_tasks, ui
@@ -16,6 +16,7 @@ from equeue_ui import runtime
 
 Refresh = Callable[[], Awaitable[None]]
 T = TypeVar("T")
+About = tuple[str, Hashable]  # (an event's field, the value a page cares for)
 
 
 async def section(fetch: Callable[[], Awaitable[T]], draw: Callable[[T], None]) -> Refresh:
@@ -75,6 +76,11 @@ def coalesced(refresh: Refresh) -> Refresh:
     return run
 
 
+def always(_event: Any) -> bool:
+    """Every event applies (to a part that names the events it cares for with ``about``)."""
+    return True
+
+
 class Changes:
     """The events that change one part of a page, subscribed to before the part reads its data.
 
@@ -88,9 +94,21 @@ class Changes:
         self._refresh: Refresh | None = None
         self._missed = False
 
-    def on(self, event_type: type, applies: Callable[[Any], bool]) -> Changes:
-        """Watch events of the type that apply (from now on, for as long as the page lives)."""
-        on_event(event_type, lambda event: self._refresh is None or applies(event), self._changed)
+    def on(
+        self,
+        event_type: type,
+        applies: Callable[[Any], bool] = always,
+        *,
+        about: About | None = None,
+    ) -> Changes:
+        """Watch events of the type that apply (from now on, for as long as the page lives);
+        ``about=(field, value)`` narrows them to that value whatever the part has read."""
+        on_event(
+            event_type,
+            lambda event: self._refresh is None or applies(event),
+            self._changed,
+            about=about,
+        )
         return self
 
     def refresh_with(self, refresh: Refresh) -> None:
@@ -129,19 +147,34 @@ def _once_connected(refresh: Refresh) -> None:
         client.on_connect(run)  # once: later (re)connections find nothing pending
 
 
-def on_event(event_type: type, applies: Callable[[Any], bool], refresh: Refresh) -> None:
+def on_event(
+    event_type: type,
+    applies: Callable[[Any], bool],
+    refresh: Refresh,
+    *,
+    about: About | None = None,
+) -> None:
     """Run ``refresh`` in this client's context whenever an event of the type applies.
 
     Pass the same :func:`coalesced` refresh to every subscription that redraws one part.
     """
-    on_each_event(event_type, applies, lambda _event: refresh())
+    on_each_event(event_type, applies, lambda _event: refresh(), about=about)
 
 
 def on_each_event(
-    event_type: type, applies: Callable[[Any], bool], handle: Callable[[Any], Awaitable[None]]
+    event_type: type,
+    applies: Callable[[Any], bool],
+    handle: Callable[[Any], Awaitable[None]],
+    *,
+    about: About | None = None,
 ) -> None:
     """Run ``handle(event)`` in this client's context for every event of the type that applies,
-    for as long as the page lives."""
+    for as long as the page lives.
+
+    Give ``about=(field, value)`` when the page only cares for events with that value (a
+    user's, a queue's): the bus then hands it only those, instead of offering it every event
+    of the type that every other open page gets too.
+    """
     client = ui.context.client
 
     def deliver(event: Any) -> None:
@@ -154,5 +187,5 @@ def on_each_event(
 
         background_tasks.create(run(), name=f"page handles {event_type.__name__}")
 
-    stop = runtime.current().bus.subscribe(event_type, deliver)
+    stop = runtime.current().bus.subscribe(event_type, deliver, about=about)
     client.on_delete(stop)

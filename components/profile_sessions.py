@@ -18,7 +18,7 @@ from equeue_ui.services.views import UserView
 
 async def sessions_section(user: UserView, *, session_token: str | None) -> None:
     # Signed in or out elsewhere meanwhile: the list follows.
-    changes = Changes().on(SessionsRevoked, lambda e: e.user_id == user.id)
+    changes = Changes().on(SessionsRevoked, about=("user_id", user.id))
 
     client = ui.context.client
 

@@ -40,9 +40,9 @@ class ReaderChanges:
         self.subject_id = 0  # the queue's subject, set once the page has read it
         me = user.id
         self.hand_ins = Changes().on(
-            SubmissionChanged, lambda e: e.user_id == me and e.subject_id == self.subject_id
+            SubmissionChanged, lambda e: e.subject_id == self.subject_id, about=("user_id", me)
         )
-        self.membership = Changes().on(MembershipChanged, lambda e: e.user_id == me)
+        self.membership = Changes().on(MembershipChanged, about=("user_id", me))
 
 
 class QueuePanel:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from nicegui import Client, background_tasks, ui
 
 from components.i18n import _
-from components.live import on_each_event
+from components.live import always, on_each_event
 from components.notices import attempt
 from components.session import session_token
 from equeue_ui import runtime
@@ -167,9 +167,6 @@ def install(user: UserView) -> None:
     every (re)connection while a call waits for their answer, and tell them how it ended."""
     client = ui.context.client
 
-    def mine(event: StudentCalled | CallAcknowledged | TurnEnded) -> bool:
-        return event.user_id == user.id
-
     async def called(event: StudentCalled) -> None:
         snapshot = await runtime.current().hub.current(event.queue_id)
         alerts(client, user).call(event.queue_id, snapshot.subject_name if snapshot else "")
@@ -189,9 +186,10 @@ def install(user: UserView) -> None:
         if text is not None:
             found.tell(text)
 
-    on_each_event(StudentCalled, mine, called)
-    on_each_event(CallAcknowledged, mine, acknowledged)
-    on_each_event(TurnEnded, mine, ended)
+    mine = ("user_id", user.id)
+    on_each_event(StudentCalled, always, called, about=mine)
+    on_each_event(CallAcknowledged, always, acknowledged, about=mine)
+    on_each_event(TurnEnded, always, ended, about=mine)
     client.on_connect(lambda: background_tasks.create(recheck(client, user), name="turn alerts"))
 
 

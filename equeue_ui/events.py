@@ -5,8 +5,8 @@ from __future__ import annotations
 import inspect
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -168,28 +168,54 @@ Handler = Callable[[Any], Awaitable[None] | None]
 class EventBus:
     """Delivers committed events to subscribers in this process.
 
+    A subscriber may name the one field value it is about (``about=("user_id", 7)``): it is
+    then handed only those events, found by that value, so that an event reaches the few pages
+    it concerns without being offered to each of thousands (tests/bench: with 5,000 open pages,
+    offering every event to every page's filter took a core's eighth at 7 changes a second).
     A failing subscriber is logged and never stops the others.
     """
 
     def __init__(self) -> None:
         self._handlers: dict[type, list[Handler]] = defaultdict(list)
+        # event type → field → value → handlers about that value
+        self._about: dict[type, dict[str, dict[Hashable, list[Handler]]]] = defaultdict(dict)
 
-    def subscribe(self, event_type: type, handler: Handler) -> Callable[[], None]:
-        self._handlers[event_type].append(handler)
+    def subscribe(
+        self, event_type: type, handler: Handler, *, about: tuple[str, Hashable] | None = None
+    ) -> Callable[[], None]:
+        """Hand ``handler`` every event of the type, or, given ``about=(field, value)``, those
+        whose field has that value; returns what unsubscribes it."""
+        if about is None:
+            handlers = self._handlers[event_type]
+        else:
+            field_name, value = about
+            if field_name not in {field.name for field in fields(event_type)}:
+                raise ValueError(f"{event_type.__name__} has no field {field_name!r}")
+            by_value = self._about[event_type].setdefault(field_name, {})
+            handlers = by_value.setdefault(value, [])
+        handlers.append(handler)
 
         def unsubscribe() -> None:
-            handlers = self._handlers.get(event_type, [])
             if handler in handlers:
                 handlers.remove(handler)
+            if about is not None and not handlers and by_value.get(value) is handlers:
+                del by_value[value]  # pages come and go all day: no empty lists left behind
 
         return unsubscribe
 
     async def publish(self, events: list[Any]) -> None:
         for event in events:
-            for handler in list(self._handlers.get(type(event), ())):
+            for handler in self._receivers(event):
                 try:
                     result = handler(event)
                     if inspect.isawaitable(result):
                         await result
                 except Exception:
                     log.exception("event handler %r failed on %r", handler, event)
+
+    def _receivers(self, event: Any) -> list[Handler]:
+        """Who gets ``event``, copied: a handler may subscribe or unsubscribe others."""
+        receivers = list(self._handlers.get(type(event), ()))
+        for field_name, by_value in self._about.get(type(event), {}).items():
+            receivers.extend(by_value.get(getattr(event, field_name), ()))
+        return receivers

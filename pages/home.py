@@ -40,16 +40,16 @@ def register() -> None:
             group_changes = (
                 Changes()
                 .on(GroupsChanged, lambda e: e.group_id in (None, shown[0]))
-                .on(UserChanged, lambda e: e.user_id == user.id)
+                .on(UserChanged, about=("user_id", user.id))
             )
             # An admin approving my request, or a new workspace of my group, shows up at once.
             listing_changes = (
                 Changes()
-                .on(MembershipChanged, lambda e: e.user_id == user.id)
+                .on(MembershipChanged, about=("user_id", user.id))
                 # someone asking to join (or decided on) in a workspace this user runs
                 .on(MembershipChanged, lambda e: e.workspace_id in administered)
                 .on(WorkspaceChanged, lambda _e: True)
-                .on(UserChanged, lambda e: e.user_id == user.id)
+                .on(UserChanged, about=("user_id", user.id))
             )
 
             async def my_group() -> GroupView | None:
