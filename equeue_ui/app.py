@@ -12,6 +12,7 @@ from nicegui import Client, app, background_tasks, ui
 from equeue_ui import (
     api,
     browser_guard,
+    compression,
     live_transport,
     log_redaction,
     metrics,
@@ -119,6 +120,9 @@ def run_options(settings: Settings) -> dict[str, Any]:
         # Tailwind's classes come precompiled (components/theme.py), not from NiceGUI's
         # in-browser compiler, which cost a phone a 68 KB download and its CPU on every load.
         "tailwind": False,
+        # Static files brotli-compressed (quality 11, once per process) to browsers that take
+        # it, in place of Starlette's gzip; all else gzipped as before (equeue_ui/compression.py).
+        "gzip_middleware_factory": compression.StaticBrotli,
         "reload": False,
         "show": False,
         # No storage_secret: eQueue keeps nothing in NiceGUI's per-browser storage (sessions

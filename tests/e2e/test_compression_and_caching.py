@@ -1,13 +1,19 @@
 """What a phone downloads from the running app (`equeue run`, as deployed): pages and scripts
-compressed, versioned files cached for good, the app's own files asked for again; and the
-streams that must not wait for a compressor (the API's event stream, the live socket) are not
-compressed (tests/bench/weak_phone.py measures what this saves on a weak signal)."""
+compressed, static files as brotli to browsers that take it, versioned files cached for good,
+the app's own files asked for again; and the streams that must not wait for a compressor (the
+API's event stream, the live socket) are not compressed (tests/bench/weak_phone.py measures
+what this saves on a weak signal)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import zlib
+from pathlib import Path
 
+import brotli
 import httpx
+import nicegui
 import pytest
 from playwright.async_api import Browser, Page, expect
 
@@ -19,6 +25,8 @@ pytestmark = pytest.mark.e2e
 WORKSPACE = "Осенний семестр 2026"
 SUBJECT = "Алгоритмы и структуры данных"
 GZIP = {"Accept-Encoding": "gzip"}
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what Chromium sends
+QUASAR = Path(nicegui.__file__).parent / "static" / "quasar.umd.prod.js"
 YEAR = "max-age=31536000"
 
 
@@ -59,6 +67,34 @@ async def test_versioned_files_are_cached_for_good_and_the_apps_own_are_asked_fo
     assert manifest.headers["cache-control"] == "no-cache"
     assert "immutable" not in icon.headers["cache-control"]
     assert unknown.status_code == 404  # an old build's address is not served as the new one
+
+
+async def test_static_files_go_out_as_brotli_to_browsers_that_take_it_and_as_gzip_to_others(
+    app_server: AppServer,
+) -> None:
+    """Brotli is made once, in the background: the first requests get gzip until it is ready."""
+    async with httpx.AsyncClient(base_url=app_server.url, headers=GZIP) as client:
+        page = await client.get("/login", headers=BROWSER)
+        quasar = _asset(page.text, r"/_nicegui/[^\"]+/quasar\.umd\.prod\.js")
+        tailwind = _asset(page.text, r"/assets/tailwind-[0-9a-f]+\.css")
+        as_brotli = [await _brotli(client, url) for url in (quasar, tailwind)]
+        as_gzip, gzip_body = await _sent(client, quasar, GZIP)
+    assert page.headers["content-encoding"] == "gzip"  # pages: gzip, as before
+
+    (script, script_body), (style, style_body) = as_brotli
+    assert brotli.decompress(script_body) == QUASAR.read_bytes()
+    assert b"tailwindcss v4" in brotli.decompress(style_body)
+    for response, body in as_brotli:
+        assert response.headers["content-length"] == str(len(body))
+        assert "Accept-Encoding" in response.headers["vary"]
+        assert YEAR in response.headers["cache-control"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert style.headers["content-type"].startswith("text/css")
+
+    assert as_gzip.headers["content-encoding"] == "gzip"
+    assert zlib.decompress(gzip_body, wbits=31) == QUASAR.read_bytes()
+    assert len(script_body) < 0.9 * len(gzip_body)
 
 
 async def test_the_pages_need_no_in_browser_tailwind(
@@ -118,6 +154,24 @@ async def _api_token(page: Page) -> str:
     shown = page.get_by_label("New token")
     await expect(shown).not_to_have_value("")
     return await shown.input_value()
+
+
+async def _brotli(client: httpx.AsyncClient, url: str) -> tuple[httpx.Response, bytes]:
+    """The response once it comes as brotli, with its body as sent (httpx would decode it)."""
+    for _ in range(150):
+        response, body = await _sent(client, url, BROWSER)
+        if response.headers.get("content-encoding") == "br":
+            return response, body
+        assert response.headers["content-encoding"] == "gzip"  # until brotli is ready
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{url} never came as brotli")
+
+
+async def _sent(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str]
+) -> tuple[httpx.Response, bytes]:
+    async with client.stream("GET", url, headers=headers) as response:
+        return response, b"".join([chunk async for chunk in response.aiter_raw()])
 
 
 def _asset(html: str, pattern: str) -> str:
