@@ -15,6 +15,8 @@ from equeue_ui.tuning import (
     frame_fanout,
     light_middleware,
     open_page_memory,
+    outbox_wait,
+    room_index,
     signature_cache,
     socket_shortcut,
     stack,
@@ -32,6 +34,8 @@ PATCHES: tuple[Patch, ...] = (
     engineio_poll.PATCH,
     frame_fanout.PATCH,
     open_page_memory.PATCH,
+    outbox_wait.PATCH,
+    room_index.PATCH,
 )
 
 

@@ -179,6 +179,8 @@ TUNING_ONLY = (
     "AsyncSocket",
     "expects_arguments",
     "_connect_handlers",
+    "_enqueue_event",
+    "basic_disconnect",
     "_socket_to_document_id",
     "client._request",
     "nicegui.middlewares",
