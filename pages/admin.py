@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi.responses import RedirectResponse, Response
-from nicegui import ui
 
 from components.admin_audit import audit_admin
 from components.admin_groups import group_admin
@@ -17,13 +16,13 @@ from components.i18n import _
 from components.notices import refusal
 from components.user_admin import user_admin
 from equeue_ui.services.views import UserView
-from pages.guard import signed_in_page
+from pages.guard import page_at, signed_in_page
 
 Body = Callable[..., Awaitable[None]]
 
 
 def register() -> None:
-    @ui.page("/admin")
+    @page_at("/admin")
     def admin_home() -> Response:
         return RedirectResponse("/admin/users", status_code=303)
 

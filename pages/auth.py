@@ -18,6 +18,7 @@ from equeue_ui import browser_guard
 from equeue_ui.errors import DomainError
 from equeue_ui.i18n import LANGUAGES, msg
 from equeue_ui.services import accounts, site
+from pages.guard import page_at
 
 # Why the sign-in page was shown again (`/login?notice=…`).
 NOTICES = {
@@ -28,7 +29,7 @@ NOTICES = {
 
 
 def register() -> None:
-    @ui.page("/login")
+    @page_at("/login")
     async def login_page(request: Request, next: str = "/") -> Response | None:
         if await session.current_user(request) is not None:
             return RedirectResponse(session.safe_next(next), status_code=303)
@@ -36,7 +37,7 @@ def register() -> None:
             await sign_in_section(request, session.safe_next(next))
         return None
 
-    @ui.page("/register")
+    @page_at("/register")
     async def register_page(request: Request, next: str = "/") -> Response | None:
         if await session.current_user(request) is not None:
             return RedirectResponse(session.safe_next(next), status_code=303)
@@ -66,7 +67,7 @@ def register() -> None:
         session.set_device_cookie(response, signed_in.user.id, secure=secure)
         return response
 
-    @ui.page("/auth/logout")
+    @page_at("/auth/logout")
     async def logout_page(request: Request) -> Response | None:
         """An old link or bookmark to the logout address: ask, since a GET changes nothing."""
         user = await session.current_user(request)

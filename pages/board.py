@@ -18,11 +18,11 @@ from equeue_ui import runtime
 from equeue_ui.services import boards, presence
 from equeue_ui.services.boards import BoardInfo
 from equeue_ui.services.views import UserView
-from pages.guard import signed_in_page
+from pages.guard import page_at, signed_in_page
 
 
 def register() -> None:
-    @ui.page("/board/{token}")
+    @page_at("/board/{token}")
     async def board_by_link(request: Request, token: str, theme: str = "") -> None:
         await session.current_user(request)  # sets the language; a board needs no user
         _theme(theme)
@@ -56,7 +56,7 @@ def register() -> None:
             )
         return None
 
-    @ui.page("/q/{queue_id}")
+    @page_at("/q/{queue_id}")
     async def short_join_link(queue_id: int, code: str = "") -> Response:
         # The board's QR link brings the presence code along; the queue page fills it in.
         digits = presence.normalize(code)

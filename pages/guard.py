@@ -14,6 +14,16 @@ from nicegui import ui
 from components import session
 
 Page = Callable[..., Awaitable[Response | None]]
+# How long a page may take to build before NiceGUI gives up on it with an error page (its
+# default is 3 s). With thousands of pages open in one process, a full garbage collection of
+# CPython 3.11 stops everything for 0.5 to 3 s (tests/bench/README.md, a faculty's day); a page
+# caught behind one is served late, never as an error.
+BUILD_TIMEOUT_S = 30.0
+
+
+def page_at(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``ui.page(path)`` with eQueue's build timeout: every page is registered through here."""
+    return ui.page(path, response_timeout=BUILD_TIMEOUT_S)
 
 
 def signed_in_page(path: str) -> Callable[[Page], Page]:
@@ -43,7 +53,7 @@ def signed_in_page(path: str) -> Callable[[Page], Page]:
         guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[request_parameter, *route]
         )
-        ui.page(path)(guarded)
+        page_at(path)(guarded)
         return page
 
     return register

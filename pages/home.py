@@ -15,10 +15,11 @@ from equeue_ui.events import GroupsChanged, MembershipChanged, UserChanged, Work
 from equeue_ui.services import accounts, groups, workspaces
 from equeue_ui.services.views import GroupView, MemberStatus
 from pages.auth import sign_in_section
+from pages.guard import page_at
 
 
 def register() -> None:
-    @ui.page("/")
+    @page_at("/")
     async def home_page(request: Request) -> None:
         user = await session.current_user(request)
         if user is None:

@@ -11,10 +11,11 @@ from components.frame import frame
 from components.i18n import _
 from components.notices import attempt, or_refusal
 from equeue_ui.services import password_resets
+from pages.guard import page_at
 
 
 def register() -> None:
-    @ui.page("/reset-password/{token}")
+    @page_at("/reset-password/{token}")
     async def reset_password_page(request: Request, token: str) -> None:
         await session.current_user(request)  # the reader's language
         with frame(_("New password"), user=None, here="/login"):
