@@ -28,6 +28,10 @@ Three loads, each ``--runs`` times (median and max are printed):
   in a fresh context holding only the session cookie (signed in beforehand, unthrottled);
 - **queue warm**: the same queue loaded again in that context (the assets in its cache).
 
+With ``--floor`` it measures first what any NiceGUI page costs under the same throttling: a
+page with a header, two fields and a button and nothing of eQueue's (tests/bench/bare_page.py),
+cold and warm, so that eQueue's own figures can be read against the framework's.
+
 Beside each figure: the bytes received over the network (``encodedDataLength`` of the
 finished requests, headers included, and the WebSocket's frames) and the requests made, up to
 the moment the page is loaded and has had no request in flight for half a second; the
@@ -42,6 +46,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, open_queue, sign_in
@@ -72,6 +78,7 @@ QUIET_S = 0.5
 QUIET_LIMIT_S = 10.0
 LARGEST = 8
 LABELS = {"sign-in cold": "sign_in_cold", "queue cold": "queue_cold", "queue warm": "queue_warm"}
+FLOOR_LABELS = {"floor cold": "floor_cold", "floor warm": "floor_warm"}
 
 # Runs before the page's own scripts in every document: notes when the page is first loaded
 # (the module docstring says what that means), in ms since the navigation started.
@@ -155,13 +162,16 @@ async def main(argv: list[str] | None = None) -> int:
         print("seeding the demo database…", flush=True)
         await asyncio.to_thread(seed_demo, template)
         copy_database(template, data)
+        floor: dict[str, list[Load]] = {}
+        if options.floor:
+            floor = await _measure_floor(Path(folder) / "floor", runs=options.runs)
         server = AppServer(data)
         await asyncio.to_thread(server.start)
         try:
             results = await _measure(server, runs=options.runs)
         finally:
             server.stop()
-    _report(results)
+    _report(floor | results)
     return 0
 
 
@@ -171,6 +181,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         description="Page load times on a throttled phone (see the module docstring).",
     )
     parser.add_argument("--runs", type=int, default=5, help="loads of each kind (default 5)")
+    parser.add_argument(
+        "--floor", action="store_true", help="first measure a bare NiceGUI page (bare_page.py)"
+    )
     return parser.parse_args(argv)
 
 
@@ -196,6 +209,55 @@ async def _measure(server: AppServer, *, runs: int) -> dict[str, list[Load]]:
             return results
         finally:
             await browser.close()
+
+
+async def _measure_floor(folder: Path, *, runs: int) -> dict[str, list[Load]]:
+    """Cold and warm loads of the bare NiceGUI page (tests/bench/bare_page.py)."""
+    folder.mkdir()
+    server = AppServer(folder)
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.bench.bare_page", str(server.port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        await _until_answering(f"{server.url}/healthz", process)
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            )
+            try:
+                results: dict[str, list[Load]] = {label: [] for label in FLOOR_LABELS}
+                for run in range(1, runs + 1):
+                    context = await _phone(browser, server)
+                    results["floor cold"].append(await _load(context, "/login"))
+                    results["floor warm"].append(await _load(context, "/login"))
+                    await context.close()
+                    print(f"floor run {run}/{runs} done", flush=True)
+                return results
+            finally:
+                await browser.close()
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+async def _until_answering(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + LOAD_TIMEOUT_S
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"the bare page's server exited with {process.returncode}")
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer in {LOAD_TIMEOUT_S:.0f} s")
 
 
 async def _signed_in(browser: Browser, server: AppServer) -> tuple[list[Any], str]:
@@ -286,7 +348,8 @@ def _report(results: dict[str, list[Load]]) -> None:
     for size, url in cold[0].resources:
         print(f"{size / 1024:>8.1f} KB  {_short(url)}")
     every = [load.load_average for loads in results.values() for load in loads]
-    figures = " ".join(_figures(LABELS[label], loads) for label, loads in results.items())
+    names = LABELS | FLOOR_LABELS
+    figures = " ".join(_figures(names[label], loads) for label, loads in results.items())
     print(f"\nweak_phone runs={len(cold)} {figures} load1_max={max(every):.2f}")
 
 
