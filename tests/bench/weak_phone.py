@@ -59,7 +59,7 @@ import httpx
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, open_queue, sign_in
-from tests.e2e.server import AppServer, copy_database, seed_demo
+from tests.e2e.server import AppServer, copy_database, free_port, seed_demo
 
 WORKSPACE = "Осенний семестр 2026"  # equeue_ui/demo.py
 SUBJECT = "Алгоритмы и структуры данных"  # its open queue
@@ -196,11 +196,11 @@ async def _measure(server: AppServer, *, runs: int) -> dict[str, list[Load]]:
             cookies, queue_path = await _signed_in(browser, server)
             results: dict[str, list[Load]] = {label: [] for label in LABELS}
             for run in range(1, runs + 1):
-                context = await _phone(browser, server)
+                context = await _phone(browser, server.url)
                 results["sign-in cold"].append(await _load(context, "/login"))
                 await context.close()
 
-                context = await _phone(browser, server)
+                context = await _phone(browser, server.url)
                 await context.add_cookies(cookies)
                 results["queue cold"].append(await _load(context, queue_path))
                 results["queue warm"].append(await _load(context, queue_path))
@@ -214,16 +214,17 @@ async def _measure(server: AppServer, *, runs: int) -> dict[str, list[Load]]:
 async def _measure_floor(folder: Path, *, runs: int) -> dict[str, list[Load]]:
     """Cold and warm loads of the bare NiceGUI page (tests/bench/bare_page.py)."""
     folder.mkdir()
-    server = AppServer(folder)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.bench.bare_page", str(server.port)],
+        [sys.executable, "-m", "tests.bench.bare_page", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
     )
     try:
-        await _until_answering(f"{server.url}/healthz", process)
+        await _until_answering(f"{url}/healthz", process)
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
@@ -231,7 +232,7 @@ async def _measure_floor(folder: Path, *, runs: int) -> dict[str, list[Load]]:
             try:
                 results: dict[str, list[Load]] = {label: [] for label in FLOOR_LABELS}
                 for run in range(1, runs + 1):
-                    context = await _phone(browser, server)
+                    context = await _phone(browser, url)
                     results["floor cold"].append(await _load(context, "/login"))
                     results["floor warm"].append(await _load(context, "/login"))
                     await context.close()
@@ -273,9 +274,9 @@ async def _signed_in(browser: Browser, server: AppServer) -> tuple[list[Any], st
         await context.close()
 
 
-async def _phone(browser: Browser, server: AppServer) -> BrowserContext:
+async def _phone(browser: Browser, base_url: str) -> BrowserContext:
     context = await browser.new_context(
-        base_url=server.url,
+        base_url=base_url,
         viewport=VIEWPORT,  # type: ignore[arg-type]
         device_scale_factor=2,
         is_mobile=True,
