@@ -159,12 +159,14 @@ export default {
     };
     window.addEventListener("resize", this.refit);
     this.refit();
+    // As in queue_view.js: attached in a microtask, after NiceGUI's root has created the
+    // socket and before the socket can receive the snapshot the server sends on connecting.
     const attach = () => {
       if (this.gone) return;
       if (window.socket) window.socket.on("queue_snapshot", this.receive);
       else setTimeout(attach, 50);
     };
-    attach();
+    queueMicrotask(attach);
     this.tick();
     this.timer = setInterval(this.tick, 1000);
   },

@@ -135,13 +135,16 @@ export default {
         this.current = snapshot;
       }
     };
-    // The page's socket is created by NiceGUI after its components mount.
+    // NiceGUI creates the page's socket in its root's mounted(), which runs right after this
+    // one, in the same task. A microtask runs after that and before the socket can receive
+    // anything: the server sends a newer snapshot the moment the socket connects (a change
+    // made while the page loaded), and a listener attached later would miss it.
     const attach = () => {
       if (this.unmountedAlready) return;
       if (window.socket) window.socket.on("queue_snapshot", this.receive);
       else setTimeout(attach, 50);
     };
-    attach();
+    queueMicrotask(attach);
   },
   unmounted() {
     this.unmountedAlready = true;
