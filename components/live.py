@@ -93,6 +93,13 @@ class Changes:
     def __init__(self) -> None:
         self._refresh: Refresh | None = None
         self._missed = False
+        # The refresh is the page's (it holds the page, and the page holds this): let go of it
+        # when the page closes, so the closed page is freed at once, not left in a cycle.
+        ui.context.client.on_delete(self._forget)
+
+    def _forget(self) -> None:
+        self._refresh = None
+        self._missed = False
 
     def on(
         self,

@@ -45,9 +45,11 @@ async def teacher_invites(subject_id: int, *, user: UserView, base_url: str) -> 
                     "grow text-sm"
                 )
 
+                # The revocation's InvitesChanged redraws the list (``changes``): calling the
+                # refresh from here would make the list and its refresh hold each other, and
+                # keep the closed page in a cycle for the garbage collector.
                 async def revoke(invite_id: int = invite.id) -> None:
-                    if await succeeds(teaching.revoke_invite(invite_id, actor=user)):
-                        await refresh()
+                    await succeeds(teaching.revoke_invite(invite_id, actor=user))
 
                 ui.button(_("Revoke"), on_click=revoke).props("flat dense color=negative").mark(
                     "revoke-invite"

@@ -79,10 +79,17 @@ class LiveHub:
         """Receive every newer snapshot of the queue; returns the function that stops it."""
         feed = self._feeds.setdefault(queue_id, _Feed())
         feed.viewers.append(viewer)
+        # Let go of the viewer once stopped: a page keeps this function, and the viewer (a
+        # page's method) keeps the page, so holding it would leave the closed page in a cycle.
+        watching: Viewer | None = viewer
 
         def stop() -> None:
-            if viewer in feed.viewers:
-                feed.viewers.remove(viewer)
+            nonlocal watching
+            if watching is None:
+                return
+            if watching in feed.viewers:
+                feed.viewers.remove(watching)
+            watching = None
             if not feed.viewers and self._feeds.get(queue_id) is feed:
                 if feed.loading is not None:
                     feed.loading.cancel()

@@ -11,6 +11,7 @@ import logging
 
 from equeue_ui.settings import Settings
 from equeue_ui.tuning import (
+    closed_pages,
     engineio_poll,
     frame_fanout,
     light_middleware,
@@ -36,6 +37,7 @@ PATCHES: tuple[Patch, ...] = (
     open_page_memory.PATCH,
     outbox_wait.PATCH,
     room_index.PATCH,
+    closed_pages.PATCH,
 )
 
 
