@@ -13,6 +13,7 @@ from equeue_ui import (
     api,
     browser_guard,
     compression,
+    gc_policy,
     live_transport,
     log_redaction,
     metrics,
@@ -103,10 +104,15 @@ def _open_pages() -> metrics.PageCounts:
 def _tune_garbage_collector() -> None:
     """Thousands of open pages are many long-lived objects; the default thresholds made full
     collections run often and stall every client for seconds (see tests/bench). Objects made
-    at start-up are frozen out of collections, and young collections run less often."""
+    at start-up are frozen out of collections, and young collections run less often; open
+    pages are kept out of full collections once closed pages leave no cycles (gc_policy)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
+    if tuning.closed_pages.installed():
+        gc_policy.install()
+    else:
+        log.info("open pages stay in full garbage collections: closed pages may leave cycles")
 
 
 def run_options(settings: Settings) -> dict[str, Any]:

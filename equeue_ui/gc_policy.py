@@ -1,0 +1,123 @@
+"""Keeping open pages out of CPython's garbage collections.
+
+A queue page is about a thousand Python objects, and a full collection walks every one of
+them: with 5,400 pages open on one process, each full collection stopped everything for 3 to
+6 s, about once a minute (tests/bench/README.md, "A faculty's day"). Nearly all of those
+objects stay alive until their page closes, so walking them again and again finds nothing.
+
+So whatever survives a collection of the two older generations is frozen (``gc.freeze``):
+later collections walk only what was made since, and stay short. A frozen object is still
+freed by reference counting as soon as nothing holds it; what it can no longer be is
+*collected*, so a cycle that becomes garbage after it was frozen stays until the next walk of
+everything. Pages are built not to leave any (equeue_ui/tuning/closed_pages.py,
+tests/ui/test_closed_page_garbage.py). For whatever else does, the frozen objects are counted
+now and then, and once they are a quarter more than after the last walk of everything (as
+CPython itself starts a full collection once a quarter more objects have aged into its oldest
+generation), or ``walk_at_least_every`` has passed, the next full collection walks everything.
+While the app holds the same number of pages, that never comes: people opening and closing
+pages all day cost no full walk.
+
+It runs only where closed pages are freed without the collector (the ``closed_pages`` patch
+installed): without it, every closed page would stay frozen until the next walk.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from typing import Any
+
+GROWTH = 1.25  # frozen objects, against their number after the last walk of everything
+COUNT_EVERY_S = 60.0  # counting walks the frozen list (tens of ms with thousands of pages)
+WALK_AT_LEAST_EVERY_S = 3600.0
+
+
+class FrozenSurvivors:
+    """Freezes what survives the older generations' collections; lets a full collection walk
+    everything again once the frozen objects have grown by a quarter, or after a while."""
+
+    def __init__(
+        self,
+        *,
+        count_every: float = COUNT_EVERY_S,
+        walk_at_least_every: float = WALK_AT_LEAST_EVERY_S,
+        clock: Callable[[], float] = time.monotonic,
+        freeze: Callable[[], None] = gc.freeze,
+        unfreeze: Callable[[], None] = gc.unfreeze,
+        frozen: Callable[[], int] = gc.get_freeze_count,
+    ) -> None:
+        self._count_every = count_every
+        self._walk_at_least_every = walk_at_least_every
+        self._clock = clock
+        self._freeze = freeze
+        self._unfreeze = unfreeze
+        self._frozen = frozen
+        self._last_walk = self._last_count = clock()
+        self._after_walk: int | None = None  # frozen objects once the last walk was frozen
+        self._walking = False  # all unfrozen: the next full collection walks everything
+        self.freezes = 0
+        self.walks = 0
+
+    def start(self) -> None:
+        if self._on_collection not in gc.callbacks:
+            gc.callbacks.append(self._on_collection)
+
+    def stop(self) -> None:
+        if self._on_collection in gc.callbacks:
+            gc.callbacks.remove(self._on_collection)
+
+    def _on_collection(self, phase: str, info: dict[str, Any]) -> None:
+        generation = info.get("generation", 0)
+        if phase != "stop" or generation < 1:
+            return  # the youngest generation's survivors are still mostly short-lived
+        now = self._clock()
+        if self._walking:
+            if generation < 2:
+                return  # everything waits, unfrozen, for the full collection to walk it
+            self._walking = False
+            self._last_walk = self._last_count = now
+            self.walks += 1
+            self._freeze_all()
+            self._after_walk = self._frozen()
+            return
+        if self._walk_due(now):
+            self._unfreeze()
+            self._walking = True
+            return
+        self._freeze_all()
+
+    def _freeze_all(self) -> None:
+        self._freeze()  # everything tracked now has just survived a collection, or is frozen
+        self.freezes += 1
+
+    def _walk_due(self, now: float) -> bool:
+        if now - self._last_walk >= self._walk_at_least_every:
+            return True
+        if now - self._last_count < self._count_every:
+            return False
+        self._last_count = now
+        frozen = self._frozen()
+        if self._after_walk is None:  # the first count since start-up
+            self._after_walk = frozen
+            return False
+        return frozen > self._after_walk * GROWTH
+
+
+_policy: FrozenSurvivors | None = None
+
+
+def install(policy: FrozenSurvivors | None = None) -> FrozenSurvivors:
+    """Start the policy for this process (once; a later call replaces the earlier one)."""
+    global _policy
+    uninstall()
+    _policy = policy or FrozenSurvivors()
+    _policy.start()
+    return _policy
+
+
+def uninstall() -> None:
+    global _policy
+    if _policy is not None:
+        _policy.stop()
+        _policy = None

@@ -1,0 +1,170 @@
+"""What survives the older generations' collections is frozen out of later ones; a full
+collection walks everything again once the frozen objects grew by a quarter, or after a while."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from equeue_ui import gc_policy
+from equeue_ui.gc_policy import FrozenSurvivors
+
+COUNT_EVERY = 60.0
+AT_LEAST = 3600.0
+
+
+def stop(generation: int) -> dict[str, int]:
+    return {"generation": generation, "collected": 0, "uncollectable": 0}
+
+
+class Collector:
+    """A stand-in for the gc module's freezing, with a clock and a frozen count to set."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.frozen_count = 0
+        self.calls: list[str] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def freeze(self) -> None:
+        self.calls.append("freeze")
+
+    def unfreeze(self) -> None:
+        self.calls.append("unfreeze")
+
+    def frozen(self) -> int:
+        return self.frozen_count
+
+
+@pytest.fixture
+def collector() -> Collector:
+    return Collector()
+
+
+@pytest.fixture
+def policy(collector: Collector) -> FrozenSurvivors:
+    return FrozenSurvivors(
+        count_every=COUNT_EVERY,
+        walk_at_least_every=AT_LEAST,
+        clock=collector.clock,
+        freeze=collector.freeze,
+        unfreeze=collector.unfreeze,
+        frozen=collector.frozen,
+    )
+
+
+def test_the_survivors_of_the_older_generations_are_frozen_not_the_youngest(
+    policy: FrozenSurvivors, collector: Collector
+) -> None:
+    policy._on_collection("start", stop(1))
+    policy._on_collection("stop", stop(0))
+    policy._on_collection("stop", stop(1))
+    policy._on_collection("stop", stop(2))
+    assert collector.calls == ["freeze", "freeze"]
+
+
+def test_as_many_frozen_objects_as_before_need_no_walk_however_long_it_runs(
+    policy: FrozenSurvivors, collector: Collector
+) -> None:
+    collector.frozen_count = 1_000_000
+    for _ in range(50):  # fifty minutes of pages opening and closing
+        collector.now += COUNT_EVERY
+        policy._on_collection("stop", stop(1))
+        collector.frozen_count += 4_000  # up and down a little, never a quarter
+        policy._on_collection("stop", stop(1))
+        collector.frozen_count -= 4_000
+    assert "unfreeze" not in collector.calls
+    assert policy.walks == 0
+
+
+def test_a_quarter_more_frozen_objects_lets_the_next_full_collection_walk_everything(
+    policy: FrozenSurvivors, collector: Collector
+) -> None:
+    collector.frozen_count = 1_000_000
+    collector.now += COUNT_EVERY
+    policy._on_collection("stop", stop(1))  # the first count: the baseline
+    collector.frozen_count = 1_300_000
+    collector.now += COUNT_EVERY - 1
+    policy._on_collection("stop", stop(1))  # not counted yet
+    collector.now += 1
+    policy._on_collection("stop", stop(1))  # counted: grown by 30 %
+    assert collector.calls == ["freeze", "freeze", "unfreeze"]
+
+    policy._on_collection("stop", stop(1))  # a younger collection does not freeze meanwhile
+    assert collector.calls[-1] == "unfreeze"
+    collector.frozen_count = 1_100_000  # what the walk left
+    policy._on_collection("stop", stop(2))  # the walk: frozen again, the new baseline
+    assert collector.calls[-1] == "freeze"
+    assert policy.walks == 1
+
+    collector.frozen_count = 1_300_000  # under 1.1 M × 1.25
+    collector.now += COUNT_EVERY
+    policy._on_collection("stop", stop(1))
+    assert collector.calls[-1] == "freeze"
+    collector.frozen_count = 1_400_000
+    collector.now += COUNT_EVERY
+    policy._on_collection("stop", stop(1))
+    assert collector.calls[-1] == "unfreeze"
+
+
+def test_everything_is_walked_at_least_every_so_often(
+    policy: FrozenSurvivors, collector: Collector
+) -> None:
+    collector.now += AT_LEAST - 1
+    policy._on_collection("stop", stop(1))
+    assert collector.calls == ["freeze"]
+    collector.now += 1
+    policy._on_collection("stop", stop(1))
+    assert collector.calls[-1] == "unfreeze"
+    policy._on_collection("stop", stop(2))
+    collector.now += AT_LEAST - 1
+    policy._on_collection("stop", stop(1))
+    assert collector.calls[-2:] == ["freeze", "freeze"], "counted from the walk"
+
+
+@pytest.fixture
+def installed() -> Iterator[FrozenSurvivors]:
+    policy = gc_policy.install(FrozenSurvivors(walk_at_least_every=AT_LEAST))
+    try:
+        yield policy
+    finally:
+        gc_policy.uninstall()
+    assert policy._on_collection not in gc.callbacks
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the collector frees it
+
+
+def test_with_the_real_collector_a_frozen_cycle_waits_for_the_walk_of_everything(
+    installed: FrozenSurvivors,
+) -> None:
+    node = Node()
+    gone = weakref.ref(node)
+    gc.collect()
+    assert not any(item is node for item in gc.get_objects()), "the survivor is frozen"
+    del node
+    gc.collect()
+    assert gone() is not None, "a frozen cycle is not collected"
+
+    installed._last_walk -= AT_LEAST  # time for a walk of everything
+    gc.collect()  # this one lets the next walk everything
+    gc.collect()
+    assert gone() is None, "the walk of everything collects it"
+    assert installed.walks == 1
+
+
+def test_installing_twice_keeps_one_callback() -> None:
+    first = gc_policy.install()
+    second = gc_policy.install()
+    try:
+        assert first._on_collection not in gc.callbacks
+        assert gc.callbacks.count(second._on_collection) == 1
+    finally:
+        gc_policy.uninstall()
