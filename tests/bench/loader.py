@@ -73,6 +73,7 @@ class ViewerResult:
     index: int
     port: int
     connect_seconds: float | None
+    page_seconds: float | None  # of connect_seconds, the first page load
     connected_at: float | None
     failure: str
     unexpected_disconnects: int
@@ -395,6 +396,7 @@ class Loader:
             index=v.index,
             port=v.port,
             connect_seconds=v.connect_seconds,
+            page_seconds=getattr(v, "page_seconds", None),
             connected_at=v.connected_at,
             failure=v.failure,
             unexpected_disconnects=self.unexpected.get(v.index, 0),

@@ -118,8 +118,10 @@ class Report:
         self.extra["arrival_p95_ms"] = fmt(summary.p95, 0)
         self.extra["arrivals_failed"] = str(len(arrived) - len(loaded))
         latency = Summary.of(latencies_ms(self.measured, loaded))
+        pages = Summary.of([v.page_seconds * 1000 for v in loaded if v.page_seconds is not None])
         return [
             summary.row("arrivals: page + socket"),
+            pages.row("  of which the page (HTML)"),
             f"  {len(arrived)} arrivals ({len(arrived) / max(phases, 1e-6):.2f}/s, asked"
             f" {self.args.arrivals:g}/s), each closing an open student's tab;"
             f" failed to connect: {len(arrived) - len(loaded)}",

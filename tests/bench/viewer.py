@@ -103,6 +103,7 @@ class Viewer:
         self.seen_at = array("d")
         self.seen_version = array("q")
         self.connect_seconds: float | None = None  # first page load + socket, in seconds
+        self.page_seconds: float | None = None  # of which the first page load (its HTML)
         self.connected_at: float | None = None  # the latest successful (re)connect
         self.page_loads = 0
         self.events = 0  # socket.io events received (snapshots included)
@@ -121,7 +122,10 @@ class Viewer:
 
     async def connect(self, timeout: float) -> None:
         """Load the page and open its socket; raises ConnectFailed."""
+        started = time.time()
         await asyncio.wait_for(self._load_page(), timeout)
+        if self.page_seconds is None:
+            self.page_seconds = time.time() - started
         await asyncio.wait_for(self._open_socket(), timeout)
 
     async def reconnect(self, timeout: float) -> None:

@@ -36,6 +36,7 @@ def viewer(
         index=index,
         port=1,
         connect_seconds=0.1,
+        page_seconds=0.05,
         connected_at=opened,
         failure="",
         unexpected_disconnects=0,
