@@ -105,14 +105,15 @@ def _tune_garbage_collector() -> None:
     """Thousands of open pages are many long-lived objects; the default thresholds made full
     collections run often and stall every client for seconds (see tests/bench). Objects made
     at start-up are frozen out of collections, and young collections run less often; open
-    pages are kept out of full collections once closed pages leave no cycles (gc_policy)."""
+    pages are kept out of full collections where closed pages and their sockets leave no
+    cycles (gc_policy)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
-    if tuning.closed_pages.installed():
+    if tuning.closed_pages.installed() and tuning.closed_sockets.installed():
         gc_policy.install()
     else:
-        log.info("open pages stay in full garbage collections: closed pages may leave cycles")
+        log.info("open pages stay in full garbage collections: closed ones may leave cycles")
 
 
 def run_options(settings: Settings) -> dict[str, Any]:

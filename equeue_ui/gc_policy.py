@@ -9,16 +9,18 @@ So whatever survives a collection of the two older generations is frozen (``gc.f
 later collections walk only what was made since, and stay short. A frozen object is still
 freed by reference counting as soon as nothing holds it; what it can no longer be is
 *collected*, so a cycle that becomes garbage after it was frozen stays until the next walk of
-everything. Pages are built not to leave any (equeue_ui/tuning/closed_pages.py,
-tests/ui/test_closed_page_garbage.py). For whatever else does, the frozen objects are counted
-now and then, and once they are a quarter more than after the last walk of everything (as
-CPython itself starts a full collection once a quarter more objects have aged into its oldest
-generation), or ``walk_at_least_every`` has passed, the next full collection walks everything.
+everything. Pages are built not to leave any (equeue_ui/tuning/closed_pages.py and
+closed_sockets.py; tests/ui/test_closed_page_garbage.py, tests/unit/test_closed_sockets.py).
+For whatever else does, the frozen objects are counted now and then, and once they are a
+quarter more than after the last walk of everything (as CPython itself starts a full
+collection once a quarter more objects have aged into its oldest generation), or
+``walk_at_least_every`` has passed, the next full collection walks everything.
 While the app holds the same number of pages, that never comes: people opening and closing
 pages all day cost no full walk.
 
-It runs only where closed pages are freed without the collector (the ``closed_pages`` patch
-installed): without it, every closed page would stay frozen until the next walk.
+It runs only where closed pages and their sockets are freed without the collector (the
+``closed_pages`` and ``closed_sockets`` patches installed): without them, every closed page
+would stay frozen until the next walk.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import logging
 from equeue_ui.settings import Settings
 from equeue_ui.tuning import (
     closed_pages,
+    closed_sockets,
     engineio_poll,
     frame_fanout,
     light_middleware,
@@ -38,6 +39,7 @@ PATCHES: tuple[Patch, ...] = (
     outbox_wait.PATCH,
     room_index.PATCH,
     closed_pages.PATCH,
+    closed_sockets.PATCH,
 )
 
 

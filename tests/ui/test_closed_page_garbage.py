@@ -98,9 +98,7 @@ PAGES: dict[str, Opening] = {
     "workspace statistics": _signed_in(
         "leader", lambda demo: f"/workspaces/{demo.workspace_id}/stats"
     ),
-    "eCourses import": _signed_in(
-        "leader", lambda demo: f"/workspaces/{demo.workspace_id}/import"
-    ),
+    "eCourses import": _signed_in("leader", lambda demo: f"/workspaces/{demo.workspace_id}/import"),
 }
 
 
