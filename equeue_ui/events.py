@@ -176,9 +176,13 @@ class EventBus:
     """
 
     def __init__(self) -> None:
-        self._handlers: dict[type, list[Handler]] = defaultdict(list)
+        # Each subscription's handler under a token of its own, so that unsubscribing is one
+        # lookup: with thousands of pages subscribed, a list's remove cost a scan per closed page.
+        self._handlers: dict[type, dict[object, Handler]] = defaultdict(dict)
         # event type → field → value → handlers about that value
-        self._about: dict[type, dict[str, dict[Hashable, list[Handler]]]] = defaultdict(dict)
+        self._about: dict[type, dict[str, dict[Hashable, dict[object, Handler]]]] = defaultdict(
+            dict
+        )
 
     def subscribe(
         self, event_type: type, handler: Handler, *, about: tuple[str, Hashable] | None = None
@@ -192,12 +196,12 @@ class EventBus:
             if field_name not in {field.name for field in fields(event_type)}:
                 raise ValueError(f"{event_type.__name__} has no field {field_name!r}")
             by_value = self._about[event_type].setdefault(field_name, {})
-            handlers = by_value.setdefault(value, [])
-        handlers.append(handler)
+            handlers = by_value.setdefault(value, {})
+        token = object()
+        handlers[token] = handler
 
         def unsubscribe() -> None:
-            if handler in handlers:
-                handlers.remove(handler)
+            handlers.pop(token, None)
             if about is not None and not handlers and by_value.get(value) is handlers:
                 del by_value[value]  # pages come and go all day: no empty lists left behind
 
@@ -215,7 +219,7 @@ class EventBus:
 
     def _receivers(self, event: Any) -> list[Handler]:
         """Who gets ``event``, copied: a handler may subscribe or unsubscribe others."""
-        receivers = list(self._handlers.get(type(event), ()))
+        receivers = list(self._handlers.get(type(event), {}).values())
         for field_name, by_value in self._about.get(type(event), {}).items():
-            receivers.extend(by_value.get(getattr(event, field_name), ()))
+            receivers.extend(by_value.get(getattr(event, field_name), {}).values())
         return receivers

@@ -52,6 +52,25 @@ async def test_unsubscribing_the_last_one_about_a_value_leaves_nothing_behind() 
     assert bus._about[MembershipChanged]["user_id"] == {}  # a day of pages leaves no keys
 
 
+async def test_unsubscribing_ends_that_subscription_only_in_the_order_kept() -> None:
+    bus = EventBus()
+    got: list[str] = []
+    first = bus.subscribe(StudentCalled, lambda _: got.append("a"))
+    same = lambda _: got.append("b")  # noqa: E731 - one handler subscribed twice
+    twice = [bus.subscribe(StudentCalled, same) for _ in range(2)]
+    bus.subscribe(StudentCalled, lambda _: got.append("c"))
+
+    twice[0]()
+    await bus.publish([StudentCalled(queue_id=1, user_id=7, version=1)])
+    assert got == ["a", "b", "c"]  # the other subscription of the same handler still holds
+
+    first()
+    twice[1]()
+    got.clear()
+    await bus.publish([StudentCalled(queue_id=1, user_id=7, version=1)])
+    assert got == ["c"]
+
+
 async def test_a_field_the_event_does_not_have_is_refused_at_once() -> None:
     with pytest.raises(ValueError, match="no field 'user'"):
         EventBus().subscribe(StudentCalled, print, about=("user", 7))
