@@ -13,6 +13,7 @@ from equeue_ui.settings import Settings
 from equeue_ui.tuning import (
     closed_pages,
     closed_sockets,
+    closed_tabs,
     engineio_poll,
     frame_fanout,
     light_middleware,
@@ -40,6 +41,7 @@ PATCHES: tuple[Patch, ...] = (
     room_index.PATCH,
     closed_pages.PATCH,
     closed_sockets.PATCH,
+    closed_tabs.PATCH,
 )
 
 

@@ -182,6 +182,7 @@ TUNING_ONLY = (
     "_enqueue_event",
     "basic_disconnect",
     "_socket_to_document_id",
+    "_pinned_tab_id",
     "client._request",
     "nicegui.middlewares",
     "wsproto",
