@@ -19,6 +19,7 @@ from equeue_ui.tuning import (
     light_middleware,
     open_page_memory,
     outbox_wait,
+    ping_timers,
     room_index,
     signature_cache,
     socket_shortcut,
@@ -42,6 +43,7 @@ PATCHES: tuple[Patch, ...] = (
     closed_pages.PATCH,
     closed_sockets.PATCH,
     closed_tabs.PATCH,
+    ping_timers.PATCH,
 )
 
 
