@@ -32,6 +32,11 @@ from equeue_ui.settings import Settings
 
 log = logging.getLogger(__name__)
 GC_YOUNG_THRESHOLD = 10_000
+# The middle generation is collected at every second young collection, not every tenth: what
+# survives it is frozen (gc_policy), so it holds only what was made since, and a short walk
+# often pauses pages less than a long one seldom (open pages' pings renew their objects every
+# 8 s: ten young collections' worth took 0.3-0.35 s with 5,400 pages; tests/bench/README.md).
+GC_MIDDLE_THRESHOLD = 1
 # How long the event loop may keep the GIL while a database driver's thread waits to hand it a
 # result (aiosqlite runs each connection in a thread). Python's 5 ms made every page load wait
 # for its ten or so reads behind a busy loop: with 5,400 pages open, page loads p95 1.1–1.3 s
@@ -115,7 +120,7 @@ def _tune_garbage_collector() -> None:
     cycles (gc_policy)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
+    gc.set_threshold(GC_YOUNG_THRESHOLD, GC_MIDDLE_THRESHOLD, 10)
     if tuning.closed_pages.installed() and tuning.closed_sockets.installed():
         gc_policy.install()
     else:
