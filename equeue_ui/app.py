@@ -150,6 +150,10 @@ def run_options(settings: Settings) -> dict[str, Any]:
         "reconnect_timeout": 10.0,
         # passed on to uvicorn (settings.ws_compression says why it is off by default)
         "ws_per_message_deflate": settings.ws_compression,
+        # No WebSocket pings of uvicorn's own (every 20 s, a timer and a frame each way per open
+        # page): engine.io pings every page every 8 s and closes one that does not answer
+        # within 4 s, which finds a gone browser sooner.
+        "ws_ping_interval": None,
         # uvicorn's request lines (redacted, equeue_ui/log_redaction.py) only when debugging.
         "uvicorn_logging_level": "debug" if settings.log_level.upper() == "DEBUG" else "warning",
         # uvicorn would take X-Forwarded-For from any local peer; eQueue trusts only the

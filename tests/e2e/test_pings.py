@@ -1,6 +1,8 @@
 """An open queue page is pinged every interval and stays connected through several of them,
 then still gets the next change (equeue_ui/tuning/ping_timers.py: the server's pings are
-timers; a browser that gets no ping within interval + timeout drops the connection)."""
+timers; a browser that gets no ping within interval + timeout drops the connection). These
+pings are all that keeps a page's connection alive: uvicorn sends no WebSocket pings of its
+own (equeue_ui/app.py, run_options)."""
 
 from __future__ import annotations
 
