@@ -22,6 +22,7 @@ from equeue_ui.tuning import (
     ping_timers,
     room_index,
     signature_cache,
+    socket_reader,
     socket_shortcut,
     stack,
 )
@@ -44,6 +45,7 @@ PATCHES: tuple[Patch, ...] = (
     closed_sockets.PATCH,
     closed_tabs.PATCH,
     ping_timers.PATCH,
+    socket_reader.PATCH,
 )
 
 

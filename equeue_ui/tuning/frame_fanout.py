@@ -26,7 +26,7 @@ socket.io's own. Without the patch, :func:`emit` is socket.io's emit.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,9 @@ from equeue_ui.tuning.patch import Fallback, Patch
 
 PROTOCOL_ATTRIBUTE = "_equeue_ws_protocol"
 ENGINEIO_WEBSOCKET_HANDLER = AsyncSocket._websocket_handler
+# What runs the socket once its protocol is remembered: engine.io's handler, or the one of the
+# patch that builds on this one (socket_reader) while that is installed.
+run_socket: Callable[[AsyncSocket, Any], Awaitable[Any]] = ENGINEIO_WEBSOCKET_HANDLER
 NAMESPACE = "/"
 fallback = Fallback("frame_fanout")
 
@@ -157,7 +160,7 @@ async def _websocket_handler(self: AsyncSocket, ws: Any) -> Any:
     except Exception as error:  # then this socket's packets all go through engine.io
         fallback.note(error)
     try:
-        return await ENGINEIO_WEBSOCKET_HANDLER(self, ws)
+        return await run_socket(self, ws)
     finally:
         setattr(self, PROTOCOL_ATTRIBUTE, None)
 

@@ -404,7 +404,7 @@ async def test_if_remembering_the_connection_fails_its_packets_go_through_engine
         served.append(ws)
         return "served"
 
-    monkeypatch.setattr(frame_fanout, "ENGINEIO_WEBSOCKET_HANDLER", engineio_own)
+    monkeypatch.setattr(frame_fanout, "run_socket", engineio_own)
     frame_fanout.fallback.reset()
     socket = AsyncSocket.__new__(AsyncSocket)
     ws = Unreadable()
