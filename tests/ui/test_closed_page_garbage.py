@@ -21,6 +21,7 @@ from nicegui.testing.user import User
 from equeue_ui.demo import ADMIN_PASSWORD, DEMO_PASSWORD
 from equeue_ui.services import boards, queues
 from equeue_ui.tuning import closed_pages
+from tests.garbage import cyclic_garbage
 from tests.ui.helpers import DemoWorld, account, settle, sign_in
 
 # Where the objects of a page come from: NiceGUI and the app's own packages.
@@ -130,14 +131,7 @@ def _close(user: User) -> None:
 
 def _cyclic_garbage() -> list[str]:
     """What a full collection finds of a page: instances, functions and methods of its code."""
-    gc.set_debug(gc.DEBUG_SAVEALL)
-    try:
-        gc.collect()
-        found = [_describe(item) for item in gc.garbage if _of_a_page(item)]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-    return sorted(set(found))
+    return sorted({_describe(item) for item in cyclic_garbage(_of_a_page)})
 
 
 def _of_a_page(item: object) -> bool:

@@ -14,6 +14,7 @@ from engineio import packet
 from engineio.async_socket import AsyncSocket
 
 from equeue_ui.tuning import socket_reader
+from tests.garbage import cyclic_garbage
 
 HANDLERS: dict[str, Callable[[AsyncSocket, Any], Any]] = {
     "patched": socket_reader.websocket_handler,
@@ -221,17 +222,8 @@ def test_a_connection_the_browser_drops_leaves_no_cycle_even_through_an_error(na
 
     gc.collect()
     asyncio.run(drop())
-    gc.set_debug(gc.DEBUG_SAVEALL)
-    try:
-        gc.collect()
-        left = [
-            type(item).__name__
-            for item in gc.garbage
-            if isinstance(item, (AsyncSocket, Browser, OSError, asyncio.Task))
-        ]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
+    kinds = (AsyncSocket, Browser, OSError, asyncio.Task)
+    left = [type(item).__name__ for item in cyclic_garbage(lambda i: isinstance(i, kinds))]
     if name == "patched":
         assert left == []
     else:  # the error's traceback holds the reading task, which holds the error (closed_sockets)
