@@ -51,12 +51,9 @@ def register() -> None:
         except DomainError as error:
             return {"ok": False, "error": error.render("en"), "committed_at": time.time()}
         committed_at = time.time()
-        snapshot = await queues.load_snapshot(body.queue_id)
-        return {
-            "ok": True,
-            "version": snapshot.version if snapshot else 0,
-            "committed_at": committed_at,
-        }
+        # Only the version, not the whole snapshot: a teacher's click reads nothing after it.
+        version = await queues.version_of(body.queue_id)
+        return {"ok": True, "version": version or 0, "committed_at": committed_at}
 
     @app.get("/_bench/fanout", include_in_schema=False)
     async def bench_fanout(request: Request) -> dict[str, object]:

@@ -48,6 +48,8 @@ from equeue_ui.services.views import (
     TaskView,
     UserView,
     default_task,
+    display_name,
+    short_name,
 )
 
 ALREADY_IN_QUEUE = msg("You are already in this queue.")
@@ -175,14 +177,27 @@ async def page(queue_id: int, *, actor: UserView) -> QueuePage:
 async def load_snapshot(queue_id: int) -> QueueSnapshot | None:
     """The snapshot for the live fan-out, which checked each viewer when it subscribed."""
     async with read_only() as session:
-        queue = await session.get(Queue, queue_id)
+        queue = await _queue_with_subject(session, queue_id)
         if queue is None or not fair_start.due(queue, utcnow()):
             return None if queue is None else await _snapshot(session, queue)
     # A read after the fair start's window draws, if nothing else did yet.
     await draw_if_due(queue_id)
     async with read_only() as session:
-        queue = await session.get(Queue, queue_id)
+        queue = await _queue_with_subject(session, queue_id)
         return None if queue is None else await _snapshot(session, queue)
+
+
+async def _queue_with_subject(session: AsyncSession, queue_id: int) -> Queue | None:
+    """The queue, with its subject read in the same statement (``_snapshot`` then finds it in
+    the session)."""
+    row = (await session.execute(_QUEUE_AND_SUBJECT, {"queue_id": queue_id})).first()
+    return None if row is None else row[0]
+
+
+async def version_of(queue_id: int) -> int | None:
+    """The queue's version now (None: no such queue): what a change just made is shown at."""
+    async with read_only() as session:
+        return await session.scalar(select(Queue.version).where(Queue.id == queue_id))
 
 
 async def queue_id_of_subject(subject_id: int) -> int | None:
@@ -929,35 +944,89 @@ async def _record_submission(
     return False
 
 
+# The snapshot's reads, built once: every change of a queue is read by every process that shows
+# it and by the push sender. The entries come as plain rows of the columns shown, not as ORM
+# objects of the entry and its whole user (py-spy: building those was most of a read).
+_QUEUE_AND_SUBJECT = (
+    select(Queue, Subject)
+    .join(Subject, Subject.id == Queue.subject_id)
+    .where(Queue.id == bindparam("queue_id"))
+)
+_SNAPSHOT_ENTRIES = (
+    select(
+        QueueEntry.id,
+        QueueEntry.user_id,
+        QueueEntry.task_id,
+        QueueEntry.status,
+        QueueEntry.joined_at,
+        QueueEntry.called_at,
+        QueueEntry.called_by_id,
+        QueueEntry.in_draw,
+        QueueEntry.joined_with_code,
+        User.username,
+        User.first_name,
+        User.last_name,
+        User.picture_key,
+        Task.name.label("task_name"),
+    )
+    .join(User, User.id == QueueEntry.user_id)
+    .outerjoin(Task, Task.id == QueueEntry.task_id)
+    .where(QueueEntry.queue_id == bindparam("queue_id"))
+    .order_by(QueueEntry.seq)
+)
+_USER_ID, _IN_DRAW = 1, 7  # of _SNAPSHOT_ENTRIES' columns
+_RECENT_SERVICES = (
+    select(QueueEvent.at, QueueEvent.called_at)
+    .where(
+        QueueEvent.queue_id == bindparam("queue_id"),
+        QueueEvent.kind.in_((QueueEventKind.ACCEPTED, QueueEventKind.RETURNED)),
+        QueueEvent.called_at.is_not(None),
+    )
+    .order_by(QueueEvent.at.desc())
+    .limit(RECENT_SERVICES)
+)
+
+
 async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
     subject = await permissions.get_subject(session, queue.subject_id)
-    rows = await session.execute(
-        select(QueueEntry, User, Task.name)
-        .join(User, User.id == QueueEntry.user_id)
-        .outerjoin(Task, Task.id == QueueEntry.task_id)
-        .where(QueueEntry.queue_id == queue.id)
-        .order_by(QueueEntry.seq)
+    rows = sorted(
+        await session.execute(_SNAPSHOT_ENTRIES, {"queue_id": queue.id}),
+        # Those in a pending draw come last, by user id: how fast they joined is not their place.
+        key=lambda row: (row[_IN_DRAW], row[_IN_DRAW] and row[_USER_ID]),
     )
-    # Those in a pending draw come last, by user id: how fast they joined is not their place.
-    ordered = sorted(rows.all(), key=lambda row: (row[0].in_draw, row[0].in_draw and row[1].id))
     entries = tuple(
         EntryView(
-            id=entry.id,
+            id=entry_id,
             position=position,
-            user_id=user.id,
-            display_name=UserView.of(user).display_name,
-            short_name=UserView.of(user).short_name,
-            task_id=entry.task_id,
+            user_id=user_id,
+            display_name=display_name(username, first_name, last_name),
+            short_name=short_name(username, first_name, last_name),
+            task_id=task_id,
             task_name=task_name,
-            status=entry.status,
-            joined_at=entry.joined_at,
-            called_at=entry.called_at,
-            called_by=entry.called_by_id,
-            picture_key=user.picture_key,
-            in_draw=entry.in_draw,
-            joined_with_code=entry.joined_with_code,
+            status=status,
+            joined_at=joined_at,
+            called_at=called_at,
+            called_by=called_by,
+            picture_key=picture_key,
+            in_draw=in_draw,
+            joined_with_code=joined_with_code,
         )
-        for position, (entry, user, task_name) in enumerate(ordered, start=1)
+        for position, (
+            entry_id,
+            user_id,
+            task_id,
+            status,
+            joined_at,
+            called_at,
+            called_by,
+            in_draw,
+            joined_with_code,
+            username,
+            first_name,
+            last_name,
+            picture_key,
+            task_name,
+        ) in enumerate(rows, start=1)
     )
     return QueueSnapshot(
         service_seconds=await _recent_service_seconds(session, queue.id),
@@ -980,16 +1049,7 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
 
 
 async def _recent_service_seconds(session: AsyncSession, queue_id: int) -> tuple[float, ...]:
-    rows = await session.execute(
-        select(QueueEvent.at, QueueEvent.called_at)
-        .where(
-            QueueEvent.queue_id == queue_id,
-            QueueEvent.kind.in_((QueueEventKind.ACCEPTED, QueueEventKind.RETURNED)),
-            QueueEvent.called_at.is_not(None),
-        )
-        .order_by(QueueEvent.at.desc())
-        .limit(RECENT_SERVICES)
-    )
+    rows = await session.execute(_RECENT_SERVICES, {"queue_id": queue_id})
     return tuple(
         (finished - called).total_seconds()
         for finished, called in rows

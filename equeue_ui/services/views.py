@@ -20,6 +20,20 @@ from db.models import (
 )
 
 
+def display_name(username: str, first_name: str, last_name: str) -> str:
+    """How a person is named on every page: "First Last", or the username without a name."""
+    full = f"{first_name} {last_name}".strip()
+    return full or username
+
+
+def short_name(username: str, first_name: str, last_name: str) -> str:
+    """ "First L." — for boards where full names are not shown."""
+    if not first_name:
+        return username
+    initial = f" {last_name[0]}." if last_name else ""
+    return f"{first_name}{initial}"
+
+
 @dataclass(frozen=True)
 class UserView:
     id: int
@@ -40,16 +54,12 @@ class UserView:
 
     @property
     def display_name(self) -> str:
-        full = f"{self.first_name} {self.last_name}".strip()
-        return full or self.username
+        return display_name(self.username, self.first_name, self.last_name)
 
     @property
     def short_name(self) -> str:
         """ "First L." — for boards where full names are not shown."""
-        if not self.first_name:
-            return self.username
-        initial = f" {self.last_name[0]}." if self.last_name else ""
-        return f"{self.first_name}{initial}"
+        return short_name(self.username, self.first_name, self.last_name)
 
     @classmethod
     def of(cls, user: User) -> UserView:

@@ -149,6 +149,7 @@ ID_SERVICES: dict[str, Call] = {
     "queues.page(queue_id)": lambda w, i: queues.page(i, actor=w.member),
     "queues.load_snapshot(queue_id)": lambda w, i: queues.load_snapshot(i),
     "queues.queue_id_of_subject(subject_id)": lambda w, i: queues.queue_id_of_subject(i),
+    "queues.version_of(queue_id)": lambda w, i: queues.version_of(i),
     "queues.join_queue(queue_id)": lambda w, i: queues.join_queue(i, actor=w.admin),
     "queues.join_queue(task_id)": lambda w, i: queues.join_queue(
         w.queue_id, actor=w.admin, task_id=i

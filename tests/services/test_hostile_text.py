@@ -496,6 +496,9 @@ NOT_TEXT_ENTRY_POINTS = {
     "presence.accepts": "its secret is the queue's own, from the database",
     "presence.code_for": "its secret is the queue's own, from the database",
     "presence.current": "its secret is the queue's own, from the database",
+    # They put a stored name (checked when it was given) into words for a page.
+    "views.display_name": "formats a name read from the database",
+    "views.short_name": "formats a name read from the database",
 }
 
 
