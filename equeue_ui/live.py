@@ -107,6 +107,17 @@ class LiveHub:
             self._keep(feed, snapshot)
         return snapshot
 
+    async def snapshot_at(self, queue_id: int, version: int) -> QueueSnapshot | None:
+        """The snapshot at ``version`` or newer, for whoever else follows each change (the push
+        sender): the one this process's viewers got, or the load in flight for them, shared;
+        else read now. A change is then read once, not once per follower."""
+        feed = self._feeds.get(queue_id)
+        if feed is not None and feed.loading is not None:
+            await asyncio.wait({feed.loading})  # not the load's failure or cancellation: ours
+        if feed is not None and feed.latest is not None and feed.latest.version >= version:
+            return feed.latest
+        return await self._load(queue_id)
+
     async def resync_all(self) -> None:
         """Reload every watched queue (after a lost connection to other processes' events)."""
         for queue_id, feed in list(self._feeds.items()):

@@ -44,7 +44,6 @@ from equeue_ui.events import EventBus, QueueChanged, StudentCalled
 from equeue_ui.i18n import Msg, msg, translate
 from equeue_ui.services import site
 from equeue_ui.services.push import vapid_key
-from equeue_ui.services.queues import load_snapshot
 from equeue_ui.services.uow import read_only, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -96,7 +95,8 @@ async def send_call(event: StudentCalled) -> int:
 async def announce_next(event: QueueChanged) -> int:
     """Push "you are next" to whoever is next after this change, unless they were told already
     (by this or another process); how many push services took it."""
-    snapshot = await load_snapshot(event.queue_id)
+    # The snapshot this process's open pages are shown: read once for them and for this.
+    snapshot = await runtime.current().hub.snapshot_at(event.queue_id, event.version)
     if snapshot is None:
         return 0
     upcoming = next((e for e in snapshot.entries if snapshot.is_next(e.user_id)), None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from db.models import QueueState
 from equeue_ui.runtime import Runtime
 from equeue_ui.services import queues, subjects
@@ -99,3 +101,64 @@ async def test_a_failing_viewer_does_not_stop_the_others(rt: Runtime) -> None:
     rt.hub.watch(queue_id, received.append)
     await queues.join_queue(queue_id, actor=students[0])
     await eventually(lambda: len(received) == 1)
+
+
+async def test_a_follower_of_each_change_gets_the_viewers_read_of_it(rt: Runtime) -> None:
+    """The push sender asks for the snapshot of each change too: with viewers it shares their
+    read (the one in flight, or the one they were shown), not a read of its own."""
+    queue_id, students = await _open_queue(rt)
+    received: list[QueueSnapshot] = []
+    rt.hub.watch(queue_id, received.append)
+    await rt.hub.current(queue_id)
+    before = rt.hub.snapshot_loads
+
+    await queues.join_queue(queue_id, actor=students[0])
+    version = await queues.version_of(queue_id)
+    assert version is not None
+    first = await rt.hub.snapshot_at(queue_id, version)  # the viewers' read may be in flight
+    again = await rt.hub.snapshot_at(queue_id, version)  # it is done
+
+    assert first is not None and first.version == version
+    assert again is first and received[-1] is first
+    assert [e.user_id for e in first.entries] == [students[0].id]
+    assert rt.hub.snapshot_loads - before == 1
+
+
+async def test_a_follower_reads_a_change_nobody_here_watches(rt: Runtime) -> None:
+    queue_id, students = await _open_queue(rt)
+    await queues.join_queue(queue_id, actor=students[0])
+    version = await queues.version_of(queue_id)
+    before = rt.hub.snapshot_loads
+
+    snapshot = await rt.hub.snapshot_at(queue_id, version or 0)
+
+    assert snapshot is not None and snapshot.version == version
+    assert rt.hub.snapshot_loads - before == 1
+    assert await queues.version_of(queue_id + 1000) is None
+    assert await rt.hub.snapshot_at(queue_id + 1000, 1) is None
+
+
+async def test_a_follower_reads_for_itself_when_the_viewers_read_fails(
+    rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue_id, students = await _open_queue(rt)
+    rt.hub.watch(queue_id, lambda _snapshot: None)
+    await rt.hub.current(queue_id)
+    failing = asyncio.Event()
+    real_load = queues.load_snapshot
+
+    async def fails_once(wanted: int) -> QueueSnapshot | None:
+        if not failing.is_set():
+            failing.set()
+            raise OSError("the database went away for a moment")
+        return await real_load(wanted)
+
+    monkeypatch.setattr(rt.hub, "_loader", fails_once)
+    await queues.join_queue(queue_id, actor=students[0])
+    version = await queues.version_of(queue_id)
+    assert version is not None
+
+    snapshot = await rt.hub.snapshot_at(queue_id, version)
+
+    assert failing.is_set()  # the viewers' read failed, and this one read again
+    assert snapshot is not None and snapshot.version == version
