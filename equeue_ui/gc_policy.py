@@ -11,12 +11,17 @@ freed by reference counting as soon as nothing holds it; what it can no longer b
 *collected*, so a cycle that becomes garbage after it was frozen stays until the next walk of
 everything. Pages are built not to leave any (equeue_ui/tuning/closed_pages.py and
 closed_sockets.py; tests/ui/test_closed_page_garbage.py, tests/unit/test_closed_sockets.py).
-For whatever else does, the frozen objects are counted now and then, and once they are a
-quarter more than after the last walk of everything (as CPython itself starts a full
+For whatever else does, the heap is measured now and then (its allocated blocks), and once it
+is a quarter larger than after the last walk of everything (as CPython itself starts a full
 collection once a quarter more objects have aged into its oldest generation), or
 ``walk_at_least_every`` has passed, the next full collection walks everything.
 While the app holds the same number of pages, that never comes: people opening and closing
 pages all day cost no full walk.
+
+The heap is measured by ``sys.getallocatedblocks``, which reads a counter per 16 KB pool (under
+a millisecond for a gigabyte), not by counting the frozen objects: ``gc.get_freeze_count``
+walks every one of them, and with 5,400 pages open that stopped everything for about 0.7 s
+once a minute (py-spy; tests/bench/README.md, session 10).
 
 It runs only where closed pages and their sockets are freed without the collector (the
 ``closed_pages`` and ``closed_sockets`` patches installed): without them, every closed page
@@ -26,18 +31,19 @@ would stay frozen until the next walk.
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-GROWTH = 1.25  # frozen objects, against their number after the last walk of everything
-COUNT_EVERY_S = 60.0  # counting walks the frozen list (tens of ms with thousands of pages)
+GROWTH = 1.25  # the heap, against its size after the last walk of everything
+COUNT_EVERY_S = 60.0
 WALK_AT_LEAST_EVERY_S = 3600.0
 
 
 class FrozenSurvivors:
     """Freezes what survives the older generations' collections; lets a full collection walk
-    everything again once the frozen objects have grown by a quarter, or after a while."""
+    everything again once the heap has grown by a quarter, or after a while."""
 
     def __init__(
         self,
@@ -47,16 +53,16 @@ class FrozenSurvivors:
         clock: Callable[[], float] = time.monotonic,
         freeze: Callable[[], None] = gc.freeze,
         unfreeze: Callable[[], None] = gc.unfreeze,
-        frozen: Callable[[], int] = gc.get_freeze_count,
+        heap: Callable[[], int] = sys.getallocatedblocks,
     ) -> None:
         self._count_every = count_every
         self._walk_at_least_every = walk_at_least_every
         self._clock = clock
         self._freeze = freeze
         self._unfreeze = unfreeze
-        self._frozen = frozen
+        self._heap = heap
         self._last_walk = self._last_count = clock()
-        self._after_walk: int | None = None  # frozen objects once the last walk was frozen
+        self._after_walk: int | None = None  # the heap once the last walk was frozen
         self._walking = False  # all unfrozen: the next full collection walks everything
         self.freezes = 0
         self.walks = 0
@@ -81,7 +87,7 @@ class FrozenSurvivors:
             self._last_walk = self._last_count = now
             self.walks += 1
             self._freeze_all()
-            self._after_walk = self._frozen()
+            self._after_walk = self._heap()
             return
         if self._walk_due(now):
             self._unfreeze()
@@ -99,11 +105,11 @@ class FrozenSurvivors:
         if now - self._last_count < self._count_every:
             return False
         self._last_count = now
-        frozen = self._frozen()
+        heap = self._heap()
         if self._after_walk is None:  # the first count since start-up
-            self._after_walk = frozen
+            self._after_walk = heap
             return False
-        return frozen > self._after_walk * GROWTH
+        return heap > self._after_walk * GROWTH
 
 
 _policy: FrozenSurvivors | None = None
