@@ -80,6 +80,8 @@ class Console:
         use_colours()
         with ui.column().classes("w-full gap-3").mark("console"):
             self.header = ui.row().classes("w-full items-center gap-2")
+            self.header_state: QueueState | None = None  # what the header was drawn for
+            self.waiting_count: ui.label | None = None
             self.fair = FairPart(self.queue_id, user=user)
             # Drawn once, so a keyboard user's focus stays on it while the queue changes.
             call = ui.button(_("Call next (N)"), icon="campaign", on_click=self._call_next)
@@ -137,6 +139,12 @@ class Console:
     # --- drawing ---------------------------------------------------------------------------
 
     def _render_header(self, snapshot: QueueSnapshot) -> None:
+        waiting_text = _n("{n} waiting", "{n} waiting", snapshot.waiting_count)
+        # Most changes only change the count: the header is drawn again when the state changes.
+        if self.waiting_count is not None and snapshot.state is self.header_state:
+            self.waiting_count.set_text(waiting_text)
+            return
+        self.header_state = snapshot.state
         self.header.clear()
         with self.header:
             state = {
@@ -147,8 +155,7 @@ class Console:
             ui.badge(state, color=STATE_COLOURS[snapshot.state]).classes("text-sm").mark(
                 "console-state"
             )
-            waiting_text = _n("{n} waiting", "{n} waiting", snapshot.waiting_count)
-            ui.label(waiting_text).mark("console-waiting")
+            self.waiting_count = ui.label(waiting_text).mark("console-waiting")
             ui.space()
             # Outlined in the text's own colour: readable on the light and on the dark page.
             for label, target, icon in _state_actions(snapshot.state):

@@ -11,6 +11,7 @@ from nicegui.testing.user import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from db.models import EntryStatus, QueueState
+from equeue_ui import runtime
 from equeue_ui.formatting import to_input
 from equeue_ui.services import accounts, boards, queues, subjects, submissions
 from equeue_ui.services.views import QueueSnapshot
@@ -51,6 +52,19 @@ async def _open_console(user: User, demo: DemoWorld) -> int:
 
 async def _snapshot(queue_id: int) -> QueueSnapshot:
     return await queues.get_snapshot(queue_id, actor=await account("teacher"))
+
+
+async def _console_shows_the_latest(queue_id: int) -> None:
+    """Wait until the console has the queue's latest version: the hub hands each version to
+    every console as soon as it holds it."""
+    version = await queues.version_of(queue_id)
+    assert version is not None
+
+    async def held() -> bool:
+        latest = await runtime.current().hub.current(queue_id)
+        return latest is not None and latest.version >= version
+
+    await eventually(held, what="the console to show the change")
 
 
 async def _desk_becomes(user: User, names: list[str]) -> None:
@@ -313,6 +327,23 @@ def _places(user: User) -> list[tuple[str, str]]:
     return [(texts[0], texts[1]) for texts in rows]
 
 
+async def test_a_change_of_the_count_keeps_the_header_and_a_change_of_state_redraws_it(
+    user: User, demo: DemoWorld
+) -> None:
+    """A faculty's consoles redrew their header's badge and six buttons at every change."""
+    queue_id = await _open_console(user, demo)
+    (settings_button,) = elements(user, marker="open-settings")
+    await queues.join_queue(queue_id, actor=await account("student9"))
+    await eventually(lambda: texts(user, "console-waiting") == ["7 waiting"], what="the count")
+    assert elements(user, marker="open-settings") == [settings_button]
+
+    await queues.set_state(queue_id, QueueState.PAUSED, actor=await account("teacher"))
+    await eventually(lambda: texts(user, "console-state") == ["paused"], what="the pause")
+    assert settings_button.is_deleted
+    assert texts(user, "console-waiting") == ["7 waiting"]
+    await user.should_see(marker="state-open")  # "Resume"
+
+
 async def test_a_change_moves_the_waiting_rows_without_drawing_them_again(
     user: User, demo: DemoWorld
 ) -> None:
@@ -477,7 +508,6 @@ async def test_the_settings_dialog_saves_freezing_size_and_schedule(
 ) -> None:
     queue_id = await _open_console(user, demo)
     await _open_settings(user)
-    (settings_button,) = elements(user, marker="open-settings")
     user.find(marker="setting-freeze").click()  # on in the demo: now off
     user.find(marker="setting-max-size").clear().type("25")
     user.find(marker="setting-opens").clear().type("2031-09-01T09:00")
@@ -491,7 +521,7 @@ async def test_the_settings_dialog_saves_freezing_size_and_schedule(
     assert to_input(snapshot.closes_at) == "2031-09-01T12:30"
     assert snapshot.state is QueueState.OPEN  # a schedule in the future changes nothing yet
     # The console shows the new version; opened again, the dialog shows what was saved.
-    await eventually(lambda: settings_button.is_deleted, what="the console to redraw")
+    await _console_shows_the_latest(queue_id)
     await _open_settings(user)
     assert _value(user, "setting-freeze") is False
     assert _value(user, "setting-max-size") == 25
@@ -505,13 +535,12 @@ async def test_board_names_are_saved_even_when_the_console_redraws_first(
     subject = demo.open_subject
     await _open_console(user, demo)
     await _open_settings(user)
-    (settings_button,) = elements(user, marker="open-settings")
     real_update = queues.update_settings
 
     async def update_then_redraw(queue_id: int, **kwargs: Any) -> None:
         await real_update(queue_id, **kwargs)
         # The console receives its new snapshot before the dialog's code goes on.
-        await eventually(lambda: settings_button.is_deleted, what="the console to redraw")
+        await _console_shows_the_latest(queue_id)
 
     monkeypatch.setattr(queues, "update_settings", update_then_redraw)
     (names,) = elements(user, ui.select, marker="setting-names")
