@@ -37,6 +37,7 @@ GC_YOUNG_THRESHOLD = 10_000
 # often pauses pages less than a long one seldom (open pages' pings renew their objects every
 # 8 s: ten young collections' worth took 0.3-0.35 s with 5,400 pages; tests/bench/README.md).
 GC_MIDDLE_THRESHOLD = 1
+TAB_STORAGE_AGE_S = 60.0
 # How long the event loop may keep the GIL while a database driver's thread waits to hand it a
 # result (aiosqlite runs each connection in a thread). Python's 5 ms made every page load wait
 # for its ten or so reads behind a busy loop: with 5,400 pages open, page loads p95 1.1–1.3 s
@@ -92,6 +93,10 @@ def setup(settings: Settings, *, apply_migrations: bool = True) -> None:
     # Quasar's loading bar would show on every fetch the page makes (a dialog's first code, say)
     # as a progress bar without a name: noise for screen readers, and nothing to wait for here.
     app.config.quasar_config["loadingBar"]["skipHijack"] = True
+    # NiceGUI makes a storage for every page's browser tab and keeps it in memory for 30 days;
+    # eQueue keeps nothing there. Kept that long, a faculty's day of page loads left tens of
+    # thousands of them, every one scanned every 10 s.
+    app.storage.max_tab_storage_age = TAB_STORAGE_AGE_S
     from components.frame import share_assets
 
     share_assets()

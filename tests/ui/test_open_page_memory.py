@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from nicegui import app
+from nicegui.app.app import prune_tab_storage
 from nicegui.testing.user import User
 from starlette.requests import Request
 from starlette.types import Message
 
 from components import session
+from equeue_ui.services import queues
 from equeue_ui.tuning import open_page_memory
 from equeue_ui.tuning.open_page_memory import DETACHED, detached
-from tests.ui.helpers import DemoWorld, sign_in
+from tests.ui.helpers import DemoWorld, account, entry_names, queue_snapshot_when, sign_in
 
 HEAVY_KEYS = ("fastapi_astack", "app", "router", "endpoint", "state")
 
@@ -151,3 +154,24 @@ def test_if_trimming_fails_the_page_keeps_what_nicegui_gave_it_and_it_is_logged_
     assert open_page_memory.fallback.count == 2
     assert [r.levelname for r in caplog.records] == ["WARNING"]
     open_page_memory.fallback.reset()
+
+
+async def test_a_tabs_storage_is_let_go_after_a_minute_and_the_page_goes_on(
+    user: User, demo: DemoWorld
+) -> None:
+    """NiceGUI makes a storage for every browser tab that opens a page and keeps it 30 days in
+    memory; eQueue keeps nothing there, so it goes after a minute, the page still open."""
+    await _open_queue_page(user, demo)
+    assert user.client is not None
+    tabs = app.storage._tabs
+    assert user.client.tab_id in tabs
+    assert app.storage.max_tab_storage_age <= 60
+
+    tabs[user.client.tab_id].last_modified -= app.storage.max_tab_storage_age + 1
+    await prune_tab_storage()  # NiceGUI's own, every 10 s
+
+    assert user.client.tab_id not in tabs
+    await queues.join_queue(demo.open_subject.queue_id, actor=await account("student9"))
+    await queue_snapshot_when(
+        user, lambda s: "Иван Волков" in entry_names(s), what="the change on the open page"
+    )
