@@ -31,7 +31,12 @@ from equeue_ui.services.queues import load_snapshot
 from equeue_ui.settings import Settings
 
 log = logging.getLogger(__name__)
-GC_YOUNG_THRESHOLD = 10_000
+# A young collection starts once a thousand more container objects were made than freed. Open
+# pages free old objects as fast as they make new ones (each page's socket renews its waits at
+# every ping), and every free counts against the threshold: at 10,000, 80,000 to 165,000 young
+# objects piled up between collections, which then paused everything for 30-270 ms; at 1,000
+# the pauses are mostly under 30 ms, and page loads' p95 halved (tests/bench/README.md).
+GC_YOUNG_THRESHOLD = 1_000
 # The middle generation is collected at every second young collection, not every tenth: what
 # survives it is frozen (gc_policy), so it holds only what was made since, and a short walk
 # often pauses pages less than a long one seldom (open pages' pings renew their objects every
