@@ -132,7 +132,7 @@ def _tune_garbage_collector() -> None:
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, GC_MIDDLE_THRESHOLD, 10)
     if tuning.closed_pages.installed() and tuning.closed_sockets.installed():
-        gc_policy.install()
+        gc_policy.install(gc_policy.FrozenSurvivors(pages=lambda: len(Client.instances)))
     else:
         log.info("open pages stay in full garbage collections: closed ones may leave cycles")
 

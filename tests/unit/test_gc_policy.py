@@ -1,5 +1,6 @@
 """What survives the older generations' collections is frozen out of later ones; a full
-collection walks everything again once the heap grew by a quarter, or after a while."""
+collection walks everything again once the heap per open page grew by a quarter, or after a
+while."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ def stop(generation: int) -> dict[str, int]:
 
 
 class Collector:
-    """A stand-in for the gc module's freezing, with a clock and a heap size to set."""
+    """A stand-in for the gc module's freezing, with a clock, a heap size and open pages to set."""
 
     def __init__(self) -> None:
         self.now = 1000.0
         self.heap_blocks = 0
+        self.open_pages = 0
         self.calls: list[str] = []
 
     def clock(self) -> float:
@@ -40,6 +42,9 @@ class Collector:
 
     def heap(self) -> int:
         return self.heap_blocks
+
+    def pages(self) -> int:
+        return self.open_pages
 
 
 @pytest.fixture
@@ -56,6 +61,7 @@ def policy(collector: Collector) -> FrozenSurvivors:
         freeze=collector.freeze,
         unfreeze=collector.unfreeze,
         heap=collector.heap,
+        pages=collector.pages,
     )
 
 
@@ -108,6 +114,26 @@ def test_a_heap_a_quarter_larger_lets_the_next_full_collection_walk_everything(
     policy._on_collection("stop", stop(1))
     assert collector.calls[-1] == "freeze"
     collector.heap_blocks = 1_400_000
+    collector.now += COUNT_EVERY
+    policy._on_collection("stop", stop(1))
+    assert collector.calls[-1] == "unfreeze"
+
+
+def test_more_open_pages_need_no_walk_but_what_they_leave_behind_does(
+    policy: FrozenSurvivors, collector: Collector
+) -> None:
+    """A morning's pages coming in would otherwise bring a walk at every quarter more, each
+    longer than the last (about 1 ms per open page)."""
+    collector.open_pages, collector.heap_blocks = 999, 2_000_000  # 2,000 blocks a page
+    collector.now += COUNT_EVERY
+    policy._on_collection("stop", stop(1))  # the baseline
+    for pages in range(1_999, 10_000, 1_000):  # four times the pages by noon
+        collector.open_pages, collector.heap_blocks = pages, 2_000 * (pages + 1)
+        collector.now += COUNT_EVERY
+        policy._on_collection("stop", stop(1))
+    assert "unfreeze" not in collector.calls
+
+    collector.heap_blocks = int(2_000 * (collector.open_pages + 1) * 1.3)  # left behind
     collector.now += COUNT_EVERY
     policy._on_collection("stop", stop(1))
     assert collector.calls[-1] == "unfreeze"
