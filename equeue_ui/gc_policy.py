@@ -17,9 +17,11 @@ starts a full collection once a quarter more objects have aged into its oldest g
 ``walk_at_least_every`` has passed, the next full collection walks everything.
 While the app holds the same number of pages, that never comes: people opening and closing
 pages all day cost no full walk. Nor do more pages: a walk of everything stops the app about
-1 ms per open page, and it would come at every quarter more pages through a morning (with two
+0.6 ms per open page, and it would come at every quarter more pages through a morning (with two
 apps of 5,400 pages each, one came when the bench's pages were still connecting and stopped
-that app for 4-5 s). Per page, the heap grows only by what is left behind.
+that app for 4-5 s). Per page, the heap grows by what is left behind, but also by what the pages
+come to hold once changes flow: two apps of 5,400 pages still had one walk of 3-4 s each soon
+after start-up in both runs since (tests/bench/README.md, session 10).
 
 The heap is measured by ``sys.getallocatedblocks``, which reads a counter per 16 KB pool (under
 a millisecond for a gigabyte), not by counting the frozen objects: ``gc.get_freeze_count``

@@ -123,7 +123,7 @@ def test_more_open_pages_need_no_walk_but_what_they_leave_behind_does(
     policy: FrozenSurvivors, collector: Collector
 ) -> None:
     """A morning's pages coming in would otherwise bring a walk at every quarter more, each
-    longer than the last (about 1 ms per open page)."""
+    longer than the last (about 0.6 ms per open page)."""
     collector.open_pages, collector.heap_blocks = 999, 2_000_000  # 2,000 blocks a page
     collector.now += COUNT_EVERY
     policy._on_collection("stop", stop(1))  # the baseline
