@@ -974,7 +974,6 @@ _SNAPSHOT_ENTRIES = (
     .where(QueueEntry.queue_id == bindparam("queue_id"))
     .order_by(QueueEntry.seq)
 )
-_USER_ID, _IN_DRAW = 1, 7  # of _SNAPSHOT_ENTRIES' columns
 _RECENT_SERVICES = (
     select(QueueEvent.at, QueueEvent.called_at)
     .where(
@@ -992,7 +991,7 @@ async def _snapshot(session: AsyncSession, queue: Queue) -> QueueSnapshot:
     rows = sorted(
         await session.execute(_SNAPSHOT_ENTRIES, {"queue_id": queue.id}),
         # Those in a pending draw come last, by user id: how fast they joined is not their place.
-        key=lambda row: (row[_IN_DRAW], row[_IN_DRAW] and row[_USER_ID]),
+        key=lambda row: (row.in_draw, row.in_draw and row.user_id),
     )
     entries = tuple(
         EntryView(
