@@ -12,16 +12,17 @@ freed by reference counting as soon as nothing holds it; what it can no longer b
 everything. Pages are built not to leave any (equeue_ui/tuning/closed_pages.py and
 closed_sockets.py; tests/ui/test_closed_page_garbage.py, tests/unit/test_closed_sockets.py).
 For whatever else does, the heap is measured now and then (its allocated blocks per open page),
-and once that is a quarter larger than after the last walk of everything (as CPython itself
+and once that is a quarter larger than its baseline at two counts in a row (as CPython itself
 starts a full collection once a quarter more objects have aged into its oldest generation), or
 ``walk_at_least_every`` has passed, the next full collection walks everything.
 While the app holds the same number of pages, that never comes: people opening and closing
 pages all day cost no full walk. Nor do more pages: a walk of everything stops the app about
-0.6 ms per open page, and it would come at every quarter more pages through a morning (with two
-apps of 5,400 pages each, one came when the bench's pages were still connecting and stopped
-that app for 4-5 s). Per page, the heap grows by what is left behind, but also by what the pages
-come to hold once changes flow: two apps of 5,400 pages still had one walk of 3-4 s each soon
-after start-up in both runs since (tests/bench/README.md, session 10).
+0.6 ms per open page, and it would come at every quarter more pages through a morning. The
+baseline is taken only once the open pages stayed about as many from one count to the next:
+two apps of 5,400 pages each measured 1,690 blocks a page while pages were still connecting and
+2,295 a minute later, when all had connected and the changes flowed, and each walked everything
+for 3.5-3.9 s (tests/bench/README.md, session 11). And a burst of work has passed by the next
+count, while what cycles left behind is still there: growth counts only at two counts in a row.
 
 The heap is measured by ``sys.getallocatedblocks``, which reads a counter per 16 KB pool (under
 a millisecond for a gigabyte), not by counting the frozen objects: ``gc.get_freeze_count``
@@ -36,12 +37,16 @@ would stay frozen until the next walk.
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+log = logging.getLogger(__name__)
+
 GROWTH = 1.25  # the heap per page, against that after the last walk of everything
+STEADY, STEADY_AT_LEAST = 0.1, 10  # open pages changed by at most this much from one count on
 COUNT_EVERY_S = 60.0
 WALK_AT_LEAST_EVERY_S = 3600.0
 
@@ -69,7 +74,9 @@ class FrozenSurvivors:
         self._heap = heap
         self._pages = pages
         self._last_walk = self._last_count = clock()
-        self._after_walk: float | None = None  # the heap per page once the last walk was frozen
+        self._after_walk: float | None = None  # the heap per page the growth is measured from
+        self._counted_pages: int | None = None  # the open pages at the last count
+        self._grown_at_last_count = False
         self._walking = False  # all unfrozen: the next full collection walks everything
         self.freezes = 0
         self.walks = 0
@@ -94,9 +101,18 @@ class FrozenSurvivors:
             self._last_walk = self._last_count = now
             self.walks += 1
             self._freeze_all()
-            self._after_walk = self._heap_per_page()
+            # the new baseline comes at the next count, if the pages stay as many as now
+            self._after_walk, self._counted_pages = None, self._pages()
+            self._grown_at_last_count = False
             return
         if self._walk_due(now):
+            log.info(
+                "walking everything at the next full collection: %.0f blocks per page (%d pages), "
+                "%s after the last walk",
+                self._heap_per_page(),
+                self._pages(),
+                "-" if self._after_walk is None else f"{self._after_walk:.0f}",
+            )
             self._unfreeze()
             self._walking = True
             return
@@ -112,11 +128,21 @@ class FrozenSurvivors:
         if now - self._last_count < self._count_every:
             return False
         self._last_count = now
-        heap = self._heap_per_page()
-        if self._after_walk is None:  # the first count since start-up
-            self._after_walk = heap
+        heap, pages = self._heap_per_page(), self._pages()
+        steady = self._counted_pages is not None and abs(pages - self._counted_pages) <= max(
+            STEADY * self._counted_pages, STEADY_AT_LEAST
+        )
+        self._counted_pages = pages
+        if self._after_walk is None:
+            # The baseline is taken only once as many pages stay open from one count to the
+            # next: pages still connecting hold less than they will once the changes flow.
+            if steady:
+                self._after_walk = heap
             return False
-        return heap > self._after_walk * GROWTH
+        # Two counts in a row: a burst of work passes, what was left behind is still there.
+        grown = heap > self._after_walk * GROWTH
+        confirmed, self._grown_at_last_count = grown and self._grown_at_last_count, grown
+        return confirmed
 
     def _heap_per_page(self) -> float:
         return self._heap() / (self._pages() + 1)
