@@ -12,16 +12,8 @@ from nicegui.events import KeyEventArguments
 
 from components.console_dialogs import confirm
 from components.console_fair import FairPart, open_let_in
-from components.console_rows import (
-    CALL,
-    STATE_COLOURS,
-    Action,
-    WaitingRow,
-    desk_card,
-    use_colours,
-    waiting_look,
-    waiting_row,
-)
+from components.console_list import ConsoleList
+from components.console_rows import CALL, STATE_COLOURS, Action, desk_card, use_colours
 from components.i18n import _, _n
 from components.live import Changes, coalesced
 from components.notices import attempt, succeeds
@@ -65,8 +57,9 @@ def access_changes(user: UserView, subject_id: Callable[[], int]) -> Changes:
 
 
 class Console:
-    """One teacher's console on one queue, following every newer snapshot: the header is drawn
-    again, the desk when who is there changes, and the waiting rows one by one (_render_waiting)."""
+    """One teacher's console on one queue, following every newer snapshot: the header's count
+    changes (the whole header with the queue's state), the desk is drawn again when who is
+    there changes; the browser draws the waiting students itself (ConsoleList)."""
 
     def __init__(self, context: QueuePage, *, user: UserView, access: Changes) -> None:
         self.context = context
@@ -96,9 +89,8 @@ class Console:
             ).classes("text-sm eq-muted")
             self.shortcuts.mark("shortcuts")
             call.props["aria-describedby"] = self.shortcuts.html_id
-            self.waiting = ui.card().classes("w-full gap-1")
-            self.rows: dict[int, WaitingRow] = {}  # by entry, in the order of the card
-            self.nobody: ui.label | None = None
+            self.waiting = ui.element().classes("w-full")
+            self.list: ConsoleList | None = None  # made with the first snapshot
             # Dialogs are made here, outside the parts redrawn on every change of the queue (a
             # dialog is deleted with the element it was made in).
             self.dialogs = ui.element()
@@ -192,32 +184,12 @@ class Console:
                     self.timers.append((timer, entry.called_at.timestamp()))
 
     def _render_waiting(self, snapshot: QueueSnapshot) -> None:
-        # Row by row, keeping what is unchanged: every console of a faculty redrawing every row
-        # on every change took a third of the app's time (tests/bench/README.md).
-        in_line = {entry.id: entry for entry in snapshot.in_line}
-        for entry_id in [i for i in self.rows if i not in in_line]:
-            self.waiting.remove(self.rows.pop(entry_id).element)
-        if in_line and self.nobody is not None:
-            self.waiting.remove(self.nobody)
-            self.nobody = None
+        if self.list is not None:
+            self.list.snapshot = snapshot  # the browser draws it from the broadcast
+            return
         with self.waiting:
-            if not in_line and self.nobody is None:
-                self.nobody = ui.label(_("Nobody is waiting.")).classes("eq-muted")
-                self.nobody.mark("console-empty")
-            for index, entry in enumerate(snapshot.in_line):
-                row = self.rows.get(entry.id)
-                if row is not None and row.look != waiting_look(entry):
-                    self.waiting.remove(row.element)
-                    row = None
-                if row is None:
-                    row = self.rows[entry.id] = waiting_row(
-                        entry,
-                        skip=partial(self._act, queues.skip, entry),
-                        remove=partial(self._confirm_remove, entry),
-                    )
-                row.show_place(entry)
-                if self.waiting.default_slot.children.index(row.element) != index:
-                    row.element.move(target_index=index)
+            self.list = ConsoleList(snapshot, on_skip=self._skip, on_remove=self._remove)
+            self.list.mark("console-list")
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -231,6 +203,24 @@ class Console:
 
     async def _act_on(self, entry: EntryView, action: Action) -> None:
         await self._act(action, entry)
+
+    def _waiting_entry(self, entry_id: int) -> EntryView | None:
+        """The entry the list's button meant, if it still waits (the list may have been behind)."""
+        line = () if self.shown is None else self.shown.in_line
+        entry = next((e for e in line if e.id == entry_id), None)
+        if entry is None:
+            ui.notify(_("That student is no longer waiting."), type="warning", position="top")
+        return entry
+
+    async def _skip(self, entry_id: int) -> None:
+        entry = self._waiting_entry(entry_id)
+        if entry is not None:
+            await self._act(queues.skip, entry)
+
+    def _remove(self, entry_id: int) -> None:
+        entry = self._waiting_entry(entry_id)
+        if entry is not None:
+            self._confirm_remove(entry)
 
     async def _set_state(self, state: QueueState) -> None:
         await succeeds(queues.set_state(self.queue_id, state, actor=self.user))

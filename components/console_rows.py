@@ -1,25 +1,24 @@
-"""What the console draws per student: the card of one at the desk, the row of one waiting; and
-the colours it uses (the theme's, readable on the light page and on the dark one)."""
+"""What the console draws per student at the desk (the browser draws those waiting:
+components/console_list.js), and the colours it uses (the theme's, readable on the light page
+and on the dark one)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from nicegui import ui
 
-from components.a11y import labelled
 from components.avatar import avatar
 from components.i18n import _
 from equeue_ui.services import queues
-from equeue_ui.services.views import EntryStatus, EntryView, QueueState
+from equeue_ui.services.views import EntryView, QueueState
 
 Action = Callable[..., Awaitable[None]]
 
 # The theme's roles (components/theme.py keeps their text at 4.5:1 in light and in dark: dark
 # shades under white text, light tints under dark text); a neutral shade for skip and closed,
 # whose white text reads on it in both.
-CALL, ACCEPT, RETURN, SKIP, FROZEN = "primary", "positive", "warning", "blue-grey-7", "info"
+CALL, ACCEPT, RETURN, SKIP = "primary", "positive", "warning", "blue-grey-7"
 STATE_COLOURS = {
     QueueState.OPEN: "positive",
     QueueState.PAUSED: "warning",
@@ -68,50 +67,3 @@ def desk_card(
             removing.props["color"] = "negative"
             removing.mark("remove")
     return timer
-
-
-@dataclass
-class WaitingRow:
-    """A waiting student's row, kept while they wait: most changes of a queue only move the
-    others' places, which the row then shows without being drawn again."""
-
-    element: ui.row
-    place: ui.label
-    look: tuple[object, ...]  # what the row shows besides the place (waiting_look)
-
-    def show_place(self, entry: EntryView) -> None:
-        self.place.text = _place(entry)
-
-
-def waiting_look(entry: EntryView) -> tuple[object, ...]:
-    """Everything a waiting row draws except the place: when it changes, the row is redrawn."""
-    return (entry.display_name, entry.task_name, entry.status, entry.in_draw)
-
-
-def _place(entry: EntryView) -> str:
-    # A place in the fair start's draw has no number until the draw.
-    return "–" if entry.in_draw else str(entry.position)
-
-
-def waiting_row(
-    entry: EntryView, *, skip: Callable[[], object], remove: Callable[[], None]
-) -> WaitingRow:
-    """A waiting (or frozen) student's row: position, name, task, and two icon buttons."""
-    with ui.row().classes("w-full items-center gap-2 no-wrap").mark("console-entry") as row:
-        place = ui.label(_place(entry)).classes("w-8 text-right tabular-nums shrink-0")
-        with ui.column().classes("grow gap-0 min-w-0"):
-            ui.label(entry.display_name).classes("break-words w-full")
-            if entry.task_name:
-                ui.label(entry.task_name).classes("text-xs eq-muted break-words w-full")
-        if entry.status is EntryStatus.FROZEN:
-            ui.badge(_("frozen"), color=FROZEN).classes("shrink-0")
-        if entry.in_draw:
-            ui.badge(_("in the draw")).props("outline").classes("shrink-0").mark("in-draw")
-        # Icon-only buttons: their names say what and whom, in the reader's language.
-        skipping = ui.button(icon="redo", on_click=skip, color=None).props("flat round dense")
-        skipping.tooltip(_("Skip: to the end of the queue")).mark("skip-entry")
-        labelled(skipping, _("Skip {name}: to the end of the queue", name=entry.display_name))
-        removing = ui.button(icon="close", on_click=remove, color=None).props("flat round dense")
-        removing.classes("text-negative").tooltip(_("Remove")).mark("remove-entry")
-        labelled(removing, _("Remove {name} from the queue", name=entry.display_name))
-    return WaitingRow(row, place, waiting_look(entry))

@@ -84,6 +84,11 @@ async def test_removing_a_student_asks_first_by_name_and_works_by_keyboard(
     await expect(board_next(board, "Елена П.")).to_have_count(0)
     await expect(remove_third).to_have_count(0)
 
+    # The list's skip (drawn by the browser, like the rows) sends her to the end at once.
+    await console.get_by_role("button", name=f"Skip {SECOND}: to the end of the queue").click()
+    await expect(console.locator(".eq-console-entry").last).to_contain_text(SECOND)
+    await expect(console.locator(".eq-console-entry").first).not_to_contain_text(SECOND)
+
     # The desk card's Remove asks too; a click on Cancel keeps the student at the desk.
     await _desk_card(console, AT_THE_DESK).get_by_role("button", name="Remove").click()
     desk_dialog = console.get_by_role("dialog", name=f"Remove {AT_THE_DESK} from the queue?")

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from argon2 import PasswordHasher
 from nicegui import ui
@@ -17,6 +17,7 @@ from nicegui.testing.user import User
 from sqlalchemy.engine import make_url
 
 from components.board import BoardView
+from components.console_list import ConsoleList
 from components.queue_view import JoinOffer, QueueView
 from equeue_ui import demo, runtime
 from equeue_ui.services import accounts, subjects, tasks, workspaces
@@ -180,8 +181,9 @@ def label_texts_within(element: ui.element) -> list[str]:
 def page_text(user: User) -> str:
     """All text and HTML content on the page, for "never shows the data" checks.
 
-    A queue's list is drawn in the browser: what it can show is the JSON it was built with and
-    the snapshot it was last sent, so both count as text on the page.
+    A queue's list (the students' and the console's) is drawn in the browser: what it can show
+    is the JSON it was built with and the snapshot it was last sent, so both count as text on
+    the page.
     """
     parts: list[str] = []
     with user:
@@ -193,7 +195,7 @@ def page_text(user: User) -> str:
             label = element.props.get("label")
             if isinstance(label, str):
                 parts.append(label)
-            if isinstance(element, QueueView):
+            if isinstance(element, QueueView | ConsoleList):
                 parts.append(str(element.props.get("initial", "")))
                 parts.extend(snapshot_texts(element.snapshot))
     return "\n".join(parts)
@@ -367,9 +369,23 @@ def desk_names(user: User) -> list[str]:
     return texts(user, "desk-name")
 
 
+def console_list(user: User) -> ConsoleList:
+    """The console's one browser-drawn list of the waiting."""
+    found = elements(user, ConsoleList, marker="console-list")
+    assert len(found) == 1, f"expected one console list, found {len(found)}"
+    return found[0]
+
+
 def console_names(user: User) -> list[str]:
-    """The console's list of the waiting (and frozen) students, first in the queue first."""
-    return [label_texts_within(row)[1] for row in elements(user, marker="console-entry")]
+    """The console's list of the waiting (and frozen) students, first in the queue first, as
+    its browser was last sent it."""
+    return [entry.display_name for entry in console_list(user).snapshot.in_line]
+
+
+def press_in_console_list(user: User, button: Literal["skip", "remove"], name: str) -> None:
+    """What the browser sends when ``button`` is pressed in the row of the waiting ``name``."""
+    (entry,) = [e for e in console_list(user).snapshot.in_line if e.display_name == name]
+    user.find(kind=ConsoleList, marker="console-list").trigger(button, entry.id)
 
 
 def board_view(user: User) -> BoardView:

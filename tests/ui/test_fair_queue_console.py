@@ -12,6 +12,7 @@ from equeue_ui.services.views import QueueSnapshot, QueueState
 from tests.ui.helpers import (
     DemoWorld,
     account,
+    console_list,
     elements,
     eventually,
     sign_in,
@@ -102,6 +103,10 @@ async def test_the_console_says_when_the_fair_start_is_drawn(user: User, demo: D
     [note] = texts(user, "console-draw-note")
     assert note.startswith("Fair start: the order is drawn at ")
     await queues.let_in(queue_id, actor=leader, user_id=demo.users["student5"])
-    await user.should_see(marker="in-draw")  # no number until the draw
+    # In the draw, so no number until it is made (the browser's list shows "–" for the place).
+    await eventually(
+        lambda: [e.in_draw for e in console_list(user).snapshot.in_line] == [True],
+        what="the student let in, in the draw",
+    )
     user.find(marker="call-next").click()
     await wait_for_notice(user, "The fair start's draw has not been made yet: call after it.")
