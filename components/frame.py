@@ -39,11 +39,13 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
             _user_menu(user, dark, here)
     if user is not None:
         turn_alerts.install(user)
-        # Logged out everywhere or blocked: open pages stop showing anything at once.
-        request = ui.context.client.request
+        # Logged out everywhere or blocked: open pages stop showing anything at once. Only the
+        # session's hash is kept, not the request: that holds the whole finished HTTP exchange
+        # (about 20 KB on each open page; tests/bench/README.md, session 11).
+        own_session = _session_hash(ui.context.client.request)
         on_event(
             SessionsRevoked,
-            lambda e: _ends_this_page(e, request),
+            lambda e: _ends_this_page(e, own_session),
             _to_sign_in,
             about=("user_id", user.id),
         )
@@ -127,18 +129,19 @@ def logout_items() -> None:
         submit_item(_("Log out everywhere"), name="everywhere", value="1").mark("logout-everywhere")
 
 
-def _ends_this_page(event: SessionsRevoked, request: Request | None) -> bool:
-    if _is_own_session(event.kept_session, request):
+def _ends_this_page(event: SessionsRevoked, own_session: str | None) -> bool:
+    """Whether ``event`` ends the session this page was opened with (``own_session``, its
+    token's hash)."""
+    if own_session is None:
+        return event.ended_session is None
+    if event.kept_session == own_session:
         return False
-    return event.ended_session is None or _is_own_session(event.ended_session, request)
+    return event.ended_session is None or event.ended_session == own_session
 
 
-def _is_own_session(kept: str | None, request: Request | None) -> bool:
-    """Whether ``kept`` (a session's token hash) is the session this page was opened with."""
-    if kept is None or request is None:
-        return False
-    token = session.session_token(request)
-    return token is not None and accounts.hash_token(token) == kept
+def _session_hash(request: Request | None) -> str | None:
+    token = session.session_token(request) if request is not None else None
+    return accounts.hash_token(token) if token is not None else None
 
 
 async def _to_sign_in() -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
-from nicegui import app
+from nicegui import Client, app
 from nicegui.app.app import prune_tab_storage
 from nicegui.testing.user import User
 from starlette.requests import Request
@@ -15,7 +16,14 @@ from components import session
 from equeue_ui.services import queues
 from equeue_ui.tuning import open_page_memory
 from equeue_ui.tuning.open_page_memory import DETACHED, detached
-from tests.ui.helpers import DemoWorld, account, entry_names, queue_snapshot_when, sign_in
+from tests.ui.helpers import (
+    DemoWorld,
+    account,
+    entry_names,
+    eventually,
+    queue_snapshot_when,
+    sign_in,
+)
 
 HEAVY_KEYS = ("fastapi_astack", "app", "router", "endpoint", "state")
 
@@ -103,6 +111,54 @@ async def test_an_open_page_keeps_only_a_detached_copy_of_its_request(
     assert DETACHED in request.scope
     assert not set(HEAVY_KEYS) & set(request.scope), sorted(set(HEAVY_KEYS) & set(request.scope))
     assert request.url.path == path
+
+
+@pytest.mark.parametrize(
+    ("username", "path"),
+    [
+        ("student5", "/queues/{queue_id}"),
+        ("student5", "/subjects/{subject_id}"),
+        ("student5", "/"),
+        ("teacher", "/queues/{queue_id}/console"),
+        ("teacher", "/queues/{queue_id}/board"),
+    ],
+)
+async def test_nothing_on_an_open_page_holds_on_to_the_request_that_loaded_it(
+    user: User, demo: DemoWorld, username: str, path: str
+) -> None:
+    """The frame kept the whole request in a closure (to tell whether "log out everywhere"
+    ends this page's session), and with it the finished HTTP exchange, its middlewares' send
+    wrappers and uvicorn's cycle: about 20 KB on every open page (tests/bench/README.md,
+    session 11)."""
+    subject = demo.open_subject
+    path = path.format(queue_id=subject.queue_id, subject_id=subject.id)
+    if path.endswith("/board"):  # no header there
+        await sign_in(user, username)
+        await user.open(path)
+        await user.should_see(marker="board")
+    else:
+        await sign_in(user, username, path=path)
+        await user.should_see(marker="user-menu")
+    # The page's connection work (joining the queue's room) may still be under way for a moment,
+    # in the handshake's context, which holds the request until that is done.
+    await eventually(lambda: _full_requests_held(path) == 0, what="the request let go")
+
+
+def _full_requests_held(path: str) -> int:
+    """Full (not detached) requests of ``path`` alive other than a page's own: a page that never
+    connected keeps its full request until NiceGUI lets it go (trimming comes with the
+    connection)."""
+    gc.collect()
+    gc.unfreeze()  # the GC policy freezes survivors, and get_objects leaves frozen ones out
+    kept_by_pages = [client._request for client in Client.instances.values()]
+    return sum(
+        1
+        for o in gc.get_objects()
+        if isinstance(o, Request)
+        and DETACHED not in o.scope
+        and o.scope.get("path") == path
+        and not any(o is request for request in kept_by_pages)
+    )
 
 
 async def test_the_detached_request_still_tells_who_is_signed_in(
