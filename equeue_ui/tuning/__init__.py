@@ -17,6 +17,7 @@ from equeue_ui.tuning import (
     engineio_poll,
     frame_fanout,
     light_middleware,
+    light_waits,
     open_page_memory,
     outbox_wait,
     ping_timers,
@@ -46,6 +47,7 @@ PATCHES: tuple[Patch, ...] = (
     closed_tabs.PATCH,
     ping_timers.PATCH,
     socket_reader.PATCH,
+    light_waits.PATCH,
 )
 
 
