@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
-from nicegui import background_tasks, ui
+from nicegui import Client, background_tasks, ui
 
 from equeue_ui import runtime
 
@@ -165,7 +165,7 @@ def on_event(
 
     Pass the same :func:`coalesced` refresh to every subscription that redraws one part.
     """
-    on_each_event(event_type, applies, lambda _event: refresh(), about=about)
+    _subscribe(event_type, applies, refresh, with_event=False, about=about)
 
 
 def on_each_event(
@@ -182,17 +182,48 @@ def on_each_event(
     user's, a queue's): the bus then hands it only those, instead of offering it every event
     of the type that every other open page gets too.
     """
+    _subscribe(event_type, applies, handle, with_event=True, about=about)
+
+
+def _subscribe(
+    event_type: type,
+    applies: Callable[[Any], bool],
+    handle: Callable[..., Awaitable[None]],
+    *,
+    with_event: bool,
+    about: About | None,
+) -> None:
     client = ui.context.client
+    delivery = Delivery(client, event_type, applies, handle, with_event=with_event)
+    client.on_delete(runtime.current().bus.subscribe(event_type, delivery, about=about))
 
-    def deliver(event: Any) -> None:
-        if client.is_deleted or not applies(event):
+
+class Delivery:
+    """Hands an event that applies to one page's handler, in the page's context; as an object of
+    five slots rather than a closure (each open page holds several for hours)."""
+
+    __slots__ = ("applies", "client", "event_type", "handle", "with_event")
+
+    def __init__(
+        self,
+        client: Client,
+        event_type: type,
+        applies: Callable[[Any], bool],
+        handle: Callable[..., Awaitable[None]],
+        *,
+        with_event: bool,
+    ) -> None:
+        self.client = client
+        self.event_type = event_type
+        self.applies = applies
+        self.handle = handle  # given the event, or nothing (a refresh)
+        self.with_event = with_event
+
+    def __call__(self, event: Any) -> None:
+        if self.client.is_deleted or not self.applies(event):
             return
+        background_tasks.create(self._run(event), name=f"page handles {self.event_type.__name__}")
 
-        async def run() -> None:
-            with client:
-                await handle(event)
-
-        background_tasks.create(run(), name=f"page handles {event_type.__name__}")
-
-    stop = runtime.current().bus.subscribe(event_type, deliver, about=about)
-    client.on_delete(stop)
+    async def _run(self, event: Any) -> None:
+        with self.client:
+            await (self.handle(event) if self.with_event else self.handle())

@@ -165,6 +165,32 @@ DomainEvent = (
 Handler = Callable[[Any], Awaitable[None] | None]
 
 
+class Subscription:
+    """One subscription, and what cancels it when called (its own key among the handlers).
+
+    An object of four slots rather than a closure: each open page holds several for hours, and
+    a closure with its cells took about four times the memory (tests/bench/README.md,
+    session 11)."""
+
+    __slots__ = ("_by_value", "_handlers", "_value")
+
+    def __init__(
+        self,
+        handlers: dict[object, Handler],
+        by_value: dict[Hashable, dict[object, Handler]] | None,
+        about: tuple[str, Hashable] | None,
+    ) -> None:
+        self._handlers = handlers
+        self._by_value = by_value
+        self._value = None if about is None else about[1]
+
+    def __call__(self) -> None:
+        handlers, by_value = self._handlers, self._by_value
+        handlers.pop(self, None)
+        if by_value is not None and not handlers and by_value.get(self._value) is handlers:
+            del by_value[self._value]  # pages come and go all day: no empty lists left behind
+
+
 class EventBus:
     """Delivers committed events to subscribers in this process.
 
@@ -176,7 +202,7 @@ class EventBus:
     """
 
     def __init__(self) -> None:
-        # Each subscription's handler under a token of its own, so that unsubscribing is one
+        # Each subscription's handler under the subscription itself, so that unsubscribing is one
         # lookup: with thousands of pages subscribed, a list's remove cost a scan per closed page.
         self._handlers: dict[type, dict[object, Handler]] = defaultdict(dict)
         # event type → field → value → handlers about that value
@@ -189,6 +215,7 @@ class EventBus:
     ) -> Callable[[], None]:
         """Hand ``handler`` every event of the type, or, given ``about=(field, value)``, those
         whose field has that value; returns what unsubscribes it."""
+        by_value: dict[Hashable, dict[object, Handler]] | None = None
         if about is None:
             handlers = self._handlers[event_type]
         else:
@@ -197,15 +224,9 @@ class EventBus:
                 raise ValueError(f"{event_type.__name__} has no field {field_name!r}")
             by_value = self._about[event_type].setdefault(field_name, {})
             handlers = by_value.setdefault(value, {})
-        token = object()
-        handlers[token] = handler
-
-        def unsubscribe() -> None:
-            handlers.pop(token, None)
-            if about is not None and not handlers and by_value.get(value) is handlers:
-                del by_value[value]  # pages come and go all day: no empty lists left behind
-
-        return unsubscribe
+        subscription = Subscription(handlers, by_value, about)
+        handlers[subscription] = handler
+        return subscription
 
     async def publish(self, events: list[Any]) -> None:
         for event in events:
