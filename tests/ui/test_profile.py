@@ -12,7 +12,7 @@ from nicegui import ui
 from nicegui.testing.user import User
 from sqlalchemy import update
 
-from components.frame import _ends_this_page
+from components.frame import _ends_this_page, _session_hash
 from components.session import COOKIE, sign
 from db.models import PasswordResetToken
 from db.models import User as StoredUser
@@ -139,11 +139,15 @@ async def test_a_session_ended_alone_closes_only_that_browsers_pages(user: User)
     ended_mine = SessionsRevoked(1, ended_session=accounts.hash_token(mine))
     ended_other = SessionsRevoked(1, ended_session=accounts.hash_token(other))
     kept_mine = SessionsRevoked(1, kept_session=accounts.hash_token(mine))
-    page = Page(mine)
-    assert _ends_this_page(ended_mine, page)  # type: ignore[arg-type]
-    assert not _ends_this_page(ended_other, page)  # type: ignore[arg-type]
-    assert not _ends_this_page(kept_mine, page)  # type: ignore[arg-type]
-    assert _ends_this_page(SessionsRevoked(1), page)  # type: ignore[arg-type]
+    own = _session_hash(Page(mine))  # type: ignore[arg-type]
+    assert own == accounts.hash_token(mine)  # all the page keeps of its request
+    assert _ends_this_page(ended_mine, own)
+    assert not _ends_this_page(ended_other, own)
+    assert not _ends_this_page(kept_mine, own)
+    assert _ends_this_page(SessionsRevoked(1), own)
+    # a page without a session ends only with everyone's
+    assert _ends_this_page(SessionsRevoked(1), None)
+    assert not _ends_this_page(ended_mine, None)
     # another user's: the frame subscribes about its user only (tests/unit/test_event_bus.py)
 
 
