@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import stat
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,6 +28,10 @@ from db.sqlite_inline import inline_connector
 
 log = logging.getLogger(__name__)
 PRIVATE_FILE_MODE = 0o600
+# A pooled PostgreSQL connection that sat unused this long is pinged before it is handed out:
+# a connection is dropped silently only after minutes of silence (a firewall's or NAT's idle
+# timeout), and a busy pool's connections are back in use within a second.
+PING_AFTER_IDLE_S = 30.0
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
@@ -60,9 +66,9 @@ class Database:
                 hide_parameters=True,
                 pool_size=pool_size,
                 max_overflow=pool_size * 2,
-                pool_pre_ping=True,
                 pool_timeout=60,
             )
+            _replace_dead_connections(self.engine)
             self._write_engine = self.engine
         # PostgreSQL reads run in autocommit: at READ COMMITTED every statement takes its own
         # snapshot anyway, and it spares the BEGIN and ROLLBACK round trips of each page load.
@@ -117,6 +123,32 @@ class Database:
         await self.engine.dispose()
         if self._write_engine is not self.engine:
             await self._write_engine.dispose()
+
+
+def _replace_dead_connections(engine: AsyncEngine) -> None:
+    """Hand out only live PostgreSQL connections, without a round trip on every checkout.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at each checkout, and asyncpg's ping is three round
+    trips (BEGIN, a query, ROLLBACK): on a busy machine that was most of a page load's time
+    (tests/bench/README.md, session 12). A connection the server closed (a restart, a
+    terminated backend) is known to asyncpg at once, so it is checked for free; a ping is
+    left for one that sat idle long enough to have been dropped on the way."""
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if dbapi_connection.driver_connection.is_closed():
+            raise DisconnectionError("the server closed this connection")
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure: the pool opens a fresh connection instead
+            raise DisconnectionError("the connection failed its ping") from error
 
 
 def _sqlite_engine(url: URL, *, echo: bool, begin: str, inline: bool = False) -> AsyncEngine:
