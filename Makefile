@@ -124,3 +124,10 @@ css:
 		@tailwindcss/cli@$(TAILWIND_VERSION) tailwindcss@$(TAILWIND_VERSION)
 	NODE_PATH=$(TAILWIND_DIR)/node_modules $(TAILWIND_DIR)/node_modules/.bin/tailwindcss \
 		-i equeue_ui/static/tailwind.input.css -o equeue_ui/static/tailwind.css --minify
+
+# NiceGUI's Material Icons font cut down to the icons the code names (scripts/cut_icon_font.py),
+# into equeue_ui/static/material-icons.woff2. Commit the result. Run it after naming an icon the
+# code did not use before (tests/unit/test_icon_font.py fails until then).
+.PHONY: icon-font
+icon-font: venv
+	$(VENV)/bin/python scripts/cut_icon_font.py

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from fastapi import Request
 from nicegui import ui
 
-from components import session, theme, turn_alerts
+from components import icon_font, session, theme, turn_alerts
 from components.i18n import _, language
 from components.live import on_event
 from components.notices import attempt
@@ -58,6 +58,7 @@ def frame(title: str, *, user: UserView | None, here: str = "/") -> Iterator[ui.
 def share_assets() -> None:
     """Once per process: what every page needs goes into one shared head, not into each page."""
     theme.install()
+    icon_font.install()
 
 
 def _language_menu(here: str) -> None:

@@ -111,6 +111,41 @@ async def test_the_pages_need_no_in_browser_tailwind(
     assert await title.evaluate("element => getComputedStyle(element).maxWidth") == "180px"
 
 
+async def test_icons_come_from_eequeues_cut_of_the_font_and_are_drawn(
+    browser: Browser, app_server: AppServer
+) -> None:
+    """components/icon_font.py: 17 KB where NiceGUI's whole font is 126 KB, and NiceGUI's is
+    never fetched; an icon is drawn as one glyph, not spelt out as its name."""
+    page = await new_page(browser, app_server, viewport={"width": 360, "height": 740})
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    await page.goto("/login")
+    await connected(page)
+    await page.evaluate("document.fonts.ready")
+    fonts = [url for url in fetched if ".woff2" in url]
+    assert len(fonts) == 1 and re.search(r"/assets/material-icons-[0-9a-f]{16}\.woff2$", fonts[0])
+    icon = page.locator(".q-header .material-icons").first  # the language menu's
+    # Quasar fixes an icon's box at 1em; the text inside it is as wide as what is drawn.
+    drawn = await icon.evaluate(
+        """element => {
+            const range = document.createRange();
+            range.selectNodeContents(element);
+            const size = parseFloat(getComputedStyle(element).fontSize);
+            const faces = [...document.fonts].filter(
+                face => face.family.includes("Material Icons") && face.status === "loaded");
+            return [range.getBoundingClientRect().width, size, faces.length];
+        }"""
+    )
+    width, font_size, faces_loaded = drawn
+    assert faces_loaded == 1 and width <= font_size * 1.1, drawn  # "translate" spelt: 5 times
+    async with httpx.AsyncClient(base_url=app_server.url, headers=BROWSER) as client:
+        font = await client.get(fonts[0])
+    assert font.headers["content-type"] == "font/woff2"
+    assert "content-encoding" not in font.headers  # a font is compressed already
+    assert YEAR in font.headers["cache-control"] and "immutable" in font.headers["cache-control"]
+    assert len(font.content) < 40 * 1024
+
+
 async def test_the_api_event_stream_is_not_compressed_and_its_first_event_comes_at_once(
     browser: Browser, app_server: AppServer
 ) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_FOLDERS = ("equeue_ui", "pages", "components", "db", "migrations")
-OURS = {*APP_FOLDERS, "tests"}
+OURS = {*APP_FOLDERS, "tests", "scripts"}
 
 
 def imported_top_level(folders: tuple[str, ...]) -> set[str]:
@@ -60,8 +60,8 @@ def test_the_app_declares_every_package_it_imports() -> None:
     assert not undeclared(imported_top_level(APP_FOLDERS), declared())
 
 
-def test_the_tests_declare_every_package_they_import() -> None:
-    assert not undeclared(imported_top_level(("tests",)), declared("test"))
+def test_the_tests_and_scripts_declare_every_package_they_import() -> None:
+    assert not undeclared(imported_top_level(("tests", "scripts")), declared("test"))
 
 
 def locked(path: str) -> dict[str, str]:

@@ -39,6 +39,10 @@ REVIEWED = {
     ("components/theme.py", "add_head_html", "tailwind_link"): (
         "the compiled style sheet's address: a fixed path and the hash of a file in the package"
     ),
+    ("components/icon_font.py", "add_head_html", "face"): (
+        "the icon font's face: a fixed rule around its address, a fixed path and the hash of a"
+        " file in the package"
+    ),
 }
 
 
