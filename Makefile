@@ -14,6 +14,7 @@ RATE ?= 2
 DURATION ?= 20
 PROCESSES ?= 1
 LOADERS ?= 0
+LOADER_NICE ?= 0
 RESTART ?= 0
 # TUNING=off: the app without its patches of library internals (equeue_ui/tuning), to compare.
 TUNING ?= on
@@ -92,8 +93,9 @@ test: venv browser
 bench: venv
 	$(VENV)/bin/python -m tests.bench.fanout --viewers $(VIEWERS) --db $(DB) --rate $(RATE) \
 		--duration $(DURATION) --processes $(PROCESSES) --loaders $(LOADERS) \
-		--restart $(RESTART) --tuning $(TUNING) --viewers-kind $(KIND) --queues $(QUEUES) \
-		--arrivals $(ARRIVALS) --soak $(SOAK) --waves $(WAVES) $(BENCH_ARGS)
+		--loader-nice $(LOADER_NICE) --restart $(RESTART) --tuning $(TUNING) \
+		--viewers-kind $(KIND) --queues $(QUEUES) --arrivals $(ARRIVALS) --soak $(SOAK) \
+		--waves $(WAVES) $(BENCH_ARGS)
 
 # The gettext catalogs (equeue_ui/locales): the template extracted from the code, each language's
 # .po brought up to date with it (new texts untranslated, changed ones fuzzy), the .mo compiled.

@@ -78,6 +78,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def cpu_wait_seconds(pid: int) -> float:
+    """How long the process's main thread (the app's event loop) was ready to run but waited
+    for a core, so far: the second figure of ``/proc/<pid>/schedstat``, in nanoseconds."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+
+
 def machine_busy_seconds() -> float:
     """CPU time all processes on the machine used so far (every core, from /proc/stat)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -183,6 +189,9 @@ class AppProcess:
 
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.pid)
+
+    def cpu_wait_seconds(self) -> float:
+        return cpu_wait_seconds(self.pid)
 
     def _wait_healthy(self, timeout: float) -> None:
         assert self.process is not None

@@ -97,6 +97,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of changes")
     parser.add_argument("--processes", type=int, choices=(1, 2), default=1, help="app processes")
     parser.add_argument("--loaders", type=int, default=0, help="load processes (0: auto)")
+    parser.add_argument(
+        "--loader-nice",
+        type=int,
+        default=0,
+        help="run the load processes at this niceness (0-19): the phones and laptops they "
+        "stand for are not on the server's cores, so this shows what the apps do when the "
+        "load takes only the CPU they leave (default 0: an equal share)",
+    )
     parser.add_argument("--restart", type=int, choices=(0, 1), default=0, help="restart test")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of changes not counted")
     parser.add_argument("--grace", type=float, default=10.0, help="wait for the last change")
@@ -175,6 +183,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--viewers, --rate and --duration must be positive")
     if args.queues < 1 or args.queues > args.viewers:
         parser.error("--queues must be between 1 and --viewers")
+    if not 0 <= args.loader_nice <= 19:
+        parser.error("--loader-nice must be between 0 and 19")
     if args.arrivals < 0 or args.soak < 0:
         parser.error("--arrivals and --soak must not be negative")
     if args.operator_pages is None:
@@ -243,6 +253,8 @@ class Measurements:
     all_connected: float = 0.0
     connect_cpu: dict[str, float] = field(default_factory=dict)
     change_cpu: dict[str, float] = field(default_factory=dict)
+    # per app, how long its event loop's thread waited for a core, as % of the changes' span
+    change_cpu_wait: dict[str, float] = field(default_factory=dict)
     loader_cpu: float = 0.0
     others_cpu: float = 0.0  # everything else on the machine during the changes
     load_average: str = ""
@@ -393,6 +405,7 @@ class Bench:
                 kind=args.viewers_kind,
                 token=world.api_token,
                 deflate=args.deflate,
+                nice=args.loader_nice,
             )
             mine, theirs = context.Pipe()
             process = context.Process(
@@ -457,7 +470,7 @@ class Bench:
             m.connected_kb = connected_kb
         # Changes at the set rate, over every queue.
         soak = Sampler(self._memory_sample, SOAK_SAMPLE_INTERVAL) if args.soak else None
-        cpu_before = self._app_cpu()
+        cpu_before, wait_before = self._app_cpu(), self._app_cpu_wait()
         loader_cpu_before = self._loader_cpu()
         machine_before, own_before = machine_busy_seconds(), time.process_time()
         if first:
@@ -484,6 +497,10 @@ class Bench:
         m.change_window = window
         span = window[1] - window_start
         m.change_cpu = self._cpu_share(cpu_before, span)
+        m.change_cpu_wait = {
+            name: (seconds - wait_before[name]) / max(span, 1e-6) * 100
+            for name, seconds in self._app_cpu_wait().items()
+        }
         m.loader_cpu = (self._loader_cpu() - loader_cpu_before) / span * 100
         machine = (machine_busy_seconds() - machine_before) / span * 100
         own = (time.process_time() - own_before) / span * 100
@@ -549,6 +566,9 @@ class Bench:
 
     def _app_cpu(self) -> dict[str, float]:
         return {a.name: a.cpu_seconds() for a in self.apps}
+
+    def _app_cpu_wait(self) -> dict[str, float]:
+        return {a.name: a.cpu_wait_seconds() for a in self.apps}
 
     def _cpu_share(self, before: dict[str, float], seconds: float) -> dict[str, float]:
         now = self._app_cpu()

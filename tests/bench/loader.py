@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import threading
 import time
@@ -66,6 +67,7 @@ class LoaderConfig:
     deflate: bool = False  # viewers offer permessage-deflate, as browsers do
     kind: str = "page"  # "api": students are API clients on the event stream (api_viewer.py)
     token: str = ""  # the API viewers' bearer token
+    nice: int = 0  # added to the load process's niceness (--loader-nice)
 
 
 @dataclass
@@ -118,6 +120,8 @@ class Seat:
 
 
 def loader_main(conn: Connection, config: LoaderConfig) -> None:
+    if config.nice:
+        os.nice(config.nice)
     try:
         import uvloop
 

@@ -272,8 +272,15 @@ class Report:
             for name in self.app_names
         ]
         self.extra["cpu_pct"] = fmt(sum(m.change_cpu.values()), 0)
+        if nice := getattr(self.args, "loader_nice", 0):
+            self.extra["loader_nice"] = str(nice)
+        waits = [f"{name} {m.change_cpu_wait.get(name, 0):.0f} %" for name in self.app_names]
+        for name in self.app_names:
+            self.extra[f"cpu_wait_pct_{name}"] = fmt(m.change_cpu_wait.get(name, 0), 0)
         out = [
             "server CPU (100 % = one core): " + "; ".join(parts),
+            "time each app's event loop was ready to run but waited for a core, during changes"
+            " (/proc/<pid>/schedstat): " + "; ".join(waits),
             f"load processes CPU during changes: {m.loader_cpu:.0f} %; everything else on the"
             f" machine: {m.others_cpu:.0f} % (load average {m.load_average} at the start)",
         ]
