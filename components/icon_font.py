@@ -8,33 +8,25 @@ The face is declared outside every cascade layer, after NiceGUI's (``fonts.css``
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
 from pathlib import Path
 
-from fastapi.responses import Response
-from nicegui import Client, app, ui
+from nicegui import Client, ui
 
-from components.theme import IMMUTABLE
+from components import hashed_files
 
 FONT = Path(__file__).resolve().parents[1] / "equeue_ui" / "static" / "material-icons.woff2"
 
 
 def install() -> None:
     """Once per process: the font's route and its face in the head every page shares."""
-    url, font = served_font()
-    if not any(getattr(route, "path", None) == url for route in app.routes):
-        app.add_api_route(url, lambda: _font_response(font), include_in_schema=False)
-    face = font_face(url)
+    face = font_face(hashed_files.serve(FONT, "material-icons", "font/woff2"))
     if face not in Client.shared_head_html:  # setup() runs many times in the tests
         ui.add_head_html(face, shared=True)
 
 
-@cache
 def served_font() -> tuple[str, bytes]:
     """The font and the address it is served at (its content's hash: cached for good)."""
-    font = FONT.read_bytes()
-    return f"/assets/material-icons-{hashlib.sha256(font).hexdigest()[:16]}.woff2", font
+    return hashed_files.hashed(FONT, "material-icons")
 
 
 def font_face(url: str) -> str:
@@ -44,7 +36,3 @@ def font_face(url: str) -> str:
         '<style>@font-face{font-family:"Material Icons";font-style:normal;font-weight:400;'
         f'font-display:block;src:url({url}) format("woff2")}}</style>'
     )
-
-
-def _font_response(font: bytes) -> Response:
-    return Response(font, media_type="font/woff2", headers={"Cache-Control": IMMUTABLE})

@@ -24,19 +24,17 @@ layer: an important rule outside every layer loses to Quasar's, whatever its spe
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
 from pathlib import Path
 
-from fastapi.responses import Response
-from nicegui import Client, app, ui
+from nicegui import Client, ui
+
+from components import hashed_files
 
 # Tailwind's classes, compiled ahead of time (`make css`; equeue_ui/static/tailwind.input.css),
 # instead of NiceGUI's in-browser compiler (68 KB of script run on every page load, slow on a
 # phone: tests/bench/weak_phone.py). The app runs with ``tailwind=False`` (equeue_ui/app.py).
 TAILWIND_CSS = Path(__file__).resolve().parents[1] / "equeue_ui" / "static" / "tailwind.css"
-# Its address names its content, so browsers keep it for good and a new build gets a new one.
-IMMUTABLE = "public, max-age=31536000, immutable"
+# Served at an address that names its content (hashed_files): kept by browsers for good.
 
 THEME_CSS = """
 body {
@@ -109,9 +107,7 @@ body:has(#popup[aria-hidden="false"]) .q-page-container { padding-bottom: 2.5rem
 
 def install() -> None:
     """Once per process: into the head every page shares."""
-    url, css = compiled_tailwind()
-    if not any(getattr(route, "path", None) == url for route in app.routes):
-        app.add_api_route(url, lambda: _css_response(css), include_in_schema=False)
+    url = hashed_files.serve(TAILWIND_CSS, "tailwind", "text/css")
     tailwind_link = f'<link rel="stylesheet" href="{url}">'
     if tailwind_link not in Client.shared_head_html:  # setup() runs many times in the tests
         ui.add_head_html(tailwind_link, shared=True)
@@ -119,12 +115,6 @@ def install() -> None:
         ui.add_css(THEME_CSS, shared=True)
 
 
-@cache
 def compiled_tailwind() -> tuple[str, bytes]:
     """The compiled Tailwind style sheet and the address it is served at."""
-    css = TAILWIND_CSS.read_bytes()
-    return f"/assets/tailwind-{hashlib.sha256(css).hexdigest()[:16]}.css", css
-
-
-def _css_response(css: bytes) -> Response:
-    return Response(css, media_type="text/css", headers={"Cache-Control": IMMUTABLE})
+    return hashed_files.hashed(TAILWIND_CSS, "tailwind")

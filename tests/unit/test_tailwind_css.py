@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nicegui
 
-from components import theme
+from components import hashed_files, theme
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("pages", "components", "equeue_ui")
@@ -62,7 +62,7 @@ def test_the_compiled_sheet_is_served_under_an_address_that_names_its_content() 
     url, css = theme.compiled_tailwind()
     assert css.startswith(b"/*! tailwindcss v4"), "equeue_ui/static/tailwind.css: run `make css`"
     assert re.fullmatch(r"/assets/tailwind-[0-9a-f]{16}\.css", url)
-    assert theme.IMMUTABLE.endswith("immutable")
+    assert hashed_files.IMMUTABLE.endswith("immutable")
 
 
 def test_the_compiled_sheet_knows_the_dark_mode_of_quasar() -> None:
