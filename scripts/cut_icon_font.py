@@ -28,10 +28,21 @@ from fontTools.ttLib import TTFont
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "equeue_ui" / "static" / "material-icons.woff2"
 NICEGUI = Path(nicegui.__file__).parent
-SOURCE_FONT = NICEGUI / "static" / "fonts" / "0c19a63c7528cc1a.woff2"  # fonts.css: Material Icons
 QUASAR = NICEGUI / "static" / "quasar.umd.prod.js"
 OUR_SOURCES = ("components", "pages", "equeue_ui")
 QUOTED_WORD = re.compile(r"""["'`]([a-z0-9_]+)["'`]""")
+
+
+def _nicegui_font() -> Path:
+    """NiceGUI's Material Icons file, as its ``fonts.css`` names it (the name is a hash)."""
+    fonts_css = (NICEGUI / "static" / "fonts.css").read_text(encoding="utf-8")
+    face = re.search(r'font-family: "Material Icons";[^}]*?src: url\(([^)]+)\)', fonts_css)
+    if face is None:
+        raise RuntimeError(f"no Material Icons face in {NICEGUI / 'static' / 'fonts.css'}")
+    return NICEGUI / "static" / face.group(1)
+
+
+SOURCE_FONT = _nicegui_font()
 
 
 def ligatures(font: TTFont) -> dict[str, str]:
