@@ -497,10 +497,7 @@ class Bench:
         m.change_window = window
         span = window[1] - window_start
         m.change_cpu = self._cpu_share(cpu_before, span)
-        m.change_cpu_wait = {
-            name: (seconds - wait_before[name]) / max(span, 1e-6) * 100
-            for name, seconds in self._app_cpu_wait().items()
-        }
+        m.change_cpu_wait = _share(wait_before, self._app_cpu_wait(), span)
         m.loader_cpu = (self._loader_cpu() - loader_cpu_before) / span * 100
         machine = (machine_busy_seconds() - machine_before) / span * 100
         own = (time.process_time() - own_before) / span * 100
@@ -571,8 +568,7 @@ class Bench:
         return {a.name: a.cpu_wait_seconds() for a in self.apps}
 
     def _cpu_share(self, before: dict[str, float], seconds: float) -> dict[str, float]:
-        now = self._app_cpu()
-        return {name: (now[name] - before[name]) / max(seconds, 1e-6) * 100 for name in now}
+        return _share(before, self._app_cpu(), seconds)
 
     def _loader_cpu(self) -> float:
         total = 0.0
@@ -603,6 +599,11 @@ class Bench:
             print(f"data and logs kept in {self.data_dir}")
         else:
             shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def _share(before: dict[str, float], now: dict[str, float], seconds: float) -> dict[str, float]:
+    """Per app, the seconds counted since ``before`` as % of ``seconds`` (100 % = one core)."""
+    return {name: (now[name] - before[name]) / max(seconds, 1e-6) * 100 for name in now}
 
 
 def page_path(role: str, world: BenchWorld, queue: int) -> str:
