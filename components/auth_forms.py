@@ -1,4 +1,6 @@
-"""Sign-in and registration forms; a successful sign-in continues to `/auth/complete`."""
+"""The registration form; a successful registration signs in and continues to `/auth/complete`.
+
+The sign-in page is plain HTML (components/sign_in_page.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,10 @@ from urllib.parse import quote
 
 from nicegui import ui
 
-from components.ecourses_panel import sign_in_hint
 from components.i18n import _
 from components.notices import attempt
 from components.session import Browser
-from equeue_ui.services import accounts, ecourses_accounts
+from equeue_ui.services import accounts
 
 
 def _form(submit: Callable[[], Awaitable[None]]) -> ui.element:
@@ -32,102 +33,6 @@ def _submit_button(text: str) -> ui.button:
 
 def _complete(ticket: str, next_path: str) -> None:
     ui.navigate.to(f"/auth/complete?ticket={quote(ticket)}&next={quote(next_path, safe='')}")
-
-
-def sign_in_form(*, next_path: str, browser: Browser, can_register: bool) -> None:
-    async def submit() -> None:
-        if not button.enabled:  # Enter pressed again while signing in
-            return
-        if not username.value.strip() or not password.value:
-            ui.notify(_("Enter your username and password."), type="warning", position="top")
-            return
-        button.disable()
-        try:
-            ticket = await attempt(
-                accounts.sign_in(
-                    username.value,
-                    password.value,
-                    binding=browser.binding,
-                    address=browser.address,
-                    device=browser.device,
-                )
-            )
-        finally:
-            button.enable()
-        if ticket is None:
-            password.set_value("")
-            return
-        _complete(ticket, next_path)
-
-    with ui.card().classes("w-full max-w-sm mx-auto").mark("sign-in-card"):
-        ui.label(_("Sign in")).classes("text-h6")
-        form = _form(submit).mark("sign-in-form")
-        with form:
-            username = (
-                ui.input(_("Username"))
-                .props("autocomplete=username autofocus")
-                .classes("w-full")
-                .mark("username")
-            )
-            password = (
-                ui.input(_("Password"), password=True, password_toggle_button=True)
-                .props("autocomplete=current-password")
-                .classes("w-full")
-                .mark("password")
-            )
-            button = _submit_button(_("Sign in")).classes("w-full").mark("sign-in")
-        if can_register:
-            with ui.row().classes("w-full justify-center text-sm"):
-                ui.label(_("No account yet?"))
-                ui.link(_("Register"), f"/register?next={quote(next_path, safe='')}").mark(
-                    "to-register"
-                )
-
-
-def ecourses_sign_in_form(*, next_path: str, browser: Browser, host: str) -> None:
-    """Sign in with the eCourses (Moodle) username and password: the app asks eCourses (at
-    ``host``, named in the hint)."""
-
-    async def submit() -> None:
-        if not username.value.strip() or not password.value:
-            ui.notify(_("Enter your eCourses username and password."), type="warning")
-            return
-        button.props("loading")
-        try:
-            ticket = await attempt(
-                ecourses_accounts.sign_in_with_ecourses(
-                    username.value, password.value, binding=browser.binding, address=browser.address
-                )
-            )
-        finally:
-            button.props(remove="loading")
-        if ticket is None:
-            password.set_value("")
-            return
-        _complete(ticket, next_path)
-
-    with ui.card().classes("w-full max-w-sm mx-auto").mark("ecourses-card"):
-        ui.label(_("Sign in with eCourses")).classes("text-h6")
-        ui.label(sign_in_hint(host)).classes("text-sm eq-muted")
-        with _form(submit).mark("ecourses-form"):
-            username = (
-                ui.input(_("eCourses username"))
-                .props("autocomplete=username")
-                .classes("w-full")
-                .mark("ecourses-username")
-            )
-            password = (
-                ui.input(_("eCourses password"), password=True, password_toggle_button=True)
-                .props("autocomplete=current-password")
-                .classes("w-full")
-                .mark("ecourses-password")
-            )
-            button = (
-                _submit_button(_("Sign in with eCourses"))
-                .classes("w-full")
-                .props("outline")
-                .mark("ecourses-sign-in")
-            )
 
 
 def register_form(*, next_path: str, browser: Browser) -> None:

@@ -21,6 +21,7 @@ from components.i18n import _, language
 from components.notices import attempt
 from equeue_ui.ecourses.errors import EcoursesTokenExpired
 from equeue_ui.errors import DomainError
+from equeue_ui.i18n import Msg, msg
 from equeue_ui.services import ecourses_accounts, site
 from equeue_ui.services.ecourses_accounts import EcoursesAccountTaken
 from equeue_ui.services.views import UserView
@@ -158,7 +159,11 @@ def connect_form(
 
 def sign_in_hint(host: str) -> str:
     """ "Use your eCourses (e.sfu-kras.ru) username and password", naming the configured site."""
-    return _("Use your eCourses ({host}) username and password.", host=host)
+    return sign_in_hint_message(host).render(language())
+
+
+def sign_in_hint_message(host: str) -> Msg:
+    return msg("Use your eCourses ({host}) username and password.", host=host)
 
 
 async def ecourses_host() -> str:

@@ -12,14 +12,14 @@ from equeue_ui import i18n
 
 _KEY = "language"
 # NiceGUI's (and Quasar's) names of our languages.
-_PAGE_LANGUAGES: dict[str, Language] = {"ru": "ru", "en": "en-US"}
+PAGE_LANGUAGES: dict[str, Language] = {"ru": "ru", "en": "en-US"}
 
 
 def set_language(language: str | None) -> str:
     """The reader's language for this client: our texts, and the page's own (below)."""
     chosen = i18n.normalize_language(language)
     app.storage.client[_KEY] = chosen
-    _set_page_language(_PAGE_LANGUAGES[chosen])
+    _set_page_language(PAGE_LANGUAGES[chosen])
     return chosen
 
 

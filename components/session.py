@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, Signer
 
 from components.i18n import set_language
 from equeue_ui import browser_guard, runtime
+from equeue_ui.i18n import normalize_language
 from equeue_ui.services import accounts, site
 from equeue_ui.services.sign_in_throttle import TrustedDevice
 from equeue_ui.services.views import UserView
@@ -146,6 +147,14 @@ async def current_user(request: Request) -> UserView | None:
     # Only readers who chose nothing cost a read of the site's default (a site admin's setting).
     set_language(chosen or await site.default_language())
     return user
+
+
+async def reader_language(request: Request) -> str:
+    """The language a plain HTTP answer (not a NiceGUI page) is written in, chosen as the pages
+    choose theirs: the account's, else the language cookie, else the site's default."""
+    user = await accounts.user_for_session(session_token(request))
+    chosen = user.language if user and user.language else request.cookies.get(LANGUAGE_COOKIE)
+    return normalize_language(chosen or await site.default_language())
 
 
 def login_redirect(request: Request) -> RedirectResponse:

@@ -8,7 +8,8 @@
   the load benchmark are not affected. State changes are never plain GETs, so this covers
   forms (log out, language) and NiceGUI's uploads alike.
 - **A sign-in cookie.** Page loads of a browser without one get a random, HttpOnly,
-  SameSite=Strict ``equeue_sign_in`` cookie. A sign-in ticket is bound to it, so a link to
+  SameSite=Strict ``equeue_sign_in`` cookie (and so does the refusal of a sign-in posted
+  without one, so that the next attempt has it). A sign-in ticket is bound to it, so a link to
   ``/auth/complete`` made in one browser cannot sign another one in (login CSRF): another
   site's link never carries a Strict cookie, and it cannot read or set this one.
 """
@@ -29,6 +30,7 @@ from equeue_ui.i18n import msg, translate
 
 SIGN_IN_COOKIE = "equeue_sign_in"
 SIGN_IN_STATE = "sign_in_binding"
+SIGN_IN_PATH = "/auth/sign-in"  # the sign-in page's forms post here (pages/auth.py)
 SIGN_IN_COOKIE_MAX_AGE = 24 * 3600
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SAME_SITE_FETCHES = frozenset({"same-origin", "none"})
@@ -90,11 +92,13 @@ class SignInCookie:
         self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or scope["path"].startswith(_NO_PAGE_PREFIXES)
-        ):
+        if scope["type"] != "http" or scope["path"].startswith(_NO_PAGE_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        page_load = scope["method"] == "GET"
+        # A sign-in posted without the cookie (it expired while the page was open) is refused,
+        # but the page that says so brings a new one: the next attempt then goes through.
+        if not page_load and scope["path"] != SIGN_IN_PATH:
             await self.app(scope, receive, send)
             return
         cookies = cookie_parser(Headers(scope=scope).get("cookie", ""))
@@ -102,7 +106,8 @@ class SignInCookie:
             await self.app(scope, receive, send)
             return
         value = secrets.token_urlsafe(24)
-        scope.setdefault("state", {})[SIGN_IN_STATE] = value
+        if page_load:  # a post proves nothing with a cookie made for its own answer
+            scope.setdefault("state", {})[SIGN_IN_STATE] = value
         cookie = (
             f"{SIGN_IN_COOKIE}={value}; Max-Age={SIGN_IN_COOKIE_MAX_AGE}; Path=/; HttpOnly; "
             "SameSite=Strict" + ("; Secure" if self.secure(scope) else "")

@@ -5,20 +5,37 @@ and completing a sign-in works only in the browser that typed the password."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+from urllib.parse import quote
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
+from starlette.datastructures import FormData
 
-from components import session
-from components.auth_forms import ecourses_sign_in_form, register_form, sign_in_form
+from components import session, sign_in_page
+from components.auth_forms import register_form
 from components.ecourses_panel import ecourses_host
 from components.frame import frame, logout_items
-from components.i18n import _, language
+from components.i18n import _
+from components.sign_in_page import ECOURSES, PASSWORD
 from equeue_ui import browser_guard
-from equeue_ui.errors import DomainError
-from equeue_ui.i18n import LANGUAGES, msg
-from equeue_ui.services import accounts, site
+from equeue_ui.ecourses.errors import (
+    EcoursesBadAnswer,
+    EcoursesMaintenance,
+    EcoursesServiceUnavailable,
+    EcoursesTimeout,
+    EcoursesUnreachable,
+)
+from equeue_ui.errors import DomainError, ForbiddenError, RateLimitedError, invalid
+from equeue_ui.i18n import LANGUAGES, Msg, msg
+from equeue_ui.services import accounts, ecourses_accounts, site
+from equeue_ui.services.accounts import SignedIn
+from pages import web_app
 from pages.guard import page_at
+
+log = logging.getLogger(__name__)
 
 # Why the sign-in page was shown again (`/login?notice=…`).
 NOTICES = {
@@ -26,16 +43,49 @@ NOTICES = {
     "other-browser": accounts.OTHER_BROWSER,
     "deleted": msg("Your account was deleted, and you are signed out."),
 }
+UNEXPECTED = msg("Something went wrong. Please try again.")
+ECOURSES_DOWN = (
+    EcoursesUnreachable,
+    EcoursesTimeout,
+    EcoursesMaintenance,
+    EcoursesServiceUnavailable,
+    EcoursesBadAnswer,
+)
 
 
 def register() -> None:
-    @page_at("/login")
-    async def login_page(request: Request, next: str = "/") -> Response | None:
-        if await session.current_user(request) is not None:
-            return RedirectResponse(session.safe_next(next), status_code=303)
-        with frame(_("Sign in"), user=None, here=request.url.path):
-            await sign_in_section(request, session.safe_next(next))
-        return None
+    @app.get("/login", include_in_schema=False)
+    async def login_page(request: Request, next: str = "/", notice: str = "") -> Response:
+        next_path = session.safe_next(next)
+        if await accounts.user_for_session(session.session_token(request)) is not None:
+            return RedirectResponse(next_path, status_code=303)
+        shown = NOTICES.get(notice)
+        if shown is None and request.query_params.get("expired"):
+            shown = NOTICES["expired"]
+        return await sign_in_response(request, next_path, notice=shown)
+
+    @app.post(browser_guard.SIGN_IN_PATH, include_in_schema=False)
+    async def sign_in(request: Request) -> Response:
+        """Either form of the sign-in page: a password of this site's, or of eCourses'."""
+        form = await request.form()
+        method = ECOURSES if _field(form, "method") == ECOURSES else PASSWORD
+        username, password = _field(form, "username"), _field(form, "password")
+        next_path = session.safe_next(_field(form, "next") or "/")
+        language = await session.reader_language(request)
+        try:
+            signed_in = await _sign_in(request, method, username, password)
+        except DomainError as error:
+            refusal, status = error.render(language), _refusal_status(error)
+        except Exception:
+            log.exception("unexpected failure while signing in")
+            refusal, status = UNEXPECTED.render(language), 503
+        else:
+            return _with_session(request, signed_in, next_path)
+        page = await _sign_in_page(language, next_path)
+        return sign_in_page.response(
+            replace(page, error=refusal, error_form=method, username=username),
+            status_code=status,
+        )
 
     @page_at("/register")
     async def register_page(request: Request, next: str = "/") -> Response | None:
@@ -61,11 +111,7 @@ def register() -> None:
         except DomainError as error:
             notice = "other-browser" if error.message == accounts.OTHER_BROWSER else "expired"
             return RedirectResponse(f"/login?notice={notice}", status_code=303)
-        response = RedirectResponse(session.safe_next(next), status_code=303)
-        secure = browser_guard.is_https(request.scope)
-        session.set_session_cookie(response, signed_in.token, secure=secure)
-        session.set_device_cookie(response, signed_in.user.id, secure=secure)
-        return response
+        return _with_session(request, signed_in, session.safe_next(next))
 
     @page_at("/auth/logout")
     async def logout_page(request: Request) -> Response | None:
@@ -110,17 +156,77 @@ def register() -> None:
         return response
 
 
-async def sign_in_section(request: Request, next_path: str) -> None:
-    notice = NOTICES.get(request.query_params.get("notice", ""))
-    if notice is None and request.query_params.get("expired"):
-        notice = NOTICES["expired"]
-    if notice is not None:
-        ui.label(notice.render(language())).classes("text-warning text-center w-full").mark(
-            "sign-in-notice"
-        )
+async def _sign_in(request: Request, method: str, username: str, password: str) -> SignedIn:
     browser = session.browser(request)
-    sign_in_form(
-        next_path=next_path, browser=browser, can_register=await site.is_registration_open()
+    if method == ECOURSES:
+        ticket = await ecourses_accounts.sign_in_with_ecourses(
+            username, password, binding=browser.binding, address=browser.address
+        )
+    else:
+        if not username.strip() or not password:
+            raise invalid("Enter your username and password.")
+        ticket = await accounts.sign_in(
+            username,
+            password,
+            binding=browser.binding,
+            address=browser.address,
+            device=browser.device,
+        )
+    # The ticket is bound to this browser's sign-in cookie, which this request carried.
+    return await accounts.redeem_ticket(
+        ticket,
+        binding=browser.binding,
+        address=browser.address,
+        user_agent=request.headers.get("user-agent", ""),
     )
-    if (await site.ecourses_config()).enabled:
-        ecourses_sign_in_form(next_path=next_path, browser=browser, host=await ecourses_host())
+
+
+def _with_session(request: Request, signed_in: SignedIn, next_path: str) -> Response:
+    response = RedirectResponse(next_path, status_code=303)
+    secure = browser_guard.is_https(request.scope)
+    session.set_session_cookie(response, signed_in.token, secure=secure)
+    session.set_device_cookie(response, signed_in.user.id, secure=secure)
+    return response
+
+
+async def sign_in_response(
+    request: Request, next_path: str, *, notice: Msg | None = None, welcome: bool = False
+) -> Response:
+    """The sign-in page for a visitor; ``welcome``: at the start page, saying what eQueue is."""
+    language = await session.reader_language(request)
+    page = await _sign_in_page(language, next_path)
+    return sign_in_page.response(
+        replace(
+            page,
+            notice=notice.render(language) if notice is not None else None,
+            welcome=welcome,
+            here="/" if welcome else page.here,
+        )
+    )
+
+
+async def _sign_in_page(language: str, next_path: str) -> sign_in_page.SignInPage:
+    ecourses = (await site.ecourses_config()).enabled
+    return sign_in_page.SignInPage(
+        language=language,
+        next_path=next_path,
+        can_register=await site.is_registration_open(),
+        ecourses_host=await ecourses_host() if ecourses else None,
+        here="/login" if next_path == "/" else f"/login?next={quote(next_path, safe='')}",
+        head=web_app.HEAD_HTML,
+    )
+
+
+def _refusal_status(error: DomainError) -> int:
+    if isinstance(error, RateLimitedError):
+        return 429
+    if isinstance(error, ForbiddenError):
+        return 403
+    if isinstance(error, ECOURSES_DOWN):
+        return 503  # nothing the visitor did: eCourses could not check the password
+    return 400
+
+
+def _field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""

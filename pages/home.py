@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.responses import Response
 from nicegui import ui
 
 from components import session
@@ -14,21 +15,16 @@ from equeue_ui.errors import DomainError
 from equeue_ui.events import GroupsChanged, MembershipChanged, UserChanged, WorkspaceChanged
 from equeue_ui.services import accounts, groups, workspaces
 from equeue_ui.services.views import GroupView, MemberStatus
-from pages.auth import sign_in_section
+from pages.auth import sign_in_response
 from pages.guard import page_at
 
 
 def register() -> None:
     @page_at("/")
-    async def home_page(request: Request) -> None:
+    async def home_page(request: Request) -> Response | None:
         user = await session.current_user(request)
         if user is None:
-            with frame(_("Sign in"), user=None, here="/"):
-                ui.label(_("Live queues for handing in lab work.")).classes(
-                    "text-center w-full eq-muted"
-                )
-                await sign_in_section(request, "/")
-            return
+            return await sign_in_response(request, "/", welcome=True)
         with frame(_("Home"), user=user, here="/"):
             ui.label(_("Signed in as {name}", name=user.display_name)).classes("text-h6").mark(
                 "welcome"
@@ -96,6 +92,7 @@ def register() -> None:
 
             await listing()
             listing_changes.refresh_with(coalesced(listing.refresh))
+        return None
 
 
 def _group_row(group: GroupView | None) -> None:

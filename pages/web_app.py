@@ -17,10 +17,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from nicegui import Client, app, ui
 
-from components.session import LANGUAGE_COOKIE, session_token
-from equeue_ui import i18n
+from components import session
 from equeue_ui.i18n import msg
-from equeue_ui.services import accounts, site
 
 STATIC = Path(__file__).resolve().parents[1] / "equeue_ui" / "static"
 ICONS_URL = "/icons"
@@ -52,13 +50,6 @@ DESCRIPTION = msg("Live queues for handing in lab work")
 OFFLINE_TITLE = msg("No connection")
 OFFLINE_TEXT = msg("eQueue cannot be reached right now. Check the connection and try again.")
 OFFLINE_RETRY = msg("Try again")
-
-
-async def reader_language(request: Request) -> str:
-    """The language a plain HTTP answer is written in, chosen as the pages choose theirs."""
-    user = await accounts.user_for_session(session_token(request))
-    chosen = user.language if user and user.language else request.cookies.get(LANGUAGE_COOKIE)
-    return i18n.normalize_language(chosen or await site.default_language())
 
 
 def manifest(language: str) -> dict[str, object]:
@@ -131,7 +122,7 @@ def register() -> None:
 
     @app.get("/manifest.webmanifest", include_in_schema=False)
     async def web_manifest(request: Request) -> JSONResponse:
-        language = await reader_language(request)
+        language = await session.reader_language(request)
         return JSONResponse(
             manifest(language),
             media_type="application/manifest+json",
@@ -150,7 +141,7 @@ def register() -> None:
 
     @app.get("/offline", include_in_schema=False)
     async def offline(request: Request) -> HTMLResponse:
-        language = await reader_language(request)
+        language = await session.reader_language(request)
         return HTMLResponse(
             offline_page(language),
             # The worker compares it with the pages' language (equeue_ui/static/sw.js).

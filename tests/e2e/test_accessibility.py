@@ -47,6 +47,9 @@ WORKSPACE = "Осенний семестр 2026"
 SUBJECT = "Алгоритмы и структуры данных"
 FAIR_SUBJECT = "Операционные системы"  # the demo's queue that asks for the presence code
 ADMIN_PASSWORD = "admin12345"  # equeue_ui/demo.py
+# The plain sign-in page's background in each theme (equeue_ui/static/sign_in.css), the same as
+# the NiceGUI pages' (components/theme.py).
+PAGE_BACKGROUND = {"light": "rgb(250, 250, 250)", "dark": "rgb(23, 23, 23)"}
 WIDTHS = (360, 1280)
 Theme = Literal["light", "dark"]
 THEMES: tuple[Theme, ...] = ("dark", "light")
@@ -72,16 +75,22 @@ SETTLED_JS = """() => new Promise(resolve => {
 
 @dataclass(frozen=True)
 class View:
-    """A page as one person sees it; ``tabs`` are clicked in turn, each checked."""
+    """A page as one person sees it; ``tabs`` are clicked in turn, each checked. A ``plain``
+    page is server-rendered HTML, not a NiceGUI one: no live connection, and its theme follows
+    the system's by CSS alone (components/sign_in_page.py)."""
 
     name: str
     who: str | None
     path: str
     tabs: tuple[str, ...] = ()
+    plain: bool = False
 
 
 VIEWS = (
-    View("sign-in", None, "/login"),
+    View("sign-in", None, "/login", plain=True),
+    # The same plain page with the start page's welcome line, and with a notice in its colour.
+    View("start-visitor", None, "/", plain=True),
+    View("sign-in-notice", None, "/login?notice=expired", plain=True),
     View("registration", None, "/register"),
     View("home", "student2", "/"),
     View("home-newcomer", "newcomer", "/"),
@@ -247,18 +256,20 @@ async def test_no_serious_accessibility_problem_in_light_and_dark_on_phone_and_d
 ) -> None:
     problems: list[str] = []
     # Loaded as on a dark system; the system then turns light and dark again under the open
-    # page (Quasar follows it live), which checks both themes without loading the page twice.
+    # page (Quasar, or the plain page's CSS, follows it live), which checks both themes without
+    # loading the page twice.
     context = await site.context(view.who, "dark")
     try:
         page = await context.new_page()
         await page.goto(view.path.format(**site.ids))
-        await connected(page)
+        if not view.plain:
+            await connected(page)
         for tab in (None, *view.tabs):
             if tab is not None:
                 await page.get_by_role("tab", name=re.compile(re.escape(tab))).click()
             for theme in THEMES if tab is None else THEMES[::-1]:
                 await page.emulate_media(color_scheme=theme)
-                await expect(page.locator("body.body--dark")).to_have_count(int(theme == "dark"))
+                await _shows_theme(page, theme, plain=view.plain)
                 problems += await _check(
                     page, f"{view.name} {theme}" + (f" ({tab})" if tab else "")
                 )
@@ -305,6 +316,16 @@ async def test_a_person_who_chose_dark_mode_gets_readable_pages_on_a_light_syste
     finally:
         await context.close()
     assert not problems, "\n\n".join(problems)
+
+
+async def _shows_theme(page: Page, theme: Theme, *, plain: bool) -> None:
+    """Wait until the page shows ``theme``: Quasar marks the body of a NiceGUI page; a plain
+    page has no such mark, and its background tells which of its style sheet's themes applies."""
+    if plain:
+        body = page.locator("body")
+        await expect(body).to_have_css("background-color", PAGE_BACKGROUND[theme])
+    else:
+        await expect(page.locator("body.body--dark")).to_have_count(int(theme == "dark"))
 
 
 async def _check(page: Page, what: str) -> list[str]:

@@ -49,6 +49,9 @@ async def test_versioned_files_are_cached_for_good_and_the_apps_own_are_asked_fo
 ) -> None:
     async with httpx.AsyncClient(base_url=app_server.url, headers=GZIP) as client:
         page = (await client.get("/login")).text
+        # The sign-in page's own files, and the framework's it fetches ahead for the next page.
+        own_style = await client.get(_asset(page, r"/assets/sign-in-[0-9a-f]+\.css"))
+        own_script = await client.get(_asset(page, r"/assets/sign-in-[0-9a-f]+\.js"))
         tailwind = await client.get(_asset(page, r"/assets/tailwind-[0-9a-f]+\.css"))
         nicegui = await client.get(_asset(page, r"/_nicegui/[^\"]+/nicegui\.js"))
         worker = await client.get("/sw.js")
@@ -59,7 +62,7 @@ async def test_versioned_files_are_cached_for_good_and_the_apps_own_are_asked_fo
     assert tailwind.headers["content-type"].startswith("text/css")
     assert tailwind.headers["content-encoding"] == "gzip"
     assert "tailwindcss v4" in tailwind.text
-    for versioned in (tailwind, nicegui):
+    for versioned in (own_style, own_script, tailwind, nicegui):
         assert YEAR in versioned.headers["cache-control"]
         assert "immutable" in versioned.headers["cache-control"]
     # A new worker or manifest must reach every browser on its next load.
@@ -103,7 +106,7 @@ async def test_the_pages_need_no_in_browser_tailwind(
     page = await new_page(browser, app_server, viewport={"width": 360, "height": 740})
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
-    await page.goto("/login")
+    await page.goto("/register")  # a NiceGUI page (the sign-in page is plain HTML)
     await connected(page)
     assert not [url for url in fetched if "tailwindcss.min.js" in url]
     # A Tailwind class applies (the header's title is kept to half the screen's width).
@@ -119,7 +122,7 @@ async def test_icons_come_from_eequeues_cut_of_the_font_and_are_drawn(
     page = await new_page(browser, app_server, viewport={"width": 360, "height": 740})
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
-    await page.goto("/login")
+    await page.goto("/register")  # a NiceGUI page, with the language menu's icon in its header
     await connected(page)
     await page.evaluate("document.fonts.ready")
     fonts = [url for url in fetched if ".woff2" in url]

@@ -7,11 +7,12 @@ import re
 
 from playwright.async_api import Browser, Page, Route, expect
 
-from tests.e2e.conftest import connected, new_page, sign_in
+from tests.e2e.conftest import DEMO_PASSWORD, connected, new_page, sign_in
 from tests.e2e.server import AppServer
 
 # Another site: Chromium gets its pages from the test (page.route), not from a network.
 EVIL = "http://evil.example"
+ATTACKER_PASSWORD = "Mallory-2026-password"
 
 
 async def evil_page(page: Page, html: str) -> None:
@@ -25,15 +26,19 @@ async def evil_page(page: Page, html: str) -> None:
 
 
 async def attackers_ticket_link(browser: Browser, server: AppServer) -> str:
-    """The attacker signs in to their own account and keeps the completion link unopened."""
+    """The attacker registers an account of their own and keeps the completion link unopened.
+
+    Registration is the page that sends its browser to ``/auth/complete`` with a ticket; the
+    sign-in page's form is answered with the session cookie itself, so it hands out no link."""
     attacker = await new_page(browser, server, service_workers="block")
     await attacker.route("**/auth/complete?*", lambda route: route.abort())
-    await attacker.goto("/login")
+    await attacker.goto("/register")
     await connected(attacker)
-    await attacker.get_by_label("Username").fill("applicant")
-    await attacker.get_by_label("Password", exact=True).fill("demo12345")
+    await attacker.get_by_label("Username").fill("mallory")
+    await attacker.get_by_label("Password", exact=True).fill(ATTACKER_PASSWORD)
+    await attacker.get_by_label("Repeat the password").fill(ATTACKER_PASSWORD)
     async with attacker.expect_request("**/auth/complete?*") as completion:
-        await attacker.get_by_role("button", name="Sign in").click()
+        await attacker.get_by_role("button", name="Register").click()
     link = (await completion.value).url
     await attacker.context.close()
     return link
@@ -57,7 +62,7 @@ async def test_another_sites_link_to_an_attackers_ticket_signs_the_victim_in_to_
     assert cookies["equeue_sign_in"]["httpOnly"]
 
 
-async def test_another_sites_forms_neither_log_out_nor_switch_the_language(
+async def test_another_sites_forms_neither_sign_in_nor_log_out_nor_switch_the_language(
     browser: Browser, app_server: AppServer
 ) -> None:
     victim = await new_page(browser, app_server)
@@ -65,6 +70,12 @@ async def test_another_sites_forms_neither_log_out_nor_switch_the_language(
     for action, fields in (
         ("/auth/logout", '<input name="everywhere" value="1">'),
         ("/auth/language", '<input name="lang" value="ru"><input name="next" value="/">'),
+        # The sign-in page's own form, filled with the attacker's account (login CSRF).
+        (
+            "/auth/sign-in",
+            '<input name="method" value="password"><input name="username" value="applicant">'
+            f'<input name="password" value="{DEMO_PASSWORD}"><input name="next" value="/">',
+        ),
     ):
         await evil_page(
             victim,

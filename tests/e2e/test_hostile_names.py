@@ -18,7 +18,7 @@ import pytest
 from playwright.async_api import Browser, Dialog, Error, Page, Response, expect
 
 from tests.e2e import hostile_world as w
-from tests.e2e.conftest import DEMO_PASSWORD, connected, new_page
+from tests.e2e.conftest import DEMO_PASSWORD, connected, new_page, sign_in
 from tests.e2e.hostile_world import HostileWorld
 from tests.e2e.server import AppServer, ServerError, copy_database
 
@@ -65,12 +65,7 @@ class Watch:
         page.on("response", self._response)
         page.on("pageerror", self._page_error)
         if username is not None:
-            await page.goto("/login")
-            await connected(page)
-            await page.get_by_label("Username").fill(username)
-            await page.get_by_label("Password", exact=True).fill(password)
-            await page.get_by_role("button", name="Sign in").click()
-            await expect(page.get_by_text("Signed in as")).to_be_visible()
+            await sign_in(page, username, password)
         return page
 
     async def shows(self, page: Page, *texts: str) -> None:

@@ -23,7 +23,7 @@ from playwright.async_api import BrowserContext, Page, async_playwright, expect
 
 from components.session import LANGUAGE_COOKIE
 from tests.e2e.a11y import axe_violations, contrast_failures, describe
-from tests.e2e.conftest import ACTION_TIMEOUT_MS, CHROMIUM_ARGS, connected
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, CHROMIUM_ARGS
 from tests.e2e.server import AppServer
 
 pytestmark = pytest.mark.e2e
@@ -87,8 +87,8 @@ async def test_installable_offline_and_push(profile: BrowserContext, app_server:
         lambda event: registrations.extend(event["registrations"]),
     )
     await cdp.send("ServiceWorker.enable")
-    await page.goto("/login")
-    await connected(page)
+    await page.goto("/login")  # plain HTML, with the same head as every page (pages/web_app.py)
+    await expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     assert await worker_ready(page) == f"{app_server.url}/sw.js"
 
     manifest = await cdp.send("Page.getAppManifest")
@@ -149,7 +149,7 @@ async def test_installable_offline_and_push(profile: BrowserContext, app_server:
     # Another language chosen: the next page tells the worker, which caches the page anew.
     await profile.add_cookies([{"name": LANGUAGE_COOKIE, "value": "ru", "url": app_server.url}])
     await page.goto("/login")
-    await connected(page)
+    await expect(page.get_by_role("button", name="Вход", exact=True)).to_be_visible()
     async with asyncio.timeout(ACTION_TIMEOUT_MS / 1000):
         while await page.evaluate(CACHED_OFFLINE_LANGUAGE_JS) != "ru":
             pass  # each look is a round trip to the browser

@@ -5,6 +5,8 @@ daily-sync site setting."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from nicegui import ui
 from nicegui.testing.user import User
@@ -155,10 +157,12 @@ async def test_the_sync_tab_lists_the_changes_and_applies_the_chosen_ones(
 async def test_the_sign_in_hints_name_the_configured_ecourses_host(
     ecourses_env: Fake, user: User, demo: DemoWorld
 ) -> None:
-    await user.open("/login")
-    await user.should_see("Use your eCourses (127.0.0.1) username and password.")
-    await user.should_not_see("e.sfu-kras.ru")
-    await helpers.sign_in(user, "leader", path="/login")
+    sign_in_page = (await user.http_client.get("/login")).text
+    card = re.search(r'<section[^>]*data-testid="ecourses-card".*?</section>', sign_in_page, re.S)
+    assert card is not None
+    assert "Use your eCourses (127.0.0.1) username and password." in card.group(0)
+    assert "e.sfu-kras.ru" not in sign_in_page
+    await helpers.sign_in(user, "leader")
     await user.open(f"/workspaces/{demo.workspace_id}/import")
     await user.should_see(marker="ecourses-hint", retries=helpers.PATIENCE)
     await user.should_see("Use your eCourses (127.0.0.1) username and password.")

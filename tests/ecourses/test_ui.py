@@ -1,11 +1,14 @@
-"""eCourses in the UI: the sign-in form on `/login`, and the import pages (simulated browser)."""
+"""eCourses in the UI: the sign-in form on `/login` (plain HTML, posted over HTTP), and the import
+pages (simulated browser)."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from nicegui import ui
 from nicegui.testing.user import User
 
+from components import session
 from equeue_ui.ecourses.fake.data import DEMO_PASSWORD
 from equeue_ui.services import accounts, avatars, ecourses_accounts, subjects, tasks
 from tests.ecourses.conftest import TIMEOUT, Fake
@@ -21,33 +24,51 @@ def ecourses_env(monkeypatch: pytest.MonkeyPatch, fake: Fake) -> Fake:
     return fake
 
 
-async def sign_in_with_ecourses(user: User, username: str, password: str) -> None:
-    await user.open("/login")
-    user.find(marker="ecourses-username").type(username)
-    user.find(marker="ecourses-password").type(password)
-    user.find(marker="ecourses-form").trigger("submit.prevent")
+async def sign_in_with_ecourses(user: User, username: str, password: str) -> httpx.Response:
+    """Post the eCourses form of `/login`, which the page must offer; the answer is a redirect
+    (signed in) or the page again with the refusal."""
+    forms = helpers.marked(await user.http_client.get("/login"), "ecourses-form")
+    assert forms, "the sign-in page offers no eCourses form"
+    assert helpers.form_fields(forms[0])["method"] == "ecourses"
+    return await helpers.submit_sign_in(user, username, password, method="ecourses")
+
+
+def signed_in(answer: httpx.Response) -> bool:
+    return answer.status_code == 303 and any(
+        header.startswith(f"{session.COOKIE}=") for header in answer.headers.get_list("set-cookie")
+    )
 
 
 async def test_without_an_ecourses_address_the_login_page_offers_only_local_accounts(
     user: User,
 ) -> None:
-    await user.open("/login")
-    await user.should_see(marker="sign-in")
-    await user.should_not_see(marker="ecourses-sign-in")
+    page = await user.http_client.get("/login")
+    assert page.status_code == 200
+    assert helpers.marked(page, "sign-in-form")
+    assert not helpers.marked(page, "ecourses-card")
+    assert 'value="ecourses"' not in page.text
 
 
 async def test_an_ecourses_account_signs_in_from_the_login_page(
     ecourses_env: Fake, user: User
 ) -> None:
-    await sign_in_with_ecourses(user, "a.ivanov", DEMO_PASSWORD)
+    answer = await sign_in_with_ecourses(user, "a.ivanov", DEMO_PASSWORD)
+    assert signed_in(answer) and answer.headers["location"] == "/"
+    await user.open(answer.headers["location"])
     await user.should_see("Signed in as Алексей Иванов", retries=helpers.PATIENCE)
     assert await accounts.find_user("a.ivanov@ecourses") is not None
 
 
 async def test_a_wrong_ecourses_password_shows_its_notice(ecourses_env: Fake, user: User) -> None:
-    await sign_in_with_ecourses(user, "a.ivanov", "wrong")
-    await helpers.wait_for_notice(user, "Wrong eCourses username or password.")
-    await user.should_not_see("Signed in as")
+    answer = await sign_in_with_ecourses(user, "a.ivanov", "wrong-Sekret")
+    assert answer.status_code == 400 and not signed_in(answer)
+    assert helpers.refusal(answer) == "Wrong eCourses username or password."
+    assert helpers.marked(answer, "ecourses-error")  # above the form it came from
+    # The name typed is given back to correct, the password never.
+    assert [field["value"] for field in helpers.marked(answer, "ecourses-username")] == ["a.ivanov"]
+    assert "wrong-Sekret" not in answer.text
+    home = await user.http_client.get("/")
+    assert "Signed in as" not in home.text and helpers.marked(home, "sign-in-form")
 
 
 @pytest.mark.parametrize(
@@ -63,9 +84,11 @@ async def test_when_ecourses_fails_a_clear_notice_comes_and_local_sign_in_still_
 ) -> None:
     ecourses_env.control(fault=fault, delay=TIMEOUT + 3)
     await accounts.register("anna", "correct-horse", first_name="Anna", enforce_setting=False)
-    await sign_in_with_ecourses(user, "a.ivanov", DEMO_PASSWORD)
-    await helpers.wait_for_notice(user, notice)
-    await helpers.sign_in(user, "anna", "correct-horse", path="/login")
+    answer = await sign_in_with_ecourses(user, "a.ivanov", DEMO_PASSWORD)
+    # Refused with the page again, as unavailable: the visitor did nothing wrong.
+    assert answer.status_code == 503 and not signed_in(answer)
+    assert notice in helpers.refusal(answer)
+    await helpers.sign_in(user, "anna", "correct-horse")
     await user.should_see("Signed in as Anna")
 
 
@@ -192,7 +215,9 @@ async def test_the_settings_pages_link_to_the_import_pages(
 async def test_an_ecourses_account_shows_its_ecourses_picture_on_the_profile(
     ecourses_env: Fake, user: User
 ) -> None:
-    await sign_in_with_ecourses(user, "a.ivanov", DEMO_PASSWORD)
+    answer = await sign_in_with_ecourses(user, "a.ivanov", DEMO_PASSWORD)
+    assert signed_in(answer)
+    await user.open(answer.headers["location"])
     await user.should_see("Signed in as Алексей Иванов", retries=helpers.PATIENCE)
     await avatars.background_refreshes()  # fetched after the sign-in, off its path
     found = await accounts.find_user("a.ivanov@ecourses")

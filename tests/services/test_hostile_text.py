@@ -9,6 +9,11 @@ even be encoded for it; SQLite stored both. Either the service accepts the text,
 refuses it with a DomainError whose message can be shown in every language.
 
 A new service that takes text is one line in TEXT_SERVICES; the last test fails until it is.
+
+The sign-in page is plain HTML (components/sign_in_page.py) that gives a refused name back in
+its field and keeps the ``next`` address in its forms: any text posted there comes back as that
+text, escaped, in a page of the same shape, and never breaks it (through the simulated browser's
+HTTP client, so on SQLite only; the services under it get every text on both databases above).
 """
 
 from __future__ import annotations
@@ -16,11 +21,16 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from nicegui.testing.user import User
 
+from equeue_ui import browser_guard
 from equeue_ui.errors import DomainError, InvalidError
 from equeue_ui.i18n import LANGUAGES
 from equeue_ui.runtime import Runtime
@@ -55,9 +65,11 @@ from equeue_ui.services import (
     workspaces,
 )
 from equeue_ui.services.views import SubjectView
+from tests.ecourses.conftest import free_port
 from tests.services import hostile_world
 from tests.services.hostile_world import PASSWORD, HostileWorld
 from tests.services.service_catalog import services
+from tests.ui.conftest import ui_env, user  # noqa: F401 (the simulated browser's fixtures)
 
 BINDING = "b" * 43  # a browser's sign-in cookie, as the sign-in services take it
 TODAY = date(2025, 3, 1)
@@ -512,3 +524,143 @@ def test_every_service_that_takes_text_is_in_the_table() -> None:
         if f"{service.name}({parameter})" not in rows
     ]
     assert not missing, f"add these to TEXT_SERVICES: {missing}"
+
+
+# --- the sign-in page: posted text comes back as text --------------------------------------------
+
+# What the page answers a refused attempt with: a wrong or invalid entry, a refusal, throttled.
+REFUSED = (400, 403, 429)
+HTTP_TEXT = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def sign_in_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both forms on the sign-in page, eCourses at an address where nothing listens (refused at
+    once), cheap password hashing; requested before `user`, so the app starts with it."""
+    monkeypatch.setenv("EQUEUE_ECOURSES_URL", f"http://127.0.0.1:{free_port()}")
+    hostile_world.quick_passwords(monkeypatch)
+
+
+@pytest.mark.parametrize("method", ["password", "ecourses"])
+@HTTP_TEXT
+@given(text=TEXT)
+@example(text='"><script>alert(1)</script>')
+@example(text="' autofocus onfocus='alert(1)")
+@example(text="&lt;b&gt; &amp;")
+@example(text="\x00")
+@example(text="\ud800")
+async def test_a_refused_sign_in_gives_any_typed_name_back_as_text(
+    sign_in_site: None,
+    user: User,  # noqa: F811
+    method: str,
+    text: str,
+) -> None:
+    plain = await _post_sign_in(user, method=method, username="member", password="wrong-password")
+    answer = await _post_sign_in(user, method=method, username=text, password="wrong-password")
+    assert answer.status_code in REFUSED
+    page, shape = _SignInPage.read(answer.text), _SignInPage.read(plain.text)
+    assert page.tags == shape.tags  # no element more or less: the text made no markup
+    field = "username" if method == "password" else "ecourses-username"
+    assert page.fields[field].get("value") == _as_received(text)
+    for secret in ("password", "ecourses-password"):  # never sent back
+        assert page.fields[secret].get("value") is None
+
+
+@HTTP_TEXT
+@given(text=TEXT)
+@example(text='/"><script>alert(1)</script>')
+@example(text="/\r\nSet-Cookie: equeue_session=x")
+@example(text="//evil.example/")
+@example(text="javascript:alert(1)")
+@example(text="/\x00\ud800")
+async def test_any_next_address_stays_a_local_path_in_the_page_and_the_redirect(
+    sign_in_site: None,
+    user: User,  # noqa: F811
+    text: str,
+) -> None:
+    if await accounts.find_user("member") is None:
+        await accounts.register("member", PASSWORD, enforce_setting=False)
+    plain = await user.http_client.get("/login")
+    plain_refusal = await _post_sign_in(user, username="member", password="wrong-password")
+    shown = await user.http_client.get("/login?" + _form({"next": text}))
+    refused = await _post_sign_in(user, username="member", password="wrong-password", next=text)
+    assert shown.status_code == 200 and refused.status_code in REFUSED
+    for answer, shape in ((shown, plain), (refused, plain_refusal)):
+        page = _SignInPage.read(answer.text)
+        assert page.tags == _SignInPage.read(shape.text).tags
+        # The sign-in forms go on to the address given, or home if it is not a local path.
+        for form in ("sign-in-form", "ecourses-form"):
+            assert page.next_fields[form] in (_as_received(text), "/")
+            assert _is_local(page.next_fields[form])
+        assert _is_local(page.next_fields["language-form"])  # back to this page
+    signed_in = await _post_sign_in(user, username="member", password=PASSWORD, next=text)
+    location = signed_in.headers["location"]
+    assert signed_in.status_code == 303 and _is_local(location)
+    assert location.isascii() and location.isprintable()  # no header made from its lines
+    user.http_client.cookies.clear()  # signed out again: the next example starts afresh
+
+
+class _SignInPage(HTMLParser):
+    """A page as a browser reads it: each tag with its test id, the attributes of the marked
+    inputs and the value of each form's hidden ``next`` field."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, str | None]] = []
+        self.fields: dict[str, dict[str, str | None]] = {}
+        self.next_fields: dict[str, str] = {}
+        self._form = ""
+
+    @classmethod
+    def read(cls, html: str) -> _SignInPage:
+        page = cls()
+        page.feed(html)
+        page.close()
+        return page
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        testid = found.get("data-testid")
+        self.tags.append((tag, testid))
+        if tag == "form":
+            self._form = testid or ""
+        if tag == "input" and testid:
+            self.fields[testid] = found
+        if tag == "input" and found.get("name") == "next":
+            self.next_fields[self._form] = found.get("value") or ""
+
+
+async def _post_sign_in(
+    browser: User, *, username: str, password: str, method: str = "password", next: str = "/"
+) -> httpx.Response:
+    """A sign-in form posted as any client may send it: the text percent-encoded as UTF-8, lone
+    surrogates too (a browser would send U+FFFD for them; a script may send anything)."""
+    if browser_guard.SIGN_IN_COOKIE not in browser.http_client.cookies:
+        await browser.http_client.get("/login")  # the page gives the browser its sign-in cookie
+    fields = {"method": method, "username": username, "password": password, "next": next}
+    return await browser.http_client.post(
+        "/auth/sign-in",
+        content=_form(fields),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+def _form(fields: dict[str, str]) -> str:
+    return urlencode(fields, encoding="utf-8", errors="surrogatepass")
+
+
+def _as_received(text: str) -> str:
+    """The text as the server decodes what `_form` sent: bytes that are no UTF-8 (a lone
+    surrogate's) become U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _is_local(address: str) -> bool:
+    """A path on this site: not `//host/…`, nor `/\\host/…`, which browsers read as `//`."""
+    return address.startswith("/") and not address.startswith("//") and "\\" not in address

@@ -124,3 +124,55 @@ def _show_refusal_pages(client: httpx.AsyncClient) -> None:
 
     client.get = get  # type: ignore[method-assign,assignment]
     client.shows_refusal_pages = True  # type: ignore[attr-defined]
+
+
+# --- the plain sign-in page opens like any page ----------------------------------------------
+# (appended: the fixtures above are unchanged)
+
+
+@pytest.fixture(autouse=True)
+def plain_pages_open(monkeypatch: pytest.MonkeyPatch, refusal_pages_open: None) -> None:
+    """The sign-in page is plain HTML (components/sign_in_page.py), not a NiceGUI page, and a
+    browser shows it whatever took it there: a link, a redirect, or a page's own
+    `ui.navigate.to`. NiceGUI's simulated browser opens only NiceGUI pages (and raises on
+    others, in the navigation's background task too): here it shows a plain HTML page as a
+    browser does. It leaves the NiceGUI page it was on (`user.client` is None) and keeps the
+    response, which `helpers.shown_page(user)` gives."""
+    nicegui_open = User.open  # with refusal pages shown (refusal_pages_open)
+
+    async def open_page(
+        self: User, path: str, *, clear_forward_history: bool = True
+    ) -> Client | None:
+        _keep_opened_pages(self.http_client)
+        self.http_client.opened = None  # type: ignore[attr-defined]
+        helpers.show_page(self, None)
+        try:
+            return await nicegui_open(self, path, clear_forward_history=clear_forward_history)
+        except ValueError:  # "Expected a page response"
+            opened: httpx.Response | None = getattr(self.http_client, "opened", None)
+            if opened is None or "text/html" not in opened.headers.get("content-type", ""):
+                raise
+        self.client = None
+        helpers.show_page(self, opened)
+        self.back_history.append(path)
+        if clear_forward_history:
+            self.forward_history.clear()
+        return None
+
+    monkeypatch.setattr(User, "open", open_page)
+
+
+def _keep_opened_pages(client: httpx.AsyncClient) -> None:
+    """Keep the last response a simulated browser's `open` got (the end of its redirects)."""
+    if getattr(client, "keeps_opened_pages", False):
+        return
+    plain_get = client.get
+
+    async def get(url: str, **kwargs: Any) -> httpx.Response:
+        response = await plain_get(url, **kwargs)
+        if _OPENING.get():
+            client.opened = response  # type: ignore[attr-defined]
+        return response
+
+    client.get = get  # type: ignore[method-assign,assignment]
+    client.keeps_opened_pages = True  # type: ignore[attr-defined]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -10,8 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
+from weakref import WeakKeyDictionary
 
+import httpx
 from argon2 import PasswordHasher
+from bs4 import BeautifulSoup, Tag
 from nicegui import ui
 from nicegui.testing.user import User
 from sqlalchemy.engine import make_url
@@ -86,14 +91,38 @@ async def account(username: str) -> UserView:
 
 
 async def sign_in(user: User, username: str, password: str = PASSWORD, *, path: str = "/") -> None:
-    """Open ``path`` (the sign-in form, or a page that sends visitors to it) and sign in there."""
-    await user.open(path)
-    await submit_sign_in(user, username, password)
+    """Sign in on the sign-in page's form, as a browser sends it, and open ``path``."""
+    answer = await submit_sign_in(user, username, password, next_path=path)
+    assert answer.status_code == 303, f"sign-in refused ({answer.status_code}): {refusal(answer)}"
+    await user.open(answer.headers["location"])
     await user.should_see(marker="user-menu", retries=PATIENCE)
-    # A browser's address bar shows where the redirects ended; the simulation keeps the URL it
-    # was sent to (`/auth/complete?ticket=…`), which a simulated reload would open again.
-    user.back_history[-1] = path
     await settle(user)
+
+
+async def submit_sign_in(
+    user: User,
+    username: str,
+    password: str,
+    *,
+    next_path: str = "/",
+    method: Literal["password", "ecourses"] = "password",
+) -> httpx.Response:
+    """Post a form of the sign-in page (components/sign_in_page.py) from this simulated
+    browser, after loading the page as a browser does (that gives it its sign-in cookie).
+    Signed in, the answer is a redirect to ``next_path``; refused, the page again."""
+    if next_path.startswith("/login"):
+        next_path = "/"
+    await user.http_client.get("/login")
+    return await user.http_client.post(
+        "/auth/sign-in",
+        data={"method": method, "username": username, "password": password, "next": next_path},
+    )
+
+
+def refusal(answer: httpx.Response) -> str:
+    """The message a refused sign-in shows above its form ("" if none)."""
+    found = re.search(r'role="alert"[^>]*>([^<]*)<', answer.text)
+    return html.unescape(found.group(1)) if found else ""
 
 
 async def settle(user: User) -> None:
@@ -112,13 +141,6 @@ async def settle(user: User) -> None:
     await eventually(
         lambda: "_id" in fence and outbox.next_message_id > fence["_id"], what="a quiet page"
     )
-
-
-async def submit_sign_in(user: User, username: str, password: str) -> None:
-    await user.should_see(marker="sign-in")
-    user.find(marker="username").clear().type(username)
-    user.find(marker="password").clear().type(password)
-    user.find(marker="sign-in-form").trigger("submit.prevent")
 
 
 async def wait_for_notice(
@@ -440,3 +462,85 @@ def _has(user: User, marker: str) -> bool:
     except AssertionError:
         return False
     return True
+
+
+# --- the plain sign-in page: what a browser is shown, and its forms (appended) -------------------
+
+# The plain HTML page each simulated browser shows now, if not a NiceGUI page (tests/ui/conftest.py,
+# `plain_pages_open`, keeps it when the browser opens one).
+_SHOWN: WeakKeyDictionary[User, httpx.Response] = WeakKeyDictionary()
+# What a browser sends with a form of the site's own page (equeue_ui/browser_guard.py checks it).
+SAME_SITE = {"Origin": "http://test", "Sec-Fetch-Site": "same-origin"}
+
+
+def show_page(user: User, page: httpx.Response | None) -> None:
+    """Record that ``user``'s browser shows the plain HTML ``page`` (None: a NiceGUI page)."""
+    if page is None:
+        _SHOWN.pop(user, None)
+    else:
+        _SHOWN[user] = page
+
+
+def shown_page(user: User) -> httpx.Response | None:
+    """The plain HTML page this simulated browser shows, if it shows one rather than a NiceGUI
+    page."""
+    return _SHOWN.get(user)
+
+
+async def shows_sign_in_page(user: User, *, patience: int = PATIENCE) -> httpx.Response:
+    """Wait until this simulated browser shows the sign-in page (whether a link, a redirect or
+    its page's own navigation took it there); return that page."""
+    for _ in range(patience):
+        _touch(user)
+        page = _SHOWN.get(user)
+        if page is not None and marked(page, "sign-in-form"):
+            return page
+        await asyncio.sleep(0.1)
+    shown = shown_page(user)
+    raise AssertionError(
+        "not on the sign-in page; showing "
+        + (f"plain {shown.url}" if shown is not None else f"NiceGUI's {user.back_history[-1:]}")
+    )
+
+
+def _touch(user: User) -> None:
+    """Point the simulation's global `ui.navigate` at ``user``, as `should_see` does while it
+    waits (reading any attribute of a `User` does): a navigation that this browser's own open
+    page starts then comes to this browser, not to whichever one was touched last."""
+    _ = user.back_history
+
+
+async def submit_plain_form(user: User, page: httpx.Response, button: str) -> httpx.Response:
+    """Press the submit button marked ``button`` on a plain HTML ``page`` as a browser does:
+    POST its form's fields and the button's name=value from this site. Returns the answer
+    (not followed)."""
+    (pressed,) = marked(page, button)
+    form = pressed.find_parent("form")
+    assert form is not None, button
+    fields = form_fields(form)
+    if pressed.has_attr("name"):
+        fields[str(pressed["name"])] = str(pressed.get("value", ""))
+    return await user.http_client.post(str(form["action"]), data=fields, headers=SAME_SITE)
+
+
+def marked(page: httpx.Response | str, testid: str) -> list[Tag]:
+    """The elements of a plain HTML page with ``data-testid="{testid}"``, in page order."""
+    text = page.text if isinstance(page, httpx.Response) else page
+    return list(BeautifulSoup(text, "html.parser").select(f'[data-testid="{testid}"]'))
+
+
+def marked_text(page: httpx.Response | str, testid: str) -> str:
+    """The text of the one element with ``data-testid="{testid}"`` on a plain HTML page, with
+    the whitespace of the HTML source collapsed."""
+    found = marked(page, testid)
+    assert len(found) == 1, f"expected one {testid!r}, found {len(found)}"
+    return " ".join(found[0].get_text().split())
+
+
+def form_fields(form: Tag) -> dict[str, str]:
+    """The name and value of each named input of ``form``: what it sends, besides the pressed
+    button's (the plain pages' forms hold nothing but inputs and buttons)."""
+    return {
+        str(field["name"]): str(field.get("value", ""))
+        for field in form.find_all("input", attrs={"name": True})
+    }

@@ -10,7 +10,16 @@ from nicegui.testing.user import User
 
 from equeue_ui import demo
 from equeue_ui.services import accounts, site
-from tests.ui.helpers import PATIENCE, account, eventually, sign_in, texts, wait_for_notice
+from tests.ui.helpers import (
+    PATIENCE,
+    account,
+    eventually,
+    marked_text,
+    shows_sign_in_page,
+    sign_in,
+    texts,
+    wait_for_notice,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -82,10 +91,12 @@ async def test_the_default_language_setting_applies_to_visitors_at_once(
     await site.update_site_settings(actor=admin, default_language="ru")
     visitor = another_user()
     await visitor.open("/login")
-    await visitor.should_see("Вход", retries=PATIENCE)
+    page = await shows_sign_in_page(visitor)
+    assert '<html lang="ru">' in page.text and marked_text(page, "sign-in") == "Вход"
     await site.update_site_settings(actor=admin, default_language=None)  # the server's: en
     await visitor.open("/login")
-    await visitor.should_see("Sign in", retries=PATIENCE)
+    page = await shows_sign_in_page(visitor)
+    assert '<html lang="en">' in page.text and marked_text(page, "sign-in") == "Sign in"
 
 
 async def test_the_audit_log_filters_by_action(user: User) -> None:

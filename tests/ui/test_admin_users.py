@@ -10,7 +10,15 @@ from nicegui.testing.user import User
 from components.session import COOKIE, sign
 from equeue_ui import demo
 from equeue_ui.services import accounts
-from tests.ui.helpers import PATIENCE, account, eventually, sign_in, texts, wait_for_notice
+from tests.ui.helpers import (
+    PATIENCE,
+    account,
+    eventually,
+    shows_sign_in_page,
+    sign_in,
+    texts,
+    wait_for_notice,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -45,8 +53,7 @@ async def test_blocking_a_user_ends_their_session_and_shows_the_badge(
     await user.should_see("blocked", retries=PATIENCE)
     assert await accounts.user_for_session(signed.token) is None
     await student.open("/")
-    await student.should_see(marker="sign-in", retries=PATIENCE)
-    await student.should_not_see(marker="user-menu")
+    await shows_sign_in_page(student)
 
 
 async def test_another_admins_change_shows_without_reload(user: User) -> None:

@@ -60,9 +60,11 @@ def _signed_in(username: str, path: Callable[[DemoWorld], str]) -> Opening:
     return open_page
 
 
-async def _sign_in_form(user: User, demo: DemoWorld) -> None:
-    await user.open("/login")
-    await user.should_see(marker="sign-in")
+async def _registration_form(user: User, demo: DemoWorld) -> None:
+    # The visitors' page that is a NiceGUI page: the sign-in page is plain HTML, kept in no
+    # memory once answered (components/sign_in_page.py).
+    await user.open("/register")
+    await user.should_see(marker="register-form")
 
 
 Opening = Callable[[User, DemoWorld], Awaitable[None]]
@@ -74,7 +76,7 @@ PAGES: dict[str, Opening] = {
     "queue page": _queue_page,
     "console": _console,
     "board": _board,
-    "sign-in form": _sign_in_form,
+    "registration form": _registration_form,
     "home": _signed_in("student1", lambda _demo: "/"),
     "subject": _signed_in("leader", lambda demo: f"/subjects/{demo.open_subject.id}"),
     "profile": _signed_in("student2", lambda _demo: "/profile"),

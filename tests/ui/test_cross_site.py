@@ -12,7 +12,15 @@ from components.session import COOKIE, LANGUAGE_COOKIE, client_address, token_of
 from equeue_ui import runtime
 from equeue_ui.browser_guard import SIGN_IN_COOKIE
 from equeue_ui.services import accounts
-from tests.ui.helpers import PASSWORD, account, in_user_menu, sign_in, submit_form
+from tests.ui.helpers import (
+    PASSWORD,
+    account,
+    in_user_menu,
+    marked_text,
+    shows_sign_in_page,
+    sign_in,
+    submit_form,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -33,8 +41,21 @@ async def test_a_link_to_someone_elses_sign_in_ticket_signs_this_browser_in_to_n
     assert user.http_client.cookies.get(SIGN_IN_COOKIE)
     await user.open(f"/auth/complete?ticket={ticket}&next=/groups")
 
-    await user.should_see("This sign-in was started in another browser")
-    await user.should_not_see(marker="user-menu")
+    page = await shows_sign_in_page(user)
+    assert "This sign-in was started in another browser" in marked_text(page, "sign-in-notice")
+    assert not user.http_client.cookies.get(COOKIE)
+
+
+async def test_another_sites_sign_in_form_signs_this_browser_in_to_nothing(user: User) -> None:
+    await user.open("/login")  # the victim's browser has its sign-in cookie
+
+    response = await user.http_client.post(
+        "/auth/sign-in",
+        data={"method": "password", "username": "student1", "password": PASSWORD, "next": "/"},
+        headers=EVIL,
+    )
+
+    assert response.status_code == 403
     assert not user.http_client.cookies.get(COOKIE)
 
 
@@ -94,7 +115,7 @@ async def test_opening_the_old_logout_address_only_asks(user: User) -> None:
 
     await user.open("/auth/logout")
     await submit_form(user, "logout")  # what the page's own button does
-    await user.should_see(marker="sign-in")
+    await shows_sign_in_page(user)
     assert not user.http_client.cookies.get(COOKIE)
 
 
@@ -119,7 +140,7 @@ async def test_a_password_change_signs_out_the_users_other_open_pages_but_not_th
         PASSWORD, "a brand new password", actor=await account("student4"), session_token=token
     )
 
-    await phone.should_see(marker="sign-in", retries=100)  # its open page went to sign in
+    await shows_sign_in_page(phone)  # its open page went to sign in
     await laptop.open("/")
     await laptop.should_see("Signed in as")
 

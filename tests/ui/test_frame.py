@@ -7,14 +7,17 @@ from nicegui.testing.user import User
 
 from components.session import LANGUAGE_COOKIE
 from tests.ui.helpers import (
-    PATIENCE,
     DemoWorld,
     account,
     elements,
     eventually,
     in_user_menu,
+    marked,
+    marked_text,
+    shows_sign_in_page,
     sign_in,
     submit_form,
+    submit_plain_form,
     texts,
 )
 
@@ -53,13 +56,19 @@ async def test_a_visitor_chooses_the_language_of_the_sign_in_page(
     user: User, demo: DemoWorld
 ) -> None:
     await user.open("/")
-    await submit_form(user, "language-ru")
-    await eventually(
-        lambda: user.http_client.cookies.get(LANGUAGE_COOKIE) == "ru", what="the language cookie"
-    )
-    await user.should_see(marker="sign-in", retries=PATIENCE)
-    (button,) = elements(user, ui.button, marker="sign-in")
-    assert button.text == "Вход"  # "Sign in" in the Russian catalog
+    page = await shows_sign_in_page(user)
+    assert '<html lang="en">' in page.text
+    assert not marked(page, "language-en")  # only the other language is offered
+
+    answer = await submit_plain_form(user, page, "language-ru")
+
+    assert (answer.status_code, answer.headers["location"]) == (303, "/")
+    assert user.http_client.cookies.get(LANGUAGE_COOKIE) == "ru"
+    await user.open(answer.headers["location"])
+    for page in (await shows_sign_in_page(user), await user.http_client.get("/login")):
+        assert '<html lang="ru">' in page.text
+        assert marked_text(page, "sign-in") == "Вход"  # "Sign in" in the Russian catalog
+        assert marked(page, "language-en") and not marked(page, "language-ru")
 
 
 async def test_dark_mode_is_saved_for_the_user_and_applied_on_the_next_visit(

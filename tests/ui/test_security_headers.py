@@ -29,7 +29,8 @@ def https_public_url(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 RESPONSES = [
-    pytest.param("/login", 200, id="page"),
+    pytest.param("/register", 200, id="page"),
+    pytest.param("/login", 200, id="sign-in-page"),  # plain HTML, not NiceGUI's
     pytest.param("/groups", 303, id="redirect-to-sign-in"),
     pytest.param("/auth/logout", 303, id="auth-endpoint"),
     pytest.param(f"/_nicegui/{__version__}/static/nicegui.js", 200, id="static-asset"),

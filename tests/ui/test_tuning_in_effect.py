@@ -150,7 +150,7 @@ async def test_with_tuning_off_pages_work_without_the_cache_and_keep_their_reque
     assert DETACHED not in user.client.request.scope
 
 
-@pytest.mark.parametrize("path", ["/login", "/no/such/page"])
+@pytest.mark.parametrize("path", ["/register", "/login", "/no/such/page"])
 async def test_with_tuning_off_responses_carry_the_security_headers(
     stock: None, user: User, path: str
 ) -> None:

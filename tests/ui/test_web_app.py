@@ -69,9 +69,11 @@ async def test_the_offline_page_is_in_the_readers_language(http: httpx.AsyncClie
     assert '<html lang="ru">' in russian.text and "Нет соединения" in russian.text
 
 
+@pytest.mark.parametrize("path", ["/register", "/login"])  # NiceGUI's page, and the plain one
 async def test_every_page_links_the_manifest_and_registers_the_worker(
-    http: httpx.AsyncClient,
+    http: httpx.AsyncClient, path: str
 ) -> None:
-    page = await http.get("/login")
+    page = await http.get(path)
+    assert page.status_code == 200
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page.text
     assert 'navigator.serviceWorker.register("/sw.js"' in page.text

@@ -29,7 +29,16 @@ PACKAGES = ("pages", "components")
 PARSED = {"props", "classes", "style"}
 PARSED_KEYWORDS = {"add", "remove", "replace"}
 # These strings run in the browser or land in the page's head or body as markup.
-CODE = {"run_javascript", "add_head_html", "add_body_html", "add_css", "add_scss", "add_sass"}
+# Markup() tells Jinja (the plain sign-in page's template) not to escape its text.
+CODE = {
+    "run_javascript",
+    "add_head_html",
+    "add_body_html",
+    "add_css",
+    "add_scss",
+    "add_sass",
+    "Markup",
+}
 # A link leads to a page of ours (a path written in the source); an address from data goes
 # through web_link, the one place that checks it is http(s) before linking to it.
 LINKS_CHECKED_IN = "components/links.py"
@@ -42,6 +51,9 @@ REVIEWED = {
     ("components/icon_font.py", "add_head_html", "face"): (
         "the icon font's face: a fixed rule around its address, a fixed path and the hash of a"
         " file in the package"
+    ),
+    ("components/sign_in_page.py", "Markup", "page.head"): (
+        "the web app's head (pages/web_app.HEAD_HTML, a module-level literal) that every page has"
     ),
 }
 
@@ -172,6 +184,18 @@ def test_the_checked_packages_hold_code() -> None:
 def test_no_markup_or_code_is_built_from_data(path: Path) -> None:
     found = list(violations(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT))))
     assert not found, "\n".join(found)
+
+
+TEMPLATES = sorted((ROOT / "components" / "templates").glob("*.html"))
+
+
+def test_the_plain_pages_templates_escape_everything_they_show() -> None:
+    """Jinja escapes every value (components/sign_in_page.py turns autoescaping on); a
+    ``|safe`` filter or an ``autoescape false`` block in a template would let one through."""
+    assert TEMPLATES
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*safe\b|autoescape\s+false", text), path.name
 
 
 # v-html / innerHTML in our own Vue components: the browser would parse the value as markup.
