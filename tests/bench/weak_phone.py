@@ -15,17 +15,25 @@ the navigation (``performance.now()``, checked every 10 ms by a script that runs
 page's own):
 
 - its live connection is up (NiceGUI's socket handshake done and its "connection lost" notice
-  hidden, as ``tests/e2e/conftest.connected`` waits for): before that, a tap is lost;
-- what the page is for is visible: the "Sign in" button on ``/login``; on a queue page, the
-  rows of the queue list (``.eq-entry``, the demo queue has seven);
+  hidden, as ``tests/e2e/conftest.connected`` waits for): before that, a tap is lost. The
+  sign-in page is plain HTML with no socket (components/sign_in_page.py): its forms work as
+  soon as they are shown;
+- what the page is for is visible: the "Sign in" button on ``/login``; on the start page, the
+  greeting ("Signed in as …"); on a queue page, the rows of the queue list (``.eq-entry``, the
+  demo queue has seven);
 - the page is styled: the header's title has its width limit (``max-w-[50vw]``, a Tailwind
-  class), so a page whose utility classes are not yet compiled or loaded does not count.
+  class; on the sign-in page, its own sheet's), so a page whose styles have not arrived does
+  not count.
 
-Three loads, each ``--runs`` times (median and max are printed):
+Four loads, each ``--runs`` times (median and max are printed):
 
 - **sign-in cold**: ``/login`` in a fresh browser context (empty cache, no cookies);
-- **queue cold**: the demo's open queue, as the demo student ``student1`` (who stands in it),
-  in a fresh context holding only the session cookie (signed in beforehand, unthrottled);
+- **start after sign-in**: then, on that page, the demo student ``student1`` signs in: from
+  pressing the button to the start page loaded (the password check on the server included).
+  The sign-in page fetches NiceGUI's files ahead while the reader types
+  (components/framework_prefetch.py), so this is a load with a warm cache;
+- **queue cold**: the demo's open queue, as the demo student (who stands in it), in a fresh
+  context holding only the session cookie (signed in beforehand, unthrottled);
 - **queue warm**: the same queue loaded again in that context (the assets in its cache).
 
 With ``--floor`` it measures first what any NiceGUI page costs under the same throttling: a
@@ -56,9 +64,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, open_queue, sign_in
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, open_queue, sign_in
 from tests.e2e.server import AppServer, copy_database, free_port, seed_demo
 
 WORKSPACE = "Осенний семестр 2026"  # equeue_ui/demo.py
@@ -77,24 +85,40 @@ LOAD_TIMEOUT_S = 60.0
 QUIET_S = 0.5
 QUIET_LIMIT_S = 10.0
 LARGEST = 8
-LABELS = {"sign-in cold": "sign_in_cold", "queue cold": "queue_cold", "queue warm": "queue_warm"}
+LABELS = {
+    "sign-in cold": "sign_in_cold",
+    "start after sign-in": "start_after_sign_in",
+    "queue cold": "queue_cold",
+    "queue warm": "queue_warm",
+}
 FLOOR_LABELS = {"floor cold": "floor_cold", "floor warm": "floor_warm"}
 
 # Runs before the page's own scripts in every document: notes when the page is first loaded
 # (the module docstring says what that means), in ms since the navigation started.
 LOADED_PROBE = """
 (() => {
+  // The sign-in page is plain HTML (components/sign_in_page.py): no socket, its own style sheet.
+  const plain = () => document.querySelector('.eq-bar') !== null;
   const styled = () => {
-    const title = document.querySelector('.q-header [class~="max-w-[50vw]"]');
+    const title = plain()
+      ? document.querySelector('.eq-title')
+      : document.querySelector('.q-header [class~="max-w-[50vw]"]');
     return title !== null && getComputedStyle(title).maxWidth !== 'none';
   };
-  const connected = () => window.did_handshake === true
-    && document.getElementById('popup')?.ariaHidden === 'true';
+  const connected = () => plain() || (window.did_handshake === true
+    && document.getElementById('popup')?.ariaHidden === 'true');
   const visible = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
-  const content = () => location.pathname.startsWith('/login')
-    ? [...document.querySelectorAll('button')].some(
-        b => b.textContent.trim() === 'Sign in' && visible(b))
-    : [...document.querySelectorAll('.eq-entry')].some(visible);
+  const content = () => {
+    if (location.pathname.startsWith('/login')) {
+      return [...document.querySelectorAll('button')].some(
+        b => b.textContent.trim() === 'Sign in' && visible(b));
+    }
+    if (location.pathname === '/') {
+      return [...document.querySelectorAll('.text-h6')].some(
+        el => el.textContent.startsWith('Signed in as') && visible(el));
+    }
+    return [...document.querySelectorAll('.eq-entry')].some(visible);
+  };
   const timer = setInterval(() => {
     if (document.readyState === 'loading' || !connected() || !content() || !styled()) return;
     window.__eqLoadedMs = performance.now();
@@ -123,6 +147,11 @@ class Traffic:
     finished: dict[str, int] = field(default_factory=dict)  # request id → bytes received
     socket_bytes: int = 0
     last_change: float = field(default_factory=time.monotonic)
+
+    def forget(self) -> None:
+        """Start counting anew (for the next page in the same tab)."""
+        self.started, self.finished, self.socket_bytes = {}, {}, 0
+        self.last_change = time.monotonic()
 
     def in_flight(self) -> int:
         return len(self.started.keys() - self.finished.keys())
@@ -197,13 +226,15 @@ async def _measure(server: AppServer, *, runs: int) -> dict[str, list[Load]]:
             results: dict[str, list[Load]] = {label: [] for label in LABELS}
             for run in range(1, runs + 1):
                 context = await _phone(browser, server.url)
-                results["sign-in cold"].append(await _load(context, "/login"))
+                sign_in_page, start_page = await _load(context, "/login", then_sign_in=True)
+                results["sign-in cold"].append(sign_in_page)
+                results["start after sign-in"].append(start_page)
                 await context.close()
 
                 context = await _phone(browser, server.url)
                 await context.add_cookies(cookies)
-                results["queue cold"].append(await _load(context, queue_path))
-                results["queue warm"].append(await _load(context, queue_path))
+                results["queue cold"].extend(await _load(context, queue_path))
+                results["queue warm"].extend(await _load(context, queue_path))
                 await context.close()
                 print(f"run {run}/{runs} done", flush=True)
             return results
@@ -233,8 +264,8 @@ async def _measure_floor(folder: Path, *, runs: int) -> dict[str, list[Load]]:
                 results: dict[str, list[Load]] = {label: [] for label in FLOOR_LABELS}
                 for run in range(1, runs + 1):
                     context = await _phone(browser, url)
-                    results["floor cold"].append(await _load(context, "/login"))
-                    results["floor warm"].append(await _load(context, "/login"))
+                    results["floor cold"].extend(await _load(context, "/login"))
+                    results["floor warm"].extend(await _load(context, "/login"))
                     await context.close()
                     print(f"floor run {run}/{runs} done", flush=True)
                 return results
@@ -288,8 +319,10 @@ async def _phone(browser: Browser, base_url: str) -> BrowserContext:
     return context
 
 
-async def _load(context: BrowserContext, path: str) -> Load:
-    """Load ``path`` in a new tab of ``context``, throttled; the tab is closed afterwards."""
+async def _load(context: BrowserContext, path: str, *, then_sign_in: bool = False) -> list[Load]:
+    """Load ``path`` in a new tab of ``context``, throttled (then, with ``then_sign_in``, sign
+    in there as the demo student and load the start page it leads to); the tab is closed
+    afterwards."""
     page = await context.new_page()
     traffic = Traffic()
     session = await context.new_cdp_session(page)
@@ -307,21 +340,39 @@ async def _load(context: BrowserContext, path: str) -> Load:
     await session.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
     try:
         await page.goto(path, wait_until="commit", timeout=LOAD_TIMEOUT_S * 1000)
-        await page.wait_for_function(
-            "() => window.__eqLoadedMs !== undefined", timeout=LOAD_TIMEOUT_S * 1000, polling=100
-        )
-        loaded_ms = float(await page.evaluate("window.__eqLoadedMs"))
-        await _quiet(traffic)
-        return Load(
-            loaded_ms=loaded_ms,
-            bytes=traffic.total(),
-            requests=len(traffic.started),
-            load_average=os.getloadavg()[0],
-            resources=traffic.largest(),
-        )
+        loads = [await _loaded(page, traffic)]
+        if then_sign_in:
+            # The reader types for a while: what the page fetches ahead has arrived by then.
+            await page.get_by_label("Username").fill(STUDENT)
+            await page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+            traffic.forget()
+            await page.get_by_role("button", name="Sign in").click()
+            await page.wait_for_url(
+                lambda url: not url.endswith(path),
+                wait_until="commit",
+                timeout=LOAD_TIMEOUT_S * 1000,
+            )
+            loads.append(await _loaded(page, traffic))
+        return loads
     finally:
         await session.detach()
         await page.close()
+
+
+async def _loaded(page: Page, traffic: Traffic) -> Load:
+    """The load of the page's current document, once it is usable and the network quiet."""
+    await page.wait_for_function(
+        "() => window.__eqLoadedMs !== undefined", timeout=LOAD_TIMEOUT_S * 1000, polling=100
+    )
+    loaded_ms = float(await page.evaluate("window.__eqLoadedMs"))
+    await _quiet(traffic)
+    return Load(
+        loaded_ms=loaded_ms,
+        bytes=traffic.total(),
+        requests=len(traffic.started),
+        load_average=os.getloadavg()[0],
+        resources=traffic.largest(),
+    )
 
 
 async def _quiet(traffic: Traffic) -> None:
@@ -335,11 +386,11 @@ async def _quiet(traffic: Traffic) -> None:
 
 def _report(results: dict[str, list[Load]]) -> None:
     print()
-    print(f"{'load':<14} {'median ms':>10} {'max ms':>8} {'KB':>7} {'requests':>9}  load avg  runs")
+    print(f"{'load':<20} {'median ms':>10} {'max ms':>8} {'KB':>7} {'requests':>9}  load avg  runs")
     for label, loads in results.items():
         times = [load.loaded_ms for load in loads]
         print(
-            f"{label:<14} {statistics.median(times):>10.0f} {max(times):>8.0f} "
+            f"{label:<20} {statistics.median(times):>10.0f} {max(times):>8.0f} "
             f"{statistics.median(load.bytes for load in loads) / 1024:>7.1f} "
             f"{statistics.median(load.requests for load in loads):>9.0f}  "
             f"{_load_averages(loads):<8}  {' '.join(f'{t:.0f}' for t in times)}"
