@@ -111,14 +111,18 @@ def refusal_pages_open(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _show_refusal_pages(client: httpx.AsyncClient) -> None:
+    """Wrap the client's GET while `open` runs: a refusal page's 404 reads as 200, and the last
+    response (the end of the redirects) is kept as ``client.opened``."""
     if getattr(client, "shows_refusal_pages", False):
         return
     plain_get = client.get
 
     async def get(url: str, **kwargs: Any) -> httpx.Response:
         response = await plain_get(url, **kwargs)
-        is_page = response.headers.get("X-Nicegui-Content") == "page"
-        if _OPENING.get() and response.status_code == 404 and is_page:
+        if not _OPENING.get():
+            return response
+        client.opened = response  # type: ignore[attr-defined]  # for plain_pages_open
+        if response.status_code == 404 and response.headers.get("X-Nicegui-Content") == "page":
             response.status_code = 200
         return response
 
@@ -138,12 +142,11 @@ def plain_pages_open(monkeypatch: pytest.MonkeyPatch, refusal_pages_open: None) 
     others, in the navigation's background task too): here it shows a plain HTML page as a
     browser does. It leaves the NiceGUI page it was on (`user.client` is None) and keeps the
     response, which `helpers.shown_page(user)` gives."""
-    nicegui_open = User.open  # with refusal pages shown (refusal_pages_open)
+    nicegui_open = User.open  # with refusal pages shown and what it got kept (refusal_pages_open)
 
     async def open_page(
         self: User, path: str, *, clear_forward_history: bool = True
     ) -> Client | None:
-        _keep_opened_pages(self.http_client)
         self.http_client.opened = None  # type: ignore[attr-defined]
         helpers.show_page(self, None)
         try:
@@ -160,19 +163,3 @@ def plain_pages_open(monkeypatch: pytest.MonkeyPatch, refusal_pages_open: None) 
         return None
 
     monkeypatch.setattr(User, "open", open_page)
-
-
-def _keep_opened_pages(client: httpx.AsyncClient) -> None:
-    """Keep the last response a simulated browser's `open` got (the end of its redirects)."""
-    if getattr(client, "keeps_opened_pages", False):
-        return
-    plain_get = client.get
-
-    async def get(url: str, **kwargs: Any) -> httpx.Response:
-        response = await plain_get(url, **kwargs)
-        if _OPENING.get():
-            client.opened = response  # type: ignore[attr-defined]
-        return response
-
-    client.get = get  # type: ignore[method-assign,assignment]
-    client.keeps_opened_pages = True  # type: ignore[attr-defined]
