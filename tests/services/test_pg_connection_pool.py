@@ -49,9 +49,12 @@ async def backend_pid(database: Database) -> int:
 
 
 async def terminate(pid: int) -> None:
+    """End a backend as an administrator (or a restart) would, and return once it has exited:
+    without the wait (PostgreSQL 14's timeout argument) the signal may still be on its way when
+    the pool hands the connection out, and on a busy machine it was (CI, session 14)."""
     connection = await asyncpg.connect(databases.ADMIN_DSN)
     try:
-        assert await connection.fetchval("SELECT pg_terminate_backend($1)", pid)
+        assert await connection.fetchval("SELECT pg_terminate_backend($1, $2)", pid, 10_000)
     finally:
         await connection.close()
 
