@@ -143,18 +143,23 @@ def clear_session_cookie(response: Response) -> None:
 async def current_user(request: Request) -> UserView | None:
     """The signed-in user (and the client's language set from them), or None."""
     user = await accounts.user_for_session(session_token(request))
-    chosen = user.language if user and user.language else request.cookies.get(LANGUAGE_COOKIE)
-    # Only readers who chose nothing cost a read of the site's default (a site admin's setting).
-    set_language(chosen or await site.default_language())
+    set_language(user.language if user and user.language else await visitor_language(request))
     return user
 
 
 async def reader_language(request: Request) -> str:
     """The language a plain HTTP answer (not a NiceGUI page) is written in, chosen as the pages
-    choose theirs: the account's, else the language cookie, else the site's default."""
+    choose theirs: the account's, else the visitor's (below)."""
     user = await accounts.user_for_session(session_token(request))
-    chosen = user.language if user and user.language else request.cookies.get(LANGUAGE_COOKIE)
-    return normalize_language(chosen or await site.default_language())
+    if user and user.language:
+        return normalize_language(user.language)
+    return await visitor_language(request)
+
+
+async def visitor_language(request: Request) -> str:
+    """The language of someone not signed in: the language cookie, else the site's default
+    (read only for those who chose nothing: it is a site admin's setting)."""
+    return normalize_language(request.cookies.get(LANGUAGE_COOKIE) or await site.default_language())
 
 
 def login_redirect(request: Request) -> RedirectResponse:

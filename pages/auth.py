@@ -71,7 +71,7 @@ def register() -> None:
         method = ECOURSES if _field(form, "method") == ECOURSES else PASSWORD
         username, password = _field(form, "username"), _field(form, "password")
         next_path = session.safe_next(_field(form, "next") or "/")
-        language = await session.reader_language(request)
+        language = await session.visitor_language(request)
         try:
             signed_in = await _sign_in(request, method, username, password)
         except DomainError as error:
@@ -193,26 +193,24 @@ async def sign_in_response(
     request: Request, next_path: str, *, notice: Msg | None = None, welcome: bool = False
 ) -> Response:
     """The sign-in page for a visitor; ``welcome``: at the start page, saying what eQueue is."""
-    language = await session.reader_language(request)
-    page = await _sign_in_page(language, next_path)
-    return sign_in_page.response(
-        replace(
-            page,
-            notice=notice.render(language) if notice is not None else None,
-            welcome=welcome,
-            here="/" if welcome else page.here,
-        )
-    )
+    language = await session.visitor_language(request)
+    page = await _sign_in_page(language, next_path, here="/" if welcome else None)
+    rendered = notice.render(language) if notice is not None else None
+    return sign_in_page.response(replace(page, notice=rendered, welcome=welcome))
 
 
-async def _sign_in_page(language: str, next_path: str) -> sign_in_page.SignInPage:
+async def _sign_in_page(
+    language: str, next_path: str, *, here: str | None = None
+) -> sign_in_page.SignInPage:
+    """``here``: the page's own address, for the language switch to come back to (by default
+    the sign-in page's, with ``next_path``)."""
     ecourses = (await site.ecourses_config()).enabled
     return sign_in_page.SignInPage(
         language=language,
         next_path=next_path,
         can_register=await site.is_registration_open(),
         ecourses_host=await ecourses_host() if ecourses else None,
-        here="/login" if next_path == "/" else f"/login?next={quote(next_path, safe='')}",
+        here=here or ("/login" if next_path == "/" else f"/login?next={quote(next_path, safe='')}"),
         head=web_app.HEAD_HTML,
     )
 
