@@ -3,8 +3,9 @@
 The process first says ``("ready",)``. Commands (tuples from the main process) and answers:
 - ``("connect",)`` → ``("connected", finished_at)`` once every viewer of the next wave
   connected or failed (each wave is a fresh set of tabs for the same seats);
-- ``("arrivals", rate, seed)``: from now on ``rate`` page loads per second: a new student's
-  tab opens on a random queue and a random open one closes, so the count stays level;
+- ``("arrivals", rate, seed)``: from now on ``rate`` page loads per second on average, at
+  random moments: a new student's tab opens on a random queue and a random open one closes,
+  so the count stays level;
 - ``("restart", at)``: disconnects from now on are expected (the app restarts);
 - ``("status", version)`` → ``("status", current, alive)``: connected viewers that show
   ``version`` or newer (the first change after the restart), and viewers not given up;
@@ -24,6 +25,7 @@ import random
 import threading
 import time
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -287,13 +289,18 @@ class Loader:
     # --- arrivals and departures --------------------------------------------------------------
 
     async def _arrivals(self, rate: float, seed: int) -> None:
-        """``rate`` arrivals per second on a fixed schedule; each closes a random open student
-        tab and opens a new one on a random queue (each load process runs its own share)."""
+        """``rate`` arrivals per second on average, at random moments; each closes a random open
+        student tab and opens a new one on a random queue (each load process runs its own share).
+
+        The gaps are drawn from an exponential distribution: each load process's share is then
+        a Poisson process, and their sum one at the whole rate, as students who arrive
+        independently of each other. (A fixed schedule, started at the same moment in every load
+        process, sent every process's arrival at once: 22 pages within 0.15 s every 2.2 s.)"""
         rng = random.Random(seed)
         config = self.config
         start = time.monotonic()
-        for k in range(1, 2**31):
-            delay = start + k / rate - time.monotonic()
+        for moment in arrival_moments(rate, seed):
+            delay = start + moment - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             self._depart(rng)
@@ -421,3 +428,13 @@ class Loader:
             first_connected_at=seat.first_connected_at,
             left_at=seat.left_at,
         )
+
+
+def arrival_moments(rate: float, seed: int) -> Iterator[float]:
+    """The moments, in seconds from the start, at which one load process opens a page: gaps
+    drawn from an exponential distribution of mean ``1 / rate`` (a Poisson process)."""
+    rng = random.Random(f"arrival moments {seed}")
+    moment = 0.0
+    while True:
+        moment += rng.expovariate(rate)
+        yield moment

@@ -118,15 +118,26 @@ class Report:
         self.extra["arrival_p95_ms"] = fmt(summary.p95, 0)
         self.extra["arrivals_failed"] = str(len(arrived) - len(loaded))
         latency = Summary.of(latencies_ms(self.measured, loaded))
-        pages = Summary.of([v.page_seconds * 1000 for v in loaded if v.page_seconds is not None])
-        return [
+        out = [
             summary.row("arrivals: page + socket"),
-            pages.row("  of which the page (HTML)"),
-            f"  {len(arrived)} arrivals ({len(arrived) / max(phases, 1e-6):.2f}/s, asked"
-            f" {self.args.arrivals:g}/s), each closing an open student's tab;"
-            f" failed to connect: {len(arrived) - len(loaded)}",
-            latency.row("  their commit → viewer"),
+            Summary.of(page_ms(loaded)).row("  of which the page (HTML)"),
         ]
+        if len(self.app_names) == 2:
+            # A commits the changes, B only hears of them: whether a page waits for its own
+            # app's loop or for the machine shows in the difference.
+            for name, on_a in (("A", True), ("B", False)):
+                mine = [v for v in loaded if (v.port == self.port_a) == on_a]
+                whole = Summary.of(connect_ms(mine))
+                out.append(whole.row(f"  on {name}: page + socket"))
+                out.append(Summary.of(page_ms(mine)).row(f"  on {name}: the page (HTML)"))
+                self.extra[f"arrival_p95_ms_{name}"] = fmt(whole.p95, 0)
+        out.append(
+            f"  {len(arrived)} arrivals ({len(arrived) / max(phases, 1e-6):.2f}/s, asked"
+            f" {self.args.arrivals:g}/s, at random moments), each closing an open student's tab;"
+            f" failed to connect: {len(arrived) - len(loaded)}"
+        )
+        out.append(latency.row("  their commit → viewer"))
+        return out
 
     def _latency(self) -> list[str]:
         out = [self.latency.row("fan-out commit → viewer")]
@@ -474,6 +485,11 @@ def _kind(viewer: ViewerResult) -> str:
 def connect_ms(viewers: list[ViewerResult]) -> list[float]:
     """Page load + socket connected, in ms, of the viewers that connected."""
     return [v.connect_seconds * 1000 for v in viewers if v.connect_seconds is not None]
+
+
+def page_ms(viewers: list[ViewerResult]) -> list[float]:
+    """The first page load's HTML alone, in ms, of the viewers that loaded it."""
+    return [v.page_seconds * 1000 for v in viewers if v.page_seconds is not None]
 
 
 def _first_at(viewer: ViewerResult, version: int) -> float | None:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_left
 from collections import Counter
+from itertools import takewhile
 
 import pytest
 
 from tests.bench.driver import Change, queue_for_change
 from tests.bench.fanout import TIME_LIMIT, parse_args, viewer_specs
-from tests.bench.loader import BOARD, CONSOLE, STUDENT, ViewerResult
+from tests.bench.loader import BOARD, CONSOLE, STUDENT, ViewerResult, arrival_moments
 from tests.bench.memory import MemorySample, slope_mb_per_10min, soak_warmup_seconds
 from tests.bench.stats import dropped, final_versions, latencies_ms, least_squares_slope
 from tests.bench.viewer import INITIAL_VERSION
@@ -152,3 +154,18 @@ def test_a_soak_lifts_the_self_stop_and_a_plain_run_keeps_it() -> None:
 def test_a_restart_runs_with_one_queue_only() -> None:
     with pytest.raises(SystemExit):
         parse_args(["--viewers", "10", "--queues", "2", "--restart", "1"])
+
+
+def test_arrivals_come_at_random_moments_not_all_load_processes_at_once() -> None:
+    # 22 load processes share 10 arrivals a second, as in a two-process run of 10,000 pages.
+    loaders, rate, seconds = 22, 10.0, 60.0
+    moments = sorted(
+        moment
+        for seed in range(loaders)
+        for moment in takewhile(lambda m: m < seconds, arrival_moments(rate / loaders, seed))
+    )
+    assert abs(len(moments) - rate * seconds) <= 3 * math.sqrt(rate * seconds)
+    busiest = max(bisect_left(moments, at + 0.15) - k for k, at in enumerate(moments))
+    # A fixed schedule started in every load process at once sent all 22 within 0.15 s.
+    assert busiest <= loaders // 2
+    assert next(arrival_moments(1.0, 3)) == next(arrival_moments(1.0, 3))  # seeded: repeatable
