@@ -131,8 +131,11 @@ class Report:
                 out.append(whole.row(f"  on {name}: page + socket"))
                 out.append(Summary.of(page_ms(mine)).row(f"  on {name}: the page (HTML)"))
                 self.extra[f"arrival_p95_ms_{name}"] = fmt(whole.p95, 0)
+        # Over the time they ran: the changes, and so the arrivals, go on past the phase's
+        # length when the apps fall behind.
+        span = sum(arrival_span(loaded, wave) for wave in range(len(self.m.waves))) or phases
         out.append(
-            f"  {len(arrived)} arrivals ({len(arrived) / max(phases, 1e-6):.2f}/s, asked"
+            f"  {len(arrived)} arrivals ({len(arrived) / max(span, 1e-6):.2f}/s, asked"
             f" {self.args.arrivals:g}/s, at random moments), each closing an open student's tab;"
             f" failed to connect: {len(arrived) - len(loaded)}"
         )
@@ -485,6 +488,12 @@ def _kind(viewer: ViewerResult) -> str:
 def connect_ms(viewers: list[ViewerResult]) -> list[float]:
     """Page load + socket connected, in ms, of the viewers that connected."""
     return [v.connect_seconds * 1000 for v in viewers if v.connect_seconds is not None]
+
+
+def arrival_span(arrivals: list[ViewerResult], wave: int) -> float:
+    """Seconds from the first to the last page load a wave's arrivals began."""
+    began = [v.opened_at for v in arrivals if v.wave == wave and v.opened_at is not None]
+    return max(began) - min(began) if len(began) > 1 else 0.0
 
 
 def page_ms(viewers: list[ViewerResult]) -> list[float]:

@@ -8,6 +8,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import Counter
+from dataclasses import replace
 from itertools import takewhile
 
 import pytest
@@ -16,6 +17,7 @@ from tests.bench.driver import Change, queue_for_change
 from tests.bench.fanout import TIME_LIMIT, parse_args, viewer_specs
 from tests.bench.loader import BOARD, CONSOLE, STUDENT, ViewerResult, arrival_moments
 from tests.bench.memory import MemorySample, slope_mb_per_10min, soak_warmup_seconds
+from tests.bench.report import arrival_span
 from tests.bench.stats import dropped, final_versions, latencies_ms, least_squares_slope
 from tests.bench.viewer import INITIAL_VERSION
 
@@ -169,3 +171,13 @@ def test_arrivals_come_at_random_moments_not_all_load_processes_at_once() -> Non
     # A fixed schedule started in every load process at once sent all 22 within 0.15 s.
     assert busiest <= loaders // 2
     assert next(arrival_moments(1.0, 3)) == next(arrival_moments(1.0, 3))  # seeded: repeatable
+
+
+def test_the_arrivals_rate_is_over_the_time_they_ran_in_each_wave() -> None:
+    arrivals = [
+        replace(viewer(0, []), opened_at=at, wave=wave)
+        for wave, at in [(0, 100.0), (0, 130.0), (0, 160.0), (1, 500.0), (1, 520.0), (1, None)]
+    ]
+    assert arrival_span(arrivals, 0) == 60.0
+    assert arrival_span(arrivals, 1) == 20.0  # a page load that never began is left out
+    assert arrival_span(arrivals, 2) == 0.0
