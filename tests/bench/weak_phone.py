@@ -40,6 +40,12 @@ With ``--floor`` it measures first what any NiceGUI page costs under the same th
 page with a header, two fields and a button and nothing of eQueue's (tests/bench/bare_page.py),
 cold and warm, so that eQueue's own figures can be read against the framework's.
 
+Then where each load's time went: the median time, from the start of the navigation, at which
+the page's HTML had arrived (``responseEnd``), the page was parsed and its classic scripts had
+run (``domInteractive``), its content was first visible and styled, and its live connection
+was first up (the page is loaded once all of them hold). On a NiceGUI page the content shows
+once Vue has mounted, and NiceGUI opens the socket only then (in the app's ``mounted()``).
+
 Beside each figure: the bytes received over the network (``encodedDataLength`` of the
 finished requests, headers included, and the WebSocket's frames) and the requests made, up to
 the moment the page is loaded and has had no request in flight for half a second; the
@@ -119,12 +125,33 @@ LOADED_PROBE = """
     }
     return [...document.querySelectorAll('.eq-entry')].some(visible);
   };
+  // When each part first held: where the time to load went.
+  const steps = window.__eqSteps = {};
+  const note = (name, holds) => {
+    if (steps[name] === undefined && holds()) steps[name] = performance.now();
+  };
   const timer = setInterval(() => {
+    note('drawn', () => content() && styled());
+    note('connected', () => !plain() && connected());  // a plain page has no socket
     if (document.readyState === 'loading' || !connected() || !content() || !styled()) return;
     window.__eqLoadedMs = performance.now();
     clearInterval(timer);
   }, 10);
 })();
+"""
+
+# The steps of a load, in the order they happen, with their column headings.
+STEPS = {"html": "HTML", "parsed": "parsed", "drawn": "drawn", "connected": "connected"}
+STEPS_SCRIPT = """
+(() => {
+  const navigation = performance.getEntriesByType('navigation')[0];
+  return {
+    html: navigation.responseEnd,
+    parsed: navigation.domInteractive,
+    drawn: window.__eqSteps.drawn,
+    connected: window.__eqSteps.connected,
+  };
+})()
 """
 
 
@@ -137,6 +164,7 @@ class Load:
     requests: int
     load_average: float
     resources: list[tuple[int, str]] = field(default_factory=list)  # (bytes, url)
+    steps: dict[str, float] = field(default_factory=dict)  # STEPS' names → ms from navigation
 
 
 @dataclass
@@ -365,6 +393,7 @@ async def _loaded(page: Page, traffic: Traffic) -> Load:
         "() => window.__eqLoadedMs !== undefined", timeout=LOAD_TIMEOUT_S * 1000, polling=100
     )
     loaded_ms = float(await page.evaluate("window.__eqLoadedMs"))
+    steps = await page.evaluate(STEPS_SCRIPT)
     await _quiet(traffic)
     return Load(
         loaded_ms=loaded_ms,
@@ -372,6 +401,7 @@ async def _loaded(page: Page, traffic: Traffic) -> Load:
         requests=len(traffic.started),
         load_average=os.getloadavg()[0],
         resources=traffic.largest(),
+        steps={name: float(steps[name]) for name in STEPS if steps.get(name) is not None},
     )
 
 
@@ -399,10 +429,27 @@ def _report(results: dict[str, list[Load]]) -> None:
     print(f"\nlargest resources of a cold queue load ({cold[0].requests} requests):")
     for size, url in cold[0].resources:
         print(f"{size / 1024:>8.1f} KB  {_short(url)}")
+    _report_steps(results)
     every = [load.load_average for loads in results.values() for load in loads]
     names = LABELS | FLOOR_LABELS
     figures = " ".join(_figures(names[label], loads) for label, loads in results.items())
     print(f"\nweak_phone runs={len(cold)} {figures} load1_max={max(every):.2f}")
+
+
+def _report_steps(results: dict[str, list[Load]]) -> None:
+    """The median time of each step of the loads (the module docstring says which)."""
+    print("\nwhere the time went (median ms from the start of the navigation):")
+    headings = " ".join(f"{heading:>10}" for heading in (*STEPS.values(), "loaded"))
+    print(f"{'load':<20} {headings}")
+    for label, loads in results.items():
+        cells = [_median_step(loads, step) for step in STEPS]
+        cells.append(f"{statistics.median(load.loaded_ms for load in loads):>10.0f}")
+        print(f"{label:<20} {' '.join(cells)}")
+
+
+def _median_step(loads: list[Load], step: str) -> str:
+    times = [load.steps[step] for load in loads if step in load.steps]
+    return f"{statistics.median(times):>10.0f}" if times else f"{'—':>10}"
 
 
 def _figures(name: str, loads: list[Load]) -> str:
